@@ -1,0 +1,214 @@
+"""The public API: ``ingest``, ``retrieve``, ``ask`` and the :class:`Engine` behind them.
+
+Front ends (CLI, Streamlit) call only this module.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ConfigError, RagError
+from rag.ingest import Progress, ingest_paths
+from rag.question import check_question, language
+from rag.settings import Settings
+from rag.types import Answer, Filters, IndexStats, IngestReport, Passage
+from vectorstore.embeddings import Embedder, make_embedder
+from vectorstore.store import ChromaStore
+
+History = Sequence[tuple[str, str]] | Sequence[Mapping[str, str]]
+Where = Filters | Mapping[str, Any] | None
+
+
+class Engine:
+    """One index with its embedder, retriever and answerer.
+
+    Heavy parts (the model, the Chroma client, the lexical index) are built on
+    first use and kept, so a long-lived process pays for them once.
+    """
+
+    def __init__(
+        self, settings: Settings | None = None, *, embedder: Embedder | None = None, store: ChromaStore | None = None
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
+        if store is not None:
+            self.__dict__["store"] = store
+        self._write_lock = threading.Lock()
+        self._vocabulary: Any = None
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The configured embedding model (loaded lazily by itself)."""
+        return make_embedder(self.settings.embedder)
+
+    @cached_property
+    def store(self) -> ChromaStore:
+        """The Chroma store the settings point at."""
+        return ChromaStore(
+            persist_dir=str(self.settings.persist_dir),
+            chroma_url=self.settings.chroma_url,
+            collection=self.settings.collection,
+            embedder_name=self.embedder.name,
+            timeout=self.settings.chroma_timeout,
+        )
+
+    @cached_property
+    def retriever(self) -> Any:
+        """Dense (and optionally lexical) retrieval over the store."""
+        from rag.retrieve import Retriever
+
+        return Retriever(store=self.store, embedder=self.embedder, lexical_weight=self.settings.lexical_weight)
+
+    @cached_property
+    def answerer(self) -> Any:
+        """The extractive answerer."""
+        from rag.answer import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
+
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        prune: bool = False,
+        reindex: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Index the articles under ``paths`` (files or folders).
+
+        Args:
+            paths: Files and folders of .txt, .md and .html articles.
+            prune: Remove documents whose files are gone from an ingested folder.
+            reindex: Drop the index first (needed after changing the embedder).
+            progress: Called as ``progress(done, total, doc_id)``.
+        """
+        with self._write_lock:
+            if reindex:
+                self.store.reset()
+            report = ingest_paths(
+                paths, settings=self.settings, embedder=self.embedder, store=self.store, prune=prune, progress=progress
+            )
+            self.retriever.invalidate()
+            self._vocabulary = None
+            return report
+
+    def retrieve(self, question: str, *, k: int | None = None, where: Where = None) -> list[Passage]:
+        """The passages most likely to answer ``question``, best first."""
+        question = check_question(question, max_chars=self.settings.max_question_chars)
+        self.store.open(create=False)
+        return list(self.retriever.search(question, k=k or self.settings.top_k, filters=to_filters(where)))
+
+    def ask(
+        self, question: str, *, history: History | None = None, k: int | None = None, where: Where = None
+    ) -> Answer:
+        """Answer ``question`` from the indexed articles, citing every sentence.
+
+        Args:
+            question: In Italian or English.
+            history: Earlier turns, as ``(role, text)`` pairs or message dicts.
+            k: How many passages to retrieve.
+            where: Filters (doc ids, outlets, date range).
+        """
+        question = check_question(question, max_chars=self.settings.max_question_chars)
+        self.store.open(create=False)
+        lang = language(question)
+        vector = self.retriever.embed_question(question)
+        passages = self.retriever.search(question, k=k or self.settings.top_k, filters=to_filters(where), vector=vector)
+        return self.answerer.answer(
+            question, vector=vector, passages=passages, language=lang, vocabulary=self.vocabulary()
+        )
+
+    def vocabulary(self) -> Any:
+        """Names the corpus knows (built on first need, reset by ingest)."""
+        if self._vocabulary is None:
+            from rag.vocabulary import Vocabulary
+
+            docs = self.store.documents()
+            texts = [self.store.document_text(d) or "" for d in docs]
+            self._vocabulary = Vocabulary(texts, embedder=self.embedder)
+        return self._vocabulary
+
+    def document(self, doc_id: str) -> str | None:
+        """The cleaned text of an indexed article (what citation spans index)."""
+        self.store.open(create=False)
+        return self.store.document_text(doc_id)
+
+    def stats(self) -> IndexStats:
+        """What the index holds."""
+        self.store.open(create=False)
+        docs = self.store.documents()
+        dates = sorted(str(m["date"]) for m in docs.values() if m.get("date"))
+        return IndexStats(
+            documents=len(docs),
+            chunks=self.store.count(),
+            embedder=self.embedder.name,
+            dimension=self.embedder.dimension,
+            store=self.settings.store_location,
+            outlets=tuple(sorted({str(m["outlet"]) for m in docs.values() if m.get("outlet")})),
+            date_min=dates[0] if dates else None,
+            date_max=dates[-1] if dates else None,
+            titles={d: str(m.get("title", d)) for d, m in sorted(docs.items())},
+        )
+
+
+def to_filters(where: Where) -> Filters | None:
+    """Accept :class:`Filters` or a dict with ``doc_id(s)``, ``outlet(s)``, ``date_from``, ``date_to``."""
+    if where is None or isinstance(where, Filters):
+        return where
+    known = {"doc_id", "doc_ids", "outlet", "outlets", "date_from", "date_to"}
+    unknown = set(where) - known
+    if unknown:
+        raise ConfigError(f"unknown filter {sorted(unknown)}; use {sorted(known)}.")
+
+    def many(*keys: str) -> tuple[str, ...] | None:
+        values: list[str] = []
+        for key in keys:
+            v = where.get(key)
+            if v:
+                values.extend([v] if isinstance(v, str) else list(v))
+        return tuple(values) or None
+
+    return Filters(
+        doc_ids=many("doc_id", "doc_ids"),
+        outlets=many("outlet", "outlets"),
+        date_from=where.get("date_from") or None,
+        date_to=where.get("date_to") or None,
+    )
+
+
+_engines: dict[Settings, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine(settings: Settings | None = None) -> Engine:
+    """The shared engine for ``settings`` (from ``RAG_*`` variables by default)."""
+    settings = settings or Settings.from_env()
+    with _engines_lock:
+        if settings not in _engines:
+            _engines[settings] = Engine(settings)
+        return _engines[settings]
+
+
+def ingest(paths: Sequence[str | Path], *, prune: bool = False, settings: Settings | None = None) -> IngestReport:
+    """Index article files and folders; see :meth:`Engine.ingest`."""
+    return engine(settings).ingest(paths, prune=prune)
+
+
+def retrieve(question: str, *, k: int = 5, where: Where = None, settings: Settings | None = None) -> list[Passage]:
+    """Rank passages for ``question``; see :meth:`Engine.retrieve`."""
+    return engine(settings).retrieve(question, k=k, where=where)
+
+
+def ask(
+    question: str, *, history: History | None = None, k: int = 5, where: Where = None, settings: Settings | None = None
+) -> Answer:
+    """Answer ``question`` with cited sentences; see :meth:`Engine.ask`."""
+    return engine(settings).ask(question, history=history, k=k, where=where)
+
+
+__all__ = ["Engine", "RagError", "ask", "engine", "ingest", "retrieve", "to_filters"]

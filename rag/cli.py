@@ -1,0 +1,123 @@
+"""``python -m rag``: ingest articles, ask questions, show index stats, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from rag.errors import RagError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="python -m rag",
+        description="Question answering over news articles, with a citation for every sentence.",
+        epilog="Configuration comes from RAG_* environment variables (see README).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="index article files and folders (.txt .md .html)")
+    p.add_argument("paths", nargs="+", help="files or folders of articles")
+    p.add_argument("--prune", action="store_true", help="remove documents whose files are gone from a folder")
+    p.add_argument("--reindex", action="store_true", help="drop the index first (after changing RAG_EMBEDDER)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p = sub.add_parser("ask", help="answer a question from the indexed articles")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=None, help="passages to retrieve (default RAG_TOP_K)")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p = sub.add_parser("stats", help="what the index holds")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("eval", help="score the golden question set")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        from rag.api import Engine
+        from rag.settings import Settings
+
+        engine = Engine(Settings.from_env())
+        return int(COMMANDS[args.command](engine, args) or 0)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _ingest(engine: Any, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    bar: Any = None
+
+    def progress(done: int, total: int, doc_id: str) -> None:
+        nonlocal bar
+        if bar is None and total:
+            bar = tqdm(total=total, unit="doc", desc="ingest", disable=args.json or None)
+        if bar is not None:
+            bar.n = done
+            bar.set_postfix_str(doc_id, refresh=True)
+
+    report = engine.ingest(args.paths, prune=args.prune, reindex=args.reindex, progress=progress)
+    if bar is not None:
+        bar.close()
+    if args.json:
+        print(json.dumps(asdict(report), indent=2, ensure_ascii=False))
+    else:
+        print(report.summary())
+        for group in ("added", "updated", "removed"):
+            ids = getattr(report, group)
+            if ids:
+                print(f"  {group}: {', '.join(ids)}")
+        for s in report.skipped:
+            print(f"  skipped {s.path}: {s.reason}")
+    return 0
+
+
+def _ask(engine: Any, args: argparse.Namespace) -> int:
+    answer = engine.ask(args.question, k=args.k)
+    if args.json:
+        data = asdict(answer)
+        data.pop("passages")
+        data["passages"] = [{k: v for k, v in asdict(p).items() if k != "sentences"} for p in answer.passages]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+    for c in answer.citations:
+        where = ", ".join(x for x in (c.outlet, c.date) if x)
+        print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {c.doc_id} chars {c.start}-{c.end}")
+        print(f"    “{c.quote}”")
+    return 0
+
+
+def _stats(engine: Any, args: argparse.Namespace) -> int:
+    stats = engine.stats()
+    if args.json:
+        print(json.dumps(asdict(stats), indent=2, ensure_ascii=False))
+    else:
+        span = f", {stats.date_min} – {stats.date_max}" if stats.date_min else ""
+        print(f"{stats.documents} documents, {stats.chunks} chunks{span}")
+        print(f"embedder: {stats.embedder} ({stats.dimension}-d); store: {stats.store}")
+        for doc_id, title in stats.titles.items():
+            print(f"  {doc_id}: {title}")
+    return 0
+
+
+def _eval(engine: Any, args: argparse.Namespace) -> int:
+    from rag.evaluate import evaluate_engine, load_golden, table, to_json
+
+    results = [evaluate_engine(engine, load_golden())]
+    print(to_json(results) if args.json else table(results))
+    return 0
+
+
+COMMANDS = {"ingest": _ingest, "ask": _ask, "stats": _stats, "eval": _eval}

@@ -1,0 +1,173 @@
+"""Incremental, idempotent ingest: files -> clean articles -> chunks -> store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.chunk import chunk_article, sentence_id
+from rag.clean import clean
+from rag.load import LoadError, find_files, read_file
+from rag.settings import Settings
+from rag.types import Article, Chunk, IngestReport, Sentence, Skipped
+from vectorstore.embeddings import Embedder
+from vectorstore.store import ChromaStore, Record, date_num
+
+Progress = Callable[[int, int, str], None]
+
+
+def ingest_paths(
+    paths: Sequence[str | Path],
+    *,
+    settings: Settings,
+    embedder: Embedder,
+    store: ChromaStore,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring the index in line with the article files under ``paths``.
+
+    Unchanged files (same cleaned text) are left alone, changed ones replace
+    exactly their chunks, and with ``prune`` documents whose files are gone
+    from an ingested folder are removed. Bad files are skipped with a reason;
+    nothing already indexed is lost because of them.
+    """
+    began = time.perf_counter()
+    folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    store.open(create=True, dimension=embedder.dimension)
+    stored = store.documents()
+    by_hash = {m.get("content_hash"): d for d, m in stored.items()}
+
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    seen: dict[str, str] = {}
+    for path, problem in find_files(paths):
+        if problem:
+            skipped.append(Skipped(str(path), problem))
+            continue
+        try:
+            raw = read_file(path, max_bytes=int(settings.max_file_mb * 1e6))
+            article = clean(raw, doc_id=path.stem, source=str(path.resolve()))
+        except LoadError as exc:
+            skipped.append(Skipped(str(path), str(exc)))
+            continue
+        except OSError as exc:
+            skipped.append(Skipped(str(path), f"cannot read: {exc.strerror or exc}"))
+            continue
+        if not article.text.strip():
+            skipped.append(Skipped(str(path), "no article text left after cleaning"))
+            continue
+        if article.doc_id in seen:
+            skipped.append(Skipped(str(path), f"same file name as {seen[article.doc_id]}; rename one"))
+            continue
+        twin = by_hash.get(article.content_hash)
+        if twin and twin != article.doc_id:
+            skipped.append(Skipped(str(path), f"same text as already indexed {twin}"))
+            continue
+        seen[article.doc_id] = str(path)
+        by_hash[article.content_hash] = article.doc_id
+        articles.append(article)
+
+    added, updated, unchanged = [], [], []
+    todo = []
+    for article in articles:
+        old = stored.get(article.doc_id)
+        if old is None:
+            added.append(article.doc_id)
+            todo.append(article)
+        elif old.get("content_hash") != article.content_hash or old.get("source") != article.source:
+            updated.append(article.doc_id)
+            todo.append(article)
+        else:
+            unchanged.append(article.doc_id)
+
+    for done, article in enumerate(todo):
+        if progress:
+            progress(done, len(todo), article.doc_id)
+        write_article(article, settings=settings, embedder=embedder, store=store)
+    if progress:
+        progress(len(todo), len(todo), "")
+
+    removed: list[str] = []
+    if prune:
+        for doc_id, meta in stored.items():
+            source = Path(str(meta.get("source", "")))
+            if any(source.is_relative_to(f) for f in folders) and not source.exists():
+                store.delete_document(doc_id)
+                removed.append(doc_id)
+
+    return IngestReport(
+        added=tuple(added),
+        updated=tuple(updated),
+        unchanged=tuple(unchanged),
+        removed=tuple(removed),
+        skipped=tuple(skipped),
+        chunks=store.count(),
+        seconds=time.perf_counter() - began,
+    )
+
+
+def write_article(article: Article, *, settings: Settings, embedder: Embedder, store: ChromaStore) -> int:
+    """Chunk, embed and store one article; returns its chunk count."""
+    chunks = chunk_article(article, max_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
+    sentences = _unique_sentences(chunks)
+    sentence_vectors = embedder.embed([s.text for s in sentences])
+    index = {s.start: i for i, s in enumerate(sentences)}
+    # A chunk's vector is the mean of its sentences' vectors: every sentence is
+    # embedded once, and answer selection reuses the same vectors.
+    chunk_vectors = np.stack([sentence_vectors[[index[s.start] for s in c.sentences]].mean(axis=0) for c in chunks])
+    chunk_vectors /= np.linalg.norm(chunk_vectors, axis=1, keepdims=True)
+    doc_meta = _doc_meta(article)
+    chunk_records = [Record(c.chunk_id, c.text, {**doc_meta, **_chunk_meta(c)}) for c in chunks]
+    owners: dict[int, list[str]] = {}
+    for c in chunks:
+        for s in c.sentences:
+            owners.setdefault(s.start, []).append(c.chunk_id)
+    filterable = {k: doc_meta[k] for k in ("doc_id", "outlet", "date", "date_num")}
+    sentence_records = [
+        Record(
+            sentence_id(article.doc_id, s.start, s.text),
+            s.text,
+            {**filterable, "start": s.start, "end": s.end, "chunks": ",".join(owners[s.start])},
+        )
+        for s in sentences
+    ]
+    store.write_document(
+        doc_id=article.doc_id,
+        text=article.text,
+        meta={**doc_meta, "content_hash": article.content_hash, "chunks": len(chunks)},
+        chunks=chunk_records,
+        chunk_vectors=chunk_vectors,
+        sentences=sentence_records,
+        sentence_vectors=sentence_vectors,
+    )
+    return len(chunks)
+
+
+def _unique_sentences(chunks: list[Chunk]) -> list[Sentence]:
+    seen: dict[int, Sentence] = {}
+    for c in chunks:
+        for s in c.sentences:
+            seen.setdefault(s.start, s)
+    return [seen[k] for k in sorted(seen)]
+
+
+def _doc_meta(article: Article) -> dict[str, Any]:
+    return {
+        "doc_id": article.doc_id,
+        "title": article.title,
+        "date": article.date,
+        "date_num": date_num(article.date),
+        "outlet": article.outlet,
+        "author": article.author,
+        "source": article.source,
+    }
+
+
+def _chunk_meta(chunk: Chunk) -> dict[str, Any]:
+    spans = ",".join(f"{s.start}:{s.end}" for s in chunk.sentences)
+    return {"start": chunk.start, "end": chunk.end, "sentences": spans}

@@ -1,0 +1,104 @@
+"""Retrieval: dense search in Chroma, optionally blended with BM25."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+from rag.lexical import LexicalIndex, fuse
+from rag.types import Filters, Passage
+from vectorstore.embeddings import Embedder
+from vectorstore.store import ChromaStore, Record
+
+
+class Retriever:
+    """Finds the passages most likely to answer a question."""
+
+    def __init__(self, *, store: ChromaStore, embedder: Embedder, lexical_weight: float = 0.0) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.lexical_weight = lexical_weight
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """Forget derived indexes after the store changed."""
+        self._lexical = None
+
+    def embed_question(self, question: str) -> np.ndarray:
+        """The question's vector."""
+        return self.embedder.embed([question])[0]
+
+    def search(
+        self, question: str, *, k: int, filters: Filters | None = None, vector: np.ndarray | None = None
+    ) -> list[Passage]:
+        """The ``k`` best passages for ``question``, best first."""
+        vector = self.embed_question(question) if vector is None else vector
+        dense = self.dense(vector, k=k * 4, filters=filters)
+        hits = self._lexical_index().search(question, k * 4) if self.lexical_weight > 0 else []
+        wanted = {i for i, _ in dense} | {i for i, _ in hits}
+        found = self._matching(self.store.chunks_by_id(sorted(wanted)), filters)
+        fused = fuse(dense, [(i, s) for i, s in hits if i in found], self.lexical_weight)
+        return [to_passage(found[i], score) for i, score in fused if i in found][:k]
+
+    def dense(self, vector: np.ndarray, *, k: int, filters: Filters | None) -> list[tuple[str, float]]:
+        """Chunks scored by their best sentence's cosine with the question.
+
+        Sentence-level matching beat whole-chunk vectors on our golden set
+        (MRR 0.85 vs 0.83 with BM25, 0.71 vs 0.67 without).
+        """
+        best: dict[str, float] = {}
+        for r in self.store.query(vector, k=k * 3, filters=filters):
+            for chunk in str(r.meta.get("chunks", "")).split(","):
+                if chunk and r.score > best.get(chunk, -1.0):
+                    best[chunk] = r.score
+        return sorted(best.items(), key=lambda kv: -kv[1])[:k]
+
+    def _lexical_index(self) -> LexicalIndex:
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex((r.id, r.text) for r in self.store.iter_chunks())
+            return self._lexical
+
+    @staticmethod
+    def _matching(records: dict[str, Record], filters: Filters | None) -> dict[str, Record]:
+        if filters is None or filters.is_empty():
+            return records
+        return {i: r for i, r in records.items() if passes(r.meta, filters)}
+
+
+def passes(meta: dict[str, Any], filters: Filters) -> bool:
+    """Whether a chunk's metadata satisfies ``filters`` (mirrors the store's where)."""
+    if filters.doc_ids and meta.get("doc_id") not in filters.doc_ids:
+        return False
+    if filters.outlets and meta.get("outlet") not in filters.outlets:
+        return False
+    date = meta.get("date")
+    if (filters.date_from or filters.date_to) and not date:
+        return False
+    if filters.date_from and str(date) < filters.date_from:
+        return False
+    return not (filters.date_to and str(date) > filters.date_to)
+
+
+def to_passage(record: Record, score: float | None = None) -> Passage:
+    """A stored chunk as a :class:`Passage`."""
+    m = record.meta
+    return Passage(
+        chunk_id=record.id,
+        doc_id=str(m.get("doc_id", "")),
+        text=record.text,
+        score=record.score if score is None else score,
+        title=str(m.get("title", "")),
+        date=m.get("date"),
+        source=m.get("source"),
+        start=int(m.get("start", 0)),
+        end=int(m.get("end", 0)),
+        outlet=m.get("outlet"),
+        author=m.get("author"),
+        sentences=tuple(
+            (int(a), int(b)) for a, b in (p.split(":") for p in str(m.get("sentences", "")).split(",") if p)
+        ),
+    )

