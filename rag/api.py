@@ -5,6 +5,7 @@ Front ends (CLI, Streamlit) call only this module.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -96,6 +97,28 @@ class Engine:
             self.retriever.invalidate()
             self._vocabulary = None
             return report
+
+    def ingest_upload(self, name: str, data: bytes, *, folder: Path | None = None) -> IngestReport:
+        """Save an uploaded article under a safe name and ingest it.
+
+        The name loses any directory part (``../../etc/passwd`` becomes
+        ``passwd``) and characters outside ``[A-Za-z0-9._-]``.
+
+        Raises:
+            ConfigError: unsupported type or too large, with the limit.
+        """
+        from rag.load import SUFFIXES
+
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name.replace("\\", "/")).name).lstrip(".") or "upload.txt"
+        if Path(safe).suffix.lower() not in SUFFIXES:
+            raise ConfigError(f"{name}: unsupported file type; upload .txt, .md or .html articles.")
+        if len(data) > self.settings.max_file_mb * 1e6:
+            raise ConfigError(f"{name}: larger than {self.settings.max_file_mb:g} MB (RAG_MAX_FILE_MB).")
+        folder = folder or (self.settings.persist_dir / "uploads")
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe
+        target.write_bytes(data)
+        return self.ingest([target])
 
     def retrieve(self, question: str, *, k: int | None = None, where: Where = None) -> list[Passage]:
         """The passages most likely to answer ``question``, best first."""

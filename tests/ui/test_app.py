@@ -1,0 +1,59 @@
+"""The Streamlit app, through Streamlit's AppTest (a real script run, real engine)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rag.api import Engine
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def app(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
+    from ui import get_engine
+
+    get_engine.clear()
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60)
+    return at.run()
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_empty_state_describes_index_and_offers_examples(app: AppTest):
+    assert not app.exception
+    assert "5 articles" in app.caption[0].value and "Adnkronos" in app.caption[0].value
+    assert "Cosa ha promesso Meloni?" in [b.label for b in app.button]
+
+
+def test_question_gives_answer_and_source_cards(app: AppTest):
+    app.chat_input[0].set_value("What did Meloni commit?").run()
+    assert not app.exception
+    text = markdown(app)
+    assert 'href="#src-' in text and "[1]" in text
+    assert "<mark>L’Italia, con la premier Giorgia Meloni, ha confermato" in text
+    assert "A Parigi nuove prove di sicurezza" in text
+
+
+def test_example_click_answers(app: AppTest):
+    next(b for b in app.button if b.label.startswith("Chi ha guidato")).click().run()
+    assert "guidata da Steve Witkoff" in markdown(app)
+
+
+def test_abstention_is_shown_plainly(app: AppTest):
+    app.chat_input[0].set_value("Qual è la capitale dell'Australia?").run()
+    assert [w.value for w in app.warning] == ["Non ho trovato la risposta negli articoli indicizzati."]
+
+
+def test_upload_adds_a_document(tmp_path: Path, engine: Engine):
+    report = engine.ingest_upload("../../evil/nota.md", "# Nota\n\nIl vertice di Roma è fissato a marzo.".encode())
+    assert report.added == ("nota",)
+    saved = engine.settings.persist_dir / "uploads" / "nota.md"
+    assert saved.exists() and "Il vertice di Roma" in (engine.document("nota") or "")
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unsupported"):
+        engine.ingest_upload("x.exe", b"MZ")

@@ -1,0 +1,81 @@
+"""End to end in a real headless Chromium (Debian's), against `streamlit run ui.py`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rag.api import Engine
+from tests.conftest import ROOT, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def app_url(sample_engine: Engine) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "RAG_PERSIST_DIR": str(sample_engine.settings.persist_dir), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def screenshot_meloni(url: str, out: Path) -> str:
+    """Ask the Meloni question in the browser, save a full-page screenshot; return the page text."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1100})
+        page.goto(url)
+        box = page.get_by_placeholder("Ask about the articles")
+        box.wait_for(timeout=60_000)
+        box.fill("What did Meloni commit?")
+        box.press("Enter")
+        page.locator("mark", has_text="senza invio di truppe").wait_for(timeout=30_000)
+        # the run is over when the empty-state examples are gone
+        page.get_by_text("Chi ha guidato la delegazione").wait_for(state="detached", timeout=30_000)
+        page.screenshot(path=str(out), full_page=True)
+        text = page.inner_text("body")
+        browser.close()
+    return text
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_meloni_question_in_a_real_browser(app_url: str, tmp_path: Path):
+    shot = tmp_path / "meloni.png"
+    text = screenshot_meloni(app_url, shot)
+    assert "[1]" in text
+    assert "A Parigi nuove prove di sicurezza" in text
+    assert "senza invio di truppe" in text
+    assert shot.stat().st_size > 10_000
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    shutil.copy(shot, out / "meloni.png")
