@@ -73,17 +73,21 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
+    yield from serve(proc, f"http://127.0.0.1:{port}", "/api/v2/heartbeat")
+
+
+def serve(proc: subprocess.Popen[bytes], url: str, health: str) -> Iterator[str]:
+    """Wait until ``proc`` answers ``url + health``, yield ``url``, then stop it."""
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+            if httpx.get(f"{url}{health}", timeout=1).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("chroma server did not start within 60 s")
+        pytest.fail(f"{url} did not start within 60 s")
     yield url
     proc.terminate()
     proc.wait(timeout=10)

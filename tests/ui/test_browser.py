@@ -6,15 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from rag.api import Engine
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -31,20 +29,7 @@ def app_url(sample_engine: Engine) -> Iterator[str]:
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from serve(proc, f"http://127.0.0.1:{port}", "/_stcore/health")
 
 
 def screenshot_meloni(url: str, out: Path) -> str:
@@ -59,7 +44,7 @@ def screenshot_meloni(url: str, out: Path) -> str:
         box.wait_for(timeout=60_000)
         box.fill("What did Meloni commit?")
         box.press("Enter")
-        page.locator("mark", has_text="senza invio di truppe").wait_for(timeout=30_000)
+        page.locator(".source-card mark", has_text="senza invio di truppe").first.wait_for(timeout=30_000)
         # the run is over when the empty-state examples are gone
         page.get_by_text("Chi ha guidato la delegazione").wait_for(state="detached", timeout=30_000)
         page.screenshot(path=str(out), full_page=True)
