@@ -60,6 +60,7 @@ class Candidate:
     text: str
     similarity: float
     score: float
+    vector: np.ndarray
 
 
 class ExtractiveAnswerer:
@@ -94,7 +95,7 @@ class ExtractiveAnswerer:
         candidates = self.rank(question, vector=vector, passages=passages, names=names)
         if any(c < UNKNOWN for c in closeness) or not candidates or candidates[0].score < bar:
             return abstain(question, passages, language)
-        chosen = select(candidates, self._vectors(candidates))
+        chosen = select(candidates)
         citations = tuple(
             Citation(
                 n=n,
@@ -150,31 +151,21 @@ class ExtractiveAnswerer:
             score += CUE_BONUS * sum(bool(CUES[i].search(text)) for i in wanted)
             if len(text.split()) < 8 or not text.rstrip().endswith((".", "!", "?", '"', "”", "»")):
                 score -= HEADING_PENALTY  # titles, headings and fragments are not answers
-            out.append(Candidate(passage, start, end, text, float(sim), score))
+            out.append(
+                Candidate(passage, start, end, text, float(sim), score, stored[sentence_id(doc_id, start, text)])
+            )
         out.sort(key=lambda c: -c.score)
         return out
 
-    def _vectors(self, candidates: list[Candidate]) -> dict[tuple[str, int], np.ndarray]:
-        top = candidates[: MAX_SENTENCES * 3]
-        ids = [sentence_id(c.passage.doc_id, c.start, c.text) for c in top]
-        stored = self.store.sentence_vectors(ids)
-        return {(c.passage.doc_id, c.start): stored[i] for c, i in zip(top, ids, strict=True) if i in stored}
 
-
-def select(candidates: list[Candidate], vectors: dict[tuple[str, int], np.ndarray]) -> list[Candidate]:
+def select(candidates: list[Candidate]) -> list[Candidate]:
     """The best sentence plus close runners-up that say something new."""
     best = candidates[0]
     chosen = [best]
     for c in candidates[1 : MAX_SENTENCES * 3]:
         if len(chosen) == MAX_SENTENCES or c.score < best.score - MARGIN:
             break
-        v = vectors.get((c.passage.doc_id, c.start))
-        redundant = v is not None and any(
-            float(v @ vectors[(o.passage.doc_id, o.start)]) > 0.85
-            for o in chosen
-            if (o.passage.doc_id, o.start) in vectors
-        )
-        if not redundant:
+        if not any(float(c.vector @ o.vector) > 0.85 for o in chosen):
             chosen.append(c)
     return chosen
 

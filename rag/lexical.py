@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
-
 
 class LexicalIndex:
     """A BM25 index of chunks, rebuilt when the store changes."""
@@ -47,8 +45,3 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], weigh
     for i, s in lexical:
         scores[i] = scores.get(i, 0.0) + weight * s / top
     return sorted(scores.items(), key=lambda kv: -kv[1])
-
-
-def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine of each row of ``a`` with vector ``b`` (both normalised)."""
-    return a @ b

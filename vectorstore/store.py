@@ -9,7 +9,6 @@ record is written last, so an interrupted write is redone by the next ingest.
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,6 @@ import numpy as np
 from rag.errors import EmbedderMismatch, IndexNotFound, StoreUnavailable
 from rag.types import Filters
 
-log = logging.getLogger(__name__)
 SCHEMA = 1
 
 
