@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -21,13 +23,14 @@ EXAMPLES = (
 CSS = """<style>
 .source-card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem;margin:.4rem 0;font-size:.92rem}
 .source-card mark{background:#ffe58a;padding:0 .1rem}
+.unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
 </style>"""
 
 
 @st.cache_resource(show_spinner="Loading the model and the index…")
-def get_engine() -> Engine:
-    """One engine per server process: model, store and lexical index are built once."""
-    return Engine(Settings.from_env())
+def get_engine(_settings: Settings, key: str) -> Engine:
+    """One engine per server process and settings: model, store and lexical index are built once."""
+    return Engine(_settings)
 
 
 def highlight(text: str, start: int, end: int, offset: int = 0) -> str:
@@ -45,21 +48,45 @@ def describe(stats: IndexStats) -> str:
 
 
 def render_answer(engine: Engine, answer: Answer, key: str) -> None:
-    """Answer text with markers linking to their cards, then the cards."""
+    """Notices, the answer with markers linking to their cards, then the cards."""
+    if answer.notice:
+        st.info(answer.notice)
+    if answer.standalone_question:
+        st.caption(f"Read as: {answer.standalone_question}")
     if answer.abstained:
         st.warning(answer.text)
         return
-    text = re.sub(
-        r"\[(\d+)\]", lambda m: f'<a href="#src-{key}-{m.group(1)}">[{m.group(1)}]</a>', html.escape(answer.text)
-    )
-    st.markdown(f'<div class="answer">{text}</div>', unsafe_allow_html=True)
+    st.markdown(f'<div class="answer">{answer_html(answer, key)}</div>', unsafe_allow_html=True)
+    if answer.unsupported:
+        st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
     for c in answer.citations:
         render_card(engine, c, key)
+    if answer.mode != "extractive":
+        st.caption(f"Answered by {answer.mode}")
+
+
+def answer_html(answer: Answer, key: str) -> str:
+    """The answer as HTML: markers link to source cards, unsupported sentences are marked."""
+
+    def link(n: int) -> str:
+        return f'<a href="#src-{key}-{n}">[{n}]</a>'
+
+    if not answer.claims:
+        return re.sub(r"\[(\d+)\]", lambda m: link(int(m.group(1))), html.escape(answer.text))
+    parts = []
+    for c in answer.claims:
+        markers = "".join(link(n) for n in c.citations)
+        sentence = html.escape(c.text)
+        if not c.supported:
+            sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
+        parts.append(f"{sentence} {markers}".strip())
+    return " ".join(parts)
 
 
 def render_card(engine: Engine, c: Citation, key: str) -> None:
     """Title, outlet, date and the passage with the cited sentence highlighted by its span."""
-    meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id) if x)
+    support = f"support {c.score:.2f}" if c.score < 0.999 else ""
+    meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, support) if x)
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
     st.markdown(
@@ -71,8 +98,8 @@ def render_card(engine: Engine, c: Citation, key: str) -> None:
         st.markdown(f'<div class="article">{highlight(document, c.start, c.end)}</div>', unsafe_allow_html=True)
 
 
-def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int]:
-    """Index status, upload, filters and options; returns the filters and k."""
+def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
+    """Index status, upload, filters and options; returns the filters, k and the answering mode."""
     with st.sidebar:
         st.subheader("Index")
         st.markdown(f"{describe(stats)}  \nEmbedder: `{stats.embedder}`  \nStore: `{stats.store}`")
@@ -96,7 +123,12 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int]:
             picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi)
             dates = tuple(picked) if isinstance(picked, tuple | list) else ()
         st.subheader("Answering")
-        st.selectbox("Mode", ["extractive"], help="LLM backends appear here when configured")
+        modes = list(dict.fromkeys([engine.settings.answerer, "extractive"]))
+        mode = st.selectbox(
+            "Mode", modes, help="Set RAG_ANSWERER=ollama:<model> or openai:<model> to add a language model"
+        )
+        custom = st.text_input("Other model", placeholder="ollama:qwen2.5:3b", help="kind:model; leave empty")
+        mode = custom.strip() or mode
         k = st.slider("Passages", 1, 15, engine.settings.top_k)
         if st.button("Clear chat"):
             st.session_state.messages = []
@@ -108,7 +140,26 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int]:
             date_to=str(dates[1]) if filtered_dates else None,
         ),
         k,
+        mode,
     )
+
+
+def stream_answer(engine: Engine, question: str, **kwargs: Any) -> Answer:
+    """Show the answer's words as they arrive, then clear them for the verified answer."""
+    final: list[Answer] = []
+
+    def words() -> Iterator[str]:
+        for item in engine.ask_stream(question, **kwargs):
+            if isinstance(item, Answer):
+                final.append(item)
+            else:
+                yield item
+
+    draft = st.empty()
+    with draft.container():
+        st.write_stream(words())
+    draft.empty()
+    return final[-1]
 
 
 def main() -> None:
@@ -116,12 +167,13 @@ def main() -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     st.title("Ask the articles")
     try:
-        engine = get_engine()
+        settings = Settings.from_env()
+        engine = get_engine(settings, repr(settings))
         stats = engine.stats()
     except RagError as exc:
         st.error(str(exc))
         return
-    filters, k = sidebar(engine, stats)
+    filters, k, mode = sidebar(engine, stats)
     st.caption(describe(stats))
 
     messages: list[tuple[str, str, Answer | None]] = st.session_state.setdefault("messages", [])
@@ -142,8 +194,9 @@ def main() -> None:
         with st.chat_message("user"):
             st.markdown(question)
         with st.chat_message("assistant"):
+            history = [(r, t) for r, t, _ in messages]
             try:
-                answer = engine.ask(question, history=[(r, t) for r, t, _ in messages], k=k, where=filters)
+                answer = stream_answer(engine, question, history=history, k=k, where=filters, mode=mode)
             except RagError as exc:
                 st.error(str(exc))
                 return

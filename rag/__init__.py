@@ -5,12 +5,12 @@
 >>> print(ask("What did Meloni commit?").text)  # doctest: +SKIP
 """
 
-from rag.api import Engine, ask, engine, ingest, retrieve
+from rag.api import Engine, ask, ask_stream, engine, ingest, retrieve
 from rag.errors import RagError
 from rag.settings import Settings
-from rag.types import Answer, Citation, Filters, IndexStats, IngestReport, Passage
+from rag.types import Answer, Citation, Claim, Filters, IndexStats, IngestReport, Passage
 
 __all__ = [
-    "Answer", "Citation", "Engine", "Filters", "IndexStats", "IngestReport", "Passage",
-    "RagError", "Settings", "ask", "engine", "ingest", "retrieve",
+    "Answer", "Citation", "Claim", "Engine", "Filters", "IndexStats", "IngestReport", "Passage",
+    "RagError", "Settings", "ask", "ask_stream", "engine", "ingest", "retrieve",
 ]  # fmt: skip

@@ -11,7 +11,7 @@ import numpy as np
 
 from rag.chunk import sentence_id
 from rag.question import content_words, entities, intents
-from rag.types import Answer, Citation, Passage
+from rag.types import Answer, Citation, Claim, Passage
 from rag.vocabulary import KNOWN, UNKNOWN, Vocabulary, fold, name_phrases
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
@@ -113,32 +113,26 @@ class ExtractiveAnswerer:
             )
             for n, c in enumerate(chosen, 1)
         )
-        text = " ".join(f"{_as_sentence(c.text)} [{cit.n}]" for c, cit in zip(chosen, citations, strict=True))
-        return Answer(question, text, citations, False, tuple(passages), language=language)
+        # Copied sentences support themselves fully.
+        claims = tuple(
+            Claim(_as_sentence(c.text), (cit.n,), 1.0, True) for c, cit in zip(chosen, citations, strict=True)
+        )
+        text = " ".join(f"{claim.text} [{claim.citations[0]}]" for claim in claims)
+        return Answer(question, text, citations, False, tuple(passages), language=language, claims=claims)
 
     def rank(self, question: str, *, vector: np.ndarray, passages: list[Passage], names: list[str]) -> list[Candidate]:
         """Every sentence of ``passages``, best answer first."""
-        seen: dict[tuple[str, int], tuple[Passage, int, str]] = {}
-        for p in passages:
-            for start, end, text in p.sentence_texts():
-                seen.setdefault((p.doc_id, start), (p, end, text))
-        if not seen:
+        table = passage_sentences(passages, store=self.store, embedder=self.embedder)
+        if not table:
             return []
-        keys = list(seen)
-        ids = [sentence_id(d, s, seen[(d, s)][2]) for d, s in keys]
-        stored = self.store.sentence_vectors(ids)
-        absent = [i for i, sid in enumerate(ids) if sid not in stored]
-        if absent:  # written by an older version; embed now rather than fail
-            fresh = self.embedder.embed([seen[keys[i]][2] for i in absent])
-            stored.update({ids[i]: v for i, v in zip(absent, fresh, strict=True)})
-        vectors = np.stack([stored[sid] for sid in ids])
+        vectors = np.stack([row.vector for row in table])
         sims = vectors @ vector
         folded = [fold(n)[:5] for n in names]
         stems = {fold(w)[:5] for w in content_words(question)} - set(folded)
         wanted = intents(question)
         out, texts = [], set()
-        for (doc_id, start), sim in zip(keys, sims, strict=True):
-            passage, end, text = seen[(doc_id, start)]
+        for row, sim in zip(table, sims, strict=True):
+            text = row.text
             if text in texts:  # a subtitle repeated as a heading
                 continue
             texts.add(text)
@@ -151,11 +145,30 @@ class ExtractiveAnswerer:
             score += CUE_BONUS * sum(bool(CUES[i].search(text)) for i in wanted)
             if len(text.split()) < 8 or not text.rstrip().endswith((".", "!", "?", '"', "”", "»")):
                 score -= HEADING_PENALTY  # titles, headings and fragments are not answers
-            out.append(
-                Candidate(passage, start, end, text, float(sim), score, stored[sentence_id(doc_id, start, text)])
-            )
+            out.append(Candidate(row.passage, row.start, row.end, text, float(sim), score, row.vector))
         out.sort(key=lambda c: -c.score)
         return out
+
+
+def passage_sentences(passages: list[Passage], *, store: ChromaStore, embedder: Embedder) -> list[Candidate]:
+    """Each distinct sentence of ``passages`` with its stored vector (scores left at 0)."""
+    seen: dict[tuple[str, int], tuple[Passage, int, str]] = {}
+    for p in passages:
+        for start, end, text in p.sentence_texts():
+            seen.setdefault((p.doc_id, start), (p, end, text))
+    if not seen:
+        return []
+    keys = list(seen)
+    ids = [sentence_id(d, s, seen[(d, s)][2]) for d, s in keys]
+    stored = store.sentence_vectors(ids)
+    absent = [i for i, sid in enumerate(ids) if sid not in stored]
+    if absent:  # written by an older version; embed now rather than fail
+        fresh = embedder.embed([seen[keys[i]][2] for i in absent])
+        stored.update({ids[i]: v for i, v in zip(absent, fresh, strict=True)})
+    return [
+        Candidate(seen[key][0], key[1], seen[key][1], seen[key][2], 0.0, 0.0, stored[sid])
+        for key, sid in zip(keys, ids, strict=True)
+    ]
 
 
 def select(candidates: list[Candidate]) -> list[Candidate]:

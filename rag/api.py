@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
-from functools import cached_property
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
+from rag import followup
 from rag.errors import ConfigError, RagError
+from rag.followup import History
 from rag.ingest import Progress, ingest_paths
+from rag.llm import describe_failure, is_llm
 from rag.question import check_question, language
 from rag.settings import Settings
 from rag.types import Answer, Filters, IndexStats, IngestReport, Passage
 from vectorstore.embeddings import Embedder, make_embedder
 from vectorstore.store import ChromaStore
 
-History = Sequence[tuple[str, str]] | Sequence[Mapping[str, str]]
 Where = Filters | Mapping[str, Any] | None
 
 
@@ -32,7 +35,12 @@ class Engine:
     """
 
     def __init__(
-        self, settings: Settings | None = None, *, embedder: Embedder | None = None, store: ChromaStore | None = None
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        store: ChromaStore | None = None,
+        chat_models: Mapping[str, Any] | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         if embedder is not None:
@@ -41,6 +49,9 @@ class Engine:
             self.__dict__["store"] = store
         self._write_lock = threading.Lock()
         self._vocabulary: Any = None
+        # Chat models by answerer name; tests pass fakes here.
+        self._models: dict[str, Any] = dict(chat_models or {})
+        self._models_lock = threading.Lock()
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -127,24 +138,113 @@ class Engine:
         return list(self.retriever.search(question, k=k or self.settings.top_k, filters=to_filters(where)))
 
     def ask(
-        self, question: str, *, history: History | None = None, k: int | None = None, where: Where = None
+        self,
+        question: str,
+        *,
+        history: History | None = None,
+        k: int | None = None,
+        where: Where = None,
+        mode: str | None = None,
     ) -> Answer:
         """Answer ``question`` from the indexed articles, citing every sentence.
 
         Args:
-            question: In Italian or English.
+            question: In Italian or English; a follow-up is read against ``history``.
             history: Earlier turns, as ``(role, text)`` pairs or message dicts.
             k: How many passages to retrieve.
             where: Filters (doc ids, outlets, date range).
+            mode: ``extractive``, ``ollama:<model>`` or ``openai:<model>``;
+                ``RAG_ANSWERER`` when omitted.
+        """
+        answer: Answer | None = None
+        for item in self.ask_stream(question, history=history, k=k, where=where, mode=mode):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None  # ask_stream always ends with the answer
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        history: History | None = None,
+        k: int | None = None,
+        where: Where = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, but yield the answer's text as it is written, then the :class:`Answer`.
+
+        With a language model the text pieces are the model's own tokens and
+        the final answer is the verified one (markers checked, unsupported
+        sentences flagged); if the model fails, the last item is the
+        extractive answer marked ``fallback`` with a ``notice`` saying why.
         """
         question = check_question(question, max_chars=self.settings.max_question_chars)
+        mode = (mode or self.settings.answerer).strip()
+        filters = to_filters(where)
+        k = k or self.settings.top_k
         self.store.open(create=False)
-        lang = language(question)
-        vector = self.retriever.embed_question(question)
-        passages = self.retriever.search(question, k=k or self.settings.top_k, filters=to_filters(where), vector=vector)
-        return self.answerer.answer(
-            question, vector=vector, passages=passages, language=lang, vocabulary=self.vocabulary()
+        if not is_llm(mode):
+            extractive = self._extractive(question, history=history, k=k, filters=filters)
+            yield extractive.text
+            yield extractive
+            return
+        chain = self._llm_chain(mode, k=k, filters=filters)
+        answer: Answer | None = None
+        try:
+            for item in chain.stream(question, history=history):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    yield item
+        except RagError:
+            raise
+        except Exception as exc:  # whatever the backend raised: unreachable, timeout, bad reply
+            why = describe_failure(exc, answerer=mode, settings=self.settings)
+            yield self._fallback(question, history, k, filters, mode, why)
+            return
+        assert answer is not None
+        if not answer.abstained and not any(c.citations for c in answer.claims):
+            yield self._fallback(question, history, k, filters, mode, "its reply cited none of the passages")
+            return
+        yield answer
+
+    def _extractive(self, question: str, *, history: History | None, k: int, filters: Filters | None) -> Answer:
+        standalone = followup.standalone(question, history)
+        vector = self.retriever.embed_question(standalone)
+        passages = self.retriever.search(standalone, k=k, filters=filters, vector=vector)
+        answer: Answer = self.answerer.answer(
+            standalone, vector=vector, passages=passages, language=language(standalone), vocabulary=self.vocabulary()
         )
+        return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
+
+    def _llm_chain(self, mode: str, *, k: int, filters: Filters | None) -> Any:
+        from rag.chain import LLMChain
+        from rag.verify import verify
+
+        check = partial(verify, store=self.store, embedder=self.embedder, threshold=self.settings.support_threshold)
+        return LLMChain(
+            model=self.chat_model(mode),
+            retrieve=lambda q: self.retriever.search(q, k=k, filters=filters),
+            check=check,
+            mode=mode,
+        )
+
+    def chat_model(self, mode: str) -> Any:
+        """The LangChain chat model for ``mode`` (built once per mode)."""
+        with self._models_lock:
+            if mode not in self._models:
+                from rag.llm import make_chat_model
+
+                self._models[mode] = make_chat_model(mode, settings=self.settings)
+            return self._models[mode]
+
+    def _fallback(
+        self, question: str, history: History | None, k: int, filters: Filters | None, mode: str, why: str
+    ) -> Answer:
+        answer = self._extractive(question, history=history, k=k, filters=filters)
+        notice = f"The language model ({mode}) failed ({why}); showing the extractive answer instead."
+        return replace(answer, fallback=True, notice=notice, mode=f"extractive (fallback from {mode})")
 
     def vocabulary(self) -> Any:
         """Names the corpus knows (built on first need, reset by ingest)."""
@@ -234,4 +334,11 @@ def ask(
     return engine(settings).ask(question, history=history, k=k, where=where)
 
 
-__all__ = ["Engine", "RagError", "ask", "engine", "ingest", "retrieve", "to_filters"]
+def ask_stream(
+    question: str, *, history: History | None = None, k: int = 5, where: Where = None, settings: Settings | None = None
+) -> Iterator[str | Answer]:
+    """Yield the answer's text as it is written, then the :class:`Answer`; see :meth:`Engine.ask_stream`."""
+    return engine(settings).ask_stream(question, history=history, k=k, where=where)
+
+
+__all__ = ["Engine", "RagError", "ask", "ask_stream", "engine", "ingest", "retrieve", "to_filters"]

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question from the indexed articles")
     p.add_argument("question")
     p.add_argument("-k", type=int, default=None, help="passages to retrieve (default RAG_TOP_K)")
+    p.add_argument("--mode", default=None, help="extractive, ollama:<model> or openai:<model> (default RAG_ANSWERER)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p = sub.add_parser("stats", help="what the index holds")
     p.add_argument("--json", action="store_true")
@@ -82,14 +83,30 @@ def _ingest(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _ask(engine: Any, args: argparse.Namespace) -> int:
-    answer = engine.ask(args.question, k=args.k)
+    from rag.types import Answer
+
+    answer: Answer | None = None
+    streamed = False
+    for item in engine.ask_stream(args.question, k=args.k, mode=args.mode):
+        if isinstance(item, Answer):
+            answer = item
+        elif not args.json and engine_streams(engine, args.mode):
+            print(item, end="", flush=True)  # the model's words as they come
+            streamed = True
+    assert answer is not None
     if args.json:
         data = asdict(answer)
         data.pop("passages")
         data["passages"] = [{k: v for k, v in asdict(p).items() if k != "sentences"} for p in answer.passages]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    print(answer.text)
+    if streamed:
+        print("\n")  # the verified answer follows the raw stream
+    if answer.notice:
+        print(f"note: {answer.notice}", file=sys.stderr)
+    if answer.standalone_question:
+        print(f"(read as: {answer.standalone_question})")
+    print(render_claims(answer))
     if answer.citations:
         print("\nSources:")
     for c in answer.citations:
@@ -97,6 +114,25 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {c.doc_id} chars {c.start}-{c.end}")
         print(f"    “{c.quote}”")
     return 0
+
+
+def engine_streams(engine: Any, mode: str | None) -> bool:
+    """Whether answers come from a language model (worth printing as they stream)."""
+    from rag.llm import is_llm
+
+    return is_llm(mode or engine.settings.answerer)
+
+
+def render_claims(answer: Any) -> str:
+    """The answer's text, with sentences its sources do not support marked."""
+    if not answer.claims:
+        return str(answer.text)
+    parts = []
+    for c in answer.claims:
+        marks = "".join(f" [{n}]" for n in c.citations)
+        flag = "" if c.supported else " [unsupported]"
+        parts.append(f"{c.text}{marks}{flag}")
+    return " ".join(parts)
 
 
 def _stats(engine: Any, args: argparse.Namespace) -> int:

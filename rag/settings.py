@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError
+
+# Settings that keep the names their own tools read.
+EXTERNAL = {"ollama_host": "OLLAMA_HOST", "openai_base_url": "OPENAI_BASE_URL", "openai_api_key": "OPENAI_API_KEY"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class Settings:
     max_file_mb: float = 20.0
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
+    support_threshold: float = 0.45
+    # Read from the variables these tools document, not RAG_*.
+    ollama_host: str | None = None
+    openai_base_url: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -48,7 +56,7 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = env.get(f"RAG_{f.name.upper()}")
+            raw = env.get(EXTERNAL.get(f.name, f"RAG_{f.name.upper()}"))
             if raw is None or raw == "":
                 continue
             values[f.name] = _parse(f.name, str(f.type), raw)
@@ -75,6 +83,8 @@ class Settings:
             raise ConfigError(f"RAG_CHROMA_URL={self.chroma_url!r} is not a URL; use e.g. http://127.0.0.1:8000.")
         if not 0.0 <= self.lexical_weight <= 1.0:
             raise ConfigError("RAG_LEXICAL_WEIGHT must be between 0 and 1.")
+        if self.llm_timeout <= 0 or self.chroma_timeout <= 0:
+            raise ConfigError("RAG_LLM_TIMEOUT and RAG_CHROMA_TIMEOUT must be positive numbers of seconds.")
 
     @property
     def store_location(self) -> str:
@@ -92,4 +102,5 @@ def _parse(name: str, type_name: str, raw: str) -> Any:
             return float(raw)
         return raw
     except ValueError:
-        raise ConfigError(f"RAG_{name.upper()}={raw!r} is not a valid {type_name}; fix or unset it.") from None
+        variable = EXTERNAL.get(name, f"RAG_{name.upper()}")
+        raise ConfigError(f"{variable}={raw!r} is not a valid {type_name}; fix or unset it.") from None

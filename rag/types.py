@@ -85,8 +85,29 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One sentence of an answer and how well its sources support it.
+
+    ``citations`` are the valid ``[n]`` numbers it carries; ``support`` is the
+    best cosine similarity between the sentence and a sentence of a cited
+    passage (1.0 for a sentence copied from the article). A claim with no
+    valid citation, or support below the threshold, is not ``supported``.
+    """
+
+    text: str
+    citations: tuple[int, ...]
+    support: float
+    supported: bool
+
+
+@dataclass(frozen=True)
 class Answer:
-    """An answer whose sentences end with ``[n]`` markers into ``citations``."""
+    """An answer whose sentences end with ``[n]`` markers into ``citations``.
+
+    ``claims`` splits ``text`` into sentences with their support; ``fallback``
+    is True when a language model failed and the extractive answer stands in,
+    with ``notice`` saying why.
+    """
 
     question: str
     text: str
@@ -97,6 +118,13 @@ class Answer:
     standalone_question: str | None = None
     mode: str = "extractive"
     notice: str | None = None
+    claims: tuple[Claim, ...] = ()
+    fallback: bool = False
+
+    @property
+    def unsupported(self) -> tuple[Claim, ...]:
+        """The claims no passage supports."""
+        return tuple(c for c in self.claims if not c.supported)
 
 
 @dataclass(frozen=True)

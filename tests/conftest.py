@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,6 +75,17 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     yield from serve(proc, f"http://127.0.0.1:{port}", "/api/v2/heartbeat")
+
+
+@pytest.fixture(scope="session")
+def fake_openai() -> Iterator[str]:
+    """The scripted OpenAI-compatible server of tests/fake_llm.py, in a thread; yields its /v1 URL."""
+    from tests.fake_llm import make_server
+
+    server = make_server()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
 
 
 def serve(proc: subprocess.Popen[bytes], url: str, health: str) -> Iterator[str]:

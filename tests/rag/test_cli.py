@@ -7,8 +7,8 @@ from pathlib import Path
 from tests.conftest import ARTICLES, MELONI, ROOT
 
 
-def run(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RAG_PERSIST_DIR": str(index), "HF_HUB_OFFLINE": "1"}
+def run(*args: str, index: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RAG_PERSIST_DIR": str(index), "HF_HUB_OFFLINE": "1", **extra}
     return subprocess.run(
         [sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
     )
@@ -35,6 +35,14 @@ def test_cli_ingest_ask_stats(tmp_path: Path):
 
     stats = json.loads(run("stats", "--json", index=index).stdout)
     assert stats["documents"] == 5 and stats["chunks"] == report["chunks"] and stats["embedder"] == "use-multilingual"
+
+    dead = run(
+        "ask", "What did Meloni commit?", "--mode", "openai:gone", index=index, OPENAI_BASE_URL="http://127.0.0.1:9/v1"
+    )
+    assert dead.returncode == 0 and "note: The language model (openai:gone) failed" in dead.stderr
+    assert "senza invio di truppe" in dead.stdout and "Traceback" not in dead.stderr
+    bad_mode = run("ask", "What did Meloni commit?", "--mode", "gpt4", index=index)
+    assert bad_mode.returncode == 2 and "ollama:<model>" in bad_mode.stderr
 
     empty = run("ask", "   ", index=index)
     assert empty.returncode == 2 and "empty" in empty.stderr and "Traceback" not in empty.stderr

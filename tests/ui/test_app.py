@@ -14,7 +14,7 @@ def app(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
     from ui import get_engine
 
-    get_engine.clear()
+    get_engine.clear()  # type: ignore[attr-defined]
     at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60)
     return at.run()
 
@@ -46,6 +46,38 @@ def test_example_click_answers(app: AppTest):
 def test_abstention_is_shown_plainly(app: AppTest):
     app.chat_input[0].set_value("Qual è la capitale dell'Australia?").run()
     assert [w.value for w in app.warning] == ["Non ho trovato la risposta negli articoli indicizzati."]
+
+
+def test_llm_answer_is_streamed_verified_and_flags_unsupported(
+    sample_engine: Engine, fake_openai: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("RAG_ANSWERER", "openai:fake")
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai)
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    assert at.sidebar.selectbox[0].value == "openai:fake"
+    at.chat_input[0].set_value("What did Meloni commit, and on taxes?").run()
+    assert not at.exception and not at.error
+    text = markdown(at)
+    assert "without sending troops" in text and 'href="#src-' in text
+    assert '<span class="unsupported"' in text and "cut taxes" in text
+    captions = [c.value for c in at.caption]
+    assert "Answered by openai:fake" in captions
+    assert any("not supported by the cited articles" in c for c in captions)
+    assert "<mark>L’Italia, con la premier Giorgia Meloni, ha confermato" in text
+
+
+def test_dead_model_shows_a_notice_and_the_extractive_answer(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch):
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("RAG_ANSWERER", "openai:gone")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    at.chat_input[0].set_value("Cosa ha promesso Meloni?").run()
+    assert not at.exception and not at.error
+    assert "cannot reach" in at.info[0].value and "extractive answer instead" in at.info[0].value
+    assert "senza invio di truppe" in markdown(at)
 
 
 def test_upload_adds_a_document(tmp_path: Path, engine: Engine):

@@ -20,16 +20,32 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture
-def app_url(sample_engine: Engine) -> Iterator[str]:
+def start_app(sample_engine: Engine, **env_vars: str) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "RAG_PERSIST_DIR": str(sample_engine.settings.persist_dir), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "RAG_PERSIST_DIR": str(sample_engine.settings.persist_dir), "HF_HUB_OFFLINE": "1", **env_vars}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui.py"), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     yield from serve(proc, f"http://127.0.0.1:{port}", "/_stcore/health")
+
+
+@pytest.fixture
+def app_url(sample_engine: Engine) -> Iterator[str]:
+    yield from start_app(sample_engine)
+
+
+@pytest.fixture
+def llm_app_url(sample_engine: Engine) -> Iterator[str]:
+    """The app answering with the scripted OpenAI-compatible server, streaming slowly."""
+    port = free_port()
+    fake = subprocess.Popen([sys.executable, "-m", "tests.fake_llm", "--port", str(port), "--delay", "0.25"], cwd=ROOT)
+    try:
+        yield from start_app(sample_engine, RAG_ANSWERER="openai:fake", OPENAI_BASE_URL=f"http://127.0.0.1:{port}/v1")
+    finally:
+        fake.kill()
+        fake.wait()
 
 
 def screenshot_meloni(url: str, out: Path) -> str:
@@ -64,3 +80,30 @@ def test_meloni_question_in_a_real_browser(app_url: str, tmp_path: Path):
     out = ROOT / "test-output"
     out.mkdir(exist_ok=True)
     shutil.copy(shot, out / "meloni.png")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_llm_answer_streams_then_shows_verified_citations(llm_app_url: str, tmp_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1100})
+        page.goto(llm_app_url)
+        box = page.get_by_placeholder("Ask about the articles")
+        box.wait_for(timeout=60_000)
+        box.fill("What did Meloni commit, and on taxes?")
+        box.press("Enter")
+        # Mid-stream: the first words are on the page, the source cards are not yet.
+        page.get_by_text("Meloni confirmed", exact=False).first.wait_for(timeout=30_000)
+        cards_mid_stream = page.locator(".source-card").count()
+        page.locator(".source-card mark", has_text="senza invio di truppe").first.wait_for(timeout=30_000)
+        page.get_by_text("Answered by openai:fake").wait_for(timeout=30_000)
+        unsupported = page.locator(".unsupported").inner_text()
+        page.screenshot(path=str(tmp_path / "llm.png"), full_page=True)
+        browser.close()
+    assert cards_mid_stream == 0
+    assert "cut taxes" in unsupported
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    shutil.copy(tmp_path / "llm.png", out / "llm.png")

@@ -1,0 +1,87 @@
+"""Chat models for generative answers, chosen by a ``"kind:model"`` string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rag.errors import ConfigError
+from rag.settings import Settings
+
+KINDS = ("extractive", "ollama:<model>", "openai:<model>")
+EXTRAS = {"ollama": "langchain-ollama", "openai": "langchain-openai"}
+
+
+def is_llm(answerer: str) -> bool:
+    """True when ``answerer`` names a language model rather than ``extractive``."""
+    return answerer.strip() != "extractive"
+
+
+def make_chat_model(answerer: str, *, settings: Settings) -> Any:
+    """Build the LangChain chat model that ``answerer`` names.
+
+    Args:
+        answerer: ``ollama:<model>`` (``OLLAMA_HOST``) or ``openai:<model>``
+            (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``; any OpenAI-compatible server).
+        settings: Timeouts and the servers' addresses.
+
+    Raises:
+        ConfigError: unknown kind, empty model name, or the backend's package
+            is not installed (naming the extra to install).
+    """
+    kind, _, model = answerer.strip().partition(":")
+    if kind not in EXTRAS or not model:
+        raise ConfigError(f"RAG_ANSWERER={answerer!r} is not one of {', '.join(KINDS)}.")
+    # No retries: a dead backend should fall back to extractive answers at once.
+    match kind:
+        case "ollama":
+            try:
+                from langchain_ollama import ChatOllama
+            except ImportError:
+                raise _missing("ollama") from None
+            return ChatOllama(
+                model=model,
+                base_url=settings.ollama_host,
+                temperature=0,
+                client_kwargs={"timeout": settings.llm_timeout},
+            )
+        case "openai":
+            try:
+                from langchain_openai import ChatOpenAI
+                from pydantic import SecretStr
+            except ImportError:
+                raise _missing("openai") from None
+            return ChatOpenAI(
+                model=model,
+                base_url=settings.openai_base_url,
+                # Local servers (llama.cpp, vLLM, LM Studio) accept any key.
+                api_key=SecretStr(settings.openai_api_key or "not-needed"),
+                temperature=0,
+                timeout=settings.llm_timeout,
+                max_retries=0,
+            )
+    raise AssertionError(kind)  # pragma: no cover - EXTRAS guards the match
+
+
+def _missing(kind: str) -> ConfigError:
+    return ConfigError(
+        f"the {kind} backend needs {EXTRAS[kind]}; install it with `pip install -e '.[{kind}]'` (or `make install`)."
+    )
+
+
+def describe_failure(exc: BaseException, *, answerer: str, settings: Settings) -> str:
+    """Why a backend failed, in one line for people (never showing the API key)."""
+    name = type(exc).__name__
+    kind = answerer.partition(":")[0]
+    where = (settings.ollama_host or "http://127.0.0.1:11434") if kind == "ollama" else settings.openai_base_url
+    where = where or "the default server"
+    if "Timeout" in name or isinstance(exc, TimeoutError):
+        why = f"no reply from {where} within {settings.llm_timeout:g} s (RAG_LLM_TIMEOUT)"
+    elif "Connect" in name or isinstance(exc, ConnectionError):
+        why = (
+            f"cannot reach {where}; start the server or fix {'OLLAMA_HOST' if kind == 'ollama' else 'OPENAI_BASE_URL'}"
+        )
+    else:
+        why = f"{name}: {' '.join(str(exc).split())[:160]}"
+    if settings.openai_api_key:
+        why = why.replace(settings.openai_api_key, "***")
+    return why
