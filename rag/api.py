@@ -18,6 +18,7 @@ from rag.errors import ConfigError, RagError
 from rag.followup import History
 from rag.ingest import Progress, ingest_paths
 from rag.llm import describe_failure, is_llm
+from rag.lock import writer_lock
 from rag.question import check_question, language
 from rag.settings import Settings
 from rag.types import Answer, Filters, IndexStats, IngestReport, Passage
@@ -48,6 +49,8 @@ class Engine:
         if store is not None:
             self.__dict__["store"] = store
         self._write_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._generation: int | None = None
         self._vocabulary: Any = None
         # Chat models by answerer name; tests pass fakes here.
         self._models: dict[str, Any] = dict(chat_models or {})
@@ -99,7 +102,7 @@ class Engine:
             reindex: Drop the index first (needed after changing the embedder).
             progress: Called as ``progress(done, total, doc_id)``.
         """
-        with self._write_lock:
+        with self._write_lock, writer_lock(self.settings.persist_dir):
             if reindex:
                 self.store.reset()
             report = ingest_paths(
@@ -107,7 +110,27 @@ class Engine:
             )
             self.retriever.invalidate()
             self._vocabulary = None
+            self._generation = self.store.generation()
             return report
+
+    def sync(self) -> None:
+        """Open the index and pick up what another process wrote since we last looked.
+
+        Called before every question: when the index generation moved (an
+        ingest finished elsewhere), the store is reopened on a fresh client and
+        the lexical index and vocabulary are rebuilt, so a running app sees new
+        articles without a restart.
+        """
+        with self._sync_lock:
+            self.store.open(create=False)
+            generation = self.store.generation()
+            if self._generation is not None and generation != self._generation:
+                self.__dict__["store"] = self.store.reopen()
+                self.store.open(create=False)
+                for name in ("retriever", "answerer"):
+                    self.__dict__.pop(name, None)
+                self._vocabulary = None
+            self._generation = generation
 
     def ingest_upload(self, name: str, data: bytes, *, folder: Path | None = None) -> IngestReport:
         """Save an uploaded article under a safe name and ingest it.
@@ -134,7 +157,7 @@ class Engine:
     def retrieve(self, question: str, *, k: int | None = None, where: Where = None) -> list[Passage]:
         """The passages most likely to answer ``question``, best first."""
         question = check_question(question, max_chars=self.settings.max_question_chars)
-        self.store.open(create=False)
+        self.sync()
         return list(self.retriever.search(question, k=k or self.settings.top_k, filters=to_filters(where)))
 
     def ask(
@@ -183,7 +206,7 @@ class Engine:
         mode = (mode or self.settings.answerer).strip()
         filters = to_filters(where)
         k = k or self.settings.top_k
-        self.store.open(create=False)
+        self.sync()
         if not is_llm(mode):
             extractive = self._extractive(question, history=history, k=k, filters=filters)
             yield extractive.text
@@ -258,12 +281,12 @@ class Engine:
 
     def document(self, doc_id: str) -> str | None:
         """The cleaned text of an indexed article (what citation spans index)."""
-        self.store.open(create=False)
+        self.sync()
         return self.store.document_text(doc_id)
 
     def stats(self) -> IndexStats:
         """What the index holds."""
-        self.store.open(create=False)
+        self.sync()
         docs = self.store.documents()
         dates = sorted(str(m["date"]) for m in docs.values() if m.get("date"))
         return IndexStats(

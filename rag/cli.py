@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p = sub.add_parser("stats", help="what the index holds")
     p.add_argument("--json", action="store_true")
-    p = sub.add_parser("eval", help="score the golden question set")
+    p = sub.add_parser("eval", help="score the golden question set: ours, ablations, the LangChain tutorial baseline")
+    p.add_argument("--articles", default="data/articles", help="the articles the golden set is about")
+    p.add_argument("--no-baseline", action="store_true", help="skip the LangChain tutorial baseline")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -149,9 +151,18 @@ def _stats(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _eval(engine: Any, args: argparse.Namespace) -> int:
-    from rag.evaluate import evaluate_engine, load_golden, table, to_json
+    import tempfile
+    from pathlib import Path
 
-    results = [evaluate_engine(engine, load_golden())]
+    from rag.api import Engine
+    from rag.evaluate import compare, load_golden, table, to_json
+
+    # A private index of the articles, so the figures never depend on what
+    # else the user's index holds.
+    with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
+        ours = Engine(engine.settings.with_(persist_dir=Path(tmp), chroma_url=None), embedder=engine.embedder)
+        ours.ingest([args.articles])
+        results = compare(ours, Path(args.articles), load_golden(), baseline=not args.no_baseline)
     print(to_json(results) if args.json else table(results))
     return 0
 

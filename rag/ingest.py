@@ -15,7 +15,8 @@ from rag.load import LoadError, find_files, read_file
 from rag.settings import Settings
 from rag.types import Article, Chunk, IngestReport, Sentence, Skipped
 from vectorstore.embeddings import Embedder
-from vectorstore.store import ChromaStore, Record, date_num
+from vectorstore.store import ChromaStore, Record
+from vectorstore.where import date_num
 
 Progress = Callable[[int, int, str], None]
 
@@ -39,6 +40,11 @@ def ingest_paths(
     began = time.perf_counter()
     folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
     store.open(create=True, dimension=embedder.dimension)
+    # Documents a killed writer left half-written are removed whole, then
+    # re-added below from their files like any new document.
+    repaired = store.pending()
+    for doc_id in repaired:
+        store.purge_document(doc_id)
     stored = store.documents()
     by_hash = {m.get("content_hash"): d for d, m in stored.items()}
 
@@ -97,8 +103,11 @@ def ingest_paths(
         for doc_id, meta in stored.items():
             source = Path(str(meta.get("source", "")))
             if any(source.is_relative_to(f) for f in folders) and not source.exists():
-                store.delete_document(doc_id)
+                store.mark_pending(doc_id)
+                store.purge_document(doc_id)
                 removed.append(doc_id)
+    if todo or removed or repaired:
+        store.bump_generation()
 
     return IngestReport(
         added=tuple(added),
@@ -106,6 +115,7 @@ def ingest_paths(
         unchanged=tuple(unchanged),
         removed=tuple(removed),
         skipped=tuple(skipped),
+        repaired=tuple(repaired),
         chunks=store.count(),
         seconds=time.perf_counter() - began,
     )
@@ -136,6 +146,7 @@ def write_article(article: Article, *, settings: Settings, embedder: Embedder, s
         )
         for s in sentences
     ]
+    store.mark_pending(article.doc_id)
     store.write_document(
         doc_id=article.doc_id,
         text=article.text,
@@ -145,6 +156,7 @@ def write_article(article: Article, *, settings: Settings, embedder: Embedder, s
         sentences=sentence_records,
         sentence_vectors=sentence_vectors,
     )
+    store.clear_pending(article.doc_id)
     return len(chunks)
 
 

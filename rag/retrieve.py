@@ -16,8 +16,11 @@ from vectorstore.store import ChromaStore, Record
 class Retriever:
     """Finds the passages most likely to answer a question."""
 
-    def __init__(self, *, store: ChromaStore, embedder: Embedder, lexical_weight: float = 0.0) -> None:
+    def __init__(
+        self, *, store: ChromaStore, embedder: Embedder, lexical_weight: float = 0.0, unit: str = "sentences"
+    ) -> None:
         self.store = store
+        self.unit = unit  # "chunks" scores whole-chunk vectors instead (an ablation)
         self.embedder = embedder
         self.lexical_weight = lexical_weight
         self._lexical: LexicalIndex | None = None
@@ -49,6 +52,8 @@ class Retriever:
         Sentence-level matching beat whole-chunk vectors on our golden set
         (MRR 0.85 vs 0.83 with BM25, 0.71 vs 0.67 without).
         """
+        if self.unit == "chunks":
+            return [(r.id, r.score) for r in self.store.query(vector, k=k, filters=filters, part="chunks")]
         best: dict[str, float] = {}
         for r in self.store.query(vector, k=k * 3, filters=filters):
             for chunk in str(r.meta.get("chunks", "")).split(","):

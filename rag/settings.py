@@ -42,6 +42,10 @@ class Settings:
     openai_base_url: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        # Accept a str from Python callers; everything downstream wants a Path.
+        object.__setattr__(self, "persist_dir", Path(self.persist_dir).expanduser())
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``RAG_*`` variables, then apply ``overrides``.

@@ -137,7 +137,11 @@ class Skipped:
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What an ingest did: doc ids in each group and the chunk count after it."""
+    """What an ingest did: doc ids in each group and the chunk count after it.
+
+    ``repaired`` are documents an interrupted earlier ingest left half-written;
+    they were removed and, if their files still exist, added again.
+    """
 
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
@@ -146,6 +150,7 @@ class IngestReport:
     skipped: tuple[Skipped, ...] = ()
     chunks: int = 0
     seconds: float = 0.0
+    repaired: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line for people, e.g. ``2 added, 0 updated, ... 40 chunks``."""
@@ -153,6 +158,7 @@ class IngestReport:
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
             f"{len(self.skipped)} skipped; {self.chunks} chunks in the index"
+            + (f" (repaired {len(self.repaired)} left by an interrupted ingest)" if self.repaired else "")
         )
 
 

@@ -56,6 +56,26 @@ def sample_engine(tmp_path_factory: pytest.TempPathFactory, embedder: UseMultili
     return engine
 
 
+def snapshot(engine: Engine) -> dict[str, object]:
+    """What an index holds, in terms comparable across directories.
+
+    Documents with their content hashes, every chunk and sentence id (content
+    hashes, so equal ids mean equal text and spans), writes left pending, and
+    the top passages for two questions (dense + lexical, so both are in step).
+    """
+    store = engine.store
+    engine.sync()
+    sentences = store._cols["sentences"].get(include=[])["ids"]
+    return {
+        "docs": {d: m.get("content_hash") for d, m in store.documents().items()},
+        "chunks": sorted(store.chunk_ids()),
+        "sentences": sorted(sentences),
+        "pending": store.pending(),
+        "meloni": [p.chunk_id for p in engine.retrieve("Cosa ha promesso Meloni?")],
+        "witkoff": [p.chunk_id for p in engine.retrieve("Who led the American delegation in Paris?")],
+    }
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:

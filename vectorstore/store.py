@@ -1,9 +1,12 @@
 """The Chroma store: an embedded directory or a Chroma server.
 
-Three collections per index: ``<name>-docs`` (one record per article, its
-clean text and content hash), ``<name>-chunks`` (retrieval units) and
-``<name>-sentences`` (sentence vectors for answer selection). A document's
-record is written last, so an interrupted write is redone by the next ingest.
+Four collections per index: ``<name>-docs`` (one record per article, its
+clean text and content hash), ``<name>-chunks`` (retrieval units),
+``<name>-sentences`` (sentence vectors for answer selection) and
+``<name>-meta`` (the index generation and the documents a writer is in the
+middle of changing). A document is marked pending before it is touched and
+unmarked after its record is written last; the next ingest purges whatever is
+still marked, so a crash at any point costs only a redo of that document.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
 from rag.errors import EmbedderMismatch, IndexNotFound, StoreUnavailable
 from rag.types import Filters
+from vectorstore.connect import connect, is_connection_error
+from vectorstore.where import clean_meta, where_clause
 
 SCHEMA = 1
 
@@ -46,18 +50,17 @@ class ChromaStore:
     ) -> None:
         self.location = chroma_url or persist_dir
         self._embedder_name = embedder_name
-        self._client = _connect(persist_dir, chroma_url, timeout)
-        self._names = {part: f"{collection}-{part}" for part in ("docs", "chunks", "sentences")}
+        self._timeout = timeout
+        self._client = connect(persist_dir, chroma_url, timeout)
+        self._names = {part: f"{collection}-{part}" for part in ("docs", "chunks", "sentences", "meta")}
+        self._persist_dir = persist_dir
+        self._server = bool(chroma_url)
         self._cols: dict[str, Any] = {}
 
     # ----- opening -----
     def exists(self) -> bool:
         """True when an index has been created here."""
-        try:
-            self._client.get_collection(self._names["docs"])
-            return True
-        except Exception:  # chroma raises NotFoundError or ValueError by version
-            return False
+        return self._has(self._names["docs"])
 
     def open(self, *, create: bool, dimension: int | None = None) -> None:
         """Open (or create) the collections and check the embedder.
@@ -72,6 +75,8 @@ class ChromaStore:
             raise IndexNotFound(f"no index at {self.location}; build one with `python -m rag ingest data/articles`.")
         meta = {"embedder": self._embedder_name, "dimension": dimension or 0, "schema": SCHEMA}
         for part, name in self._names.items():
+            if part == "meta" and not create and not self._has(name):
+                continue  # an index from before the meta collection; it reads as generation 0
             col = self._call(
                 self._client.get_or_create_collection,
                 name,
@@ -95,6 +100,78 @@ class ChromaStore:
                 self._client.delete_collection(name)
         self._cols = {}
 
+    def reopen(self) -> ChromaStore:
+        """A store on a fresh client, which sees what other processes wrote.
+
+        Chroma caches one client system per path and its HNSW index in memory,
+        so vectors another process adds stay invisible to an old client
+        (chroma-core/chroma#3792). Dropping the cached system for our path
+        only (not other paths) makes the next client load them from disk.
+        """
+        if not self._server:
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient._identifier_to_system.pop(self._persist_dir, None)
+        return ChromaStore(
+            persist_dir=self._persist_dir,
+            chroma_url=self.location if self._server else None,
+            collection=self._names["docs"].removesuffix("-docs"),
+            embedder_name=self._embedder_name,
+            timeout=self._timeout,
+        )
+
+    # ----- generation and pending writes -----
+    def generation(self) -> int:
+        """A number every finished ingest that changed something increases."""
+        col = self._meta()
+        if col is None:
+            return 0
+        got = self._call(col.get, ids=["generation"], include=["metadatas"])
+        return int((got["metadatas"][0] or {}).get("n", 0)) if got["ids"] else 0
+
+    def bump_generation(self) -> int:
+        """Increase the generation (under the writer lock); returns the new value."""
+        n = self.generation() + 1
+        self._call(self._cols["meta"].upsert, ids=["generation"], metadatas=[{"n": n}], embeddings=[[1.0]])
+        return n
+
+    def mark_pending(self, doc_id: str) -> None:
+        """Record that ``doc_id`` is about to change (see :meth:`pending`)."""
+        self._call(
+            self._cols["meta"].upsert,
+            ids=[f"pending:{doc_id}"],
+            metadatas=[{"kind": "pending", "doc_id": doc_id}],
+            embeddings=[[1.0]],
+        )
+
+    def clear_pending(self, doc_id: str) -> None:
+        """Record that ``doc_id``'s change is complete."""
+        self._call(self._cols["meta"].delete, ids=[f"pending:{doc_id}"])
+
+    def pending(self) -> list[str]:
+        """Documents whose last change did not finish (the writer died)."""
+        got = self._call(self._cols["meta"].get, where={"kind": "pending"}, include=["metadatas"])
+        return sorted(str(m["doc_id"]) for m in got["metadatas"] if m)
+
+    def purge_document(self, doc_id: str) -> None:
+        """Remove every trace of ``doc_id`` (record, chunks, sentences) and its pending mark."""
+        self._delete("docs", [doc_id])
+        self._delete("chunks", self._ids("chunks", doc_id))
+        self._delete("sentences", self._ids("sentences", doc_id))
+        self.clear_pending(doc_id)
+
+    def _meta(self) -> Any:
+        if "meta" not in self._cols and self._has(self._names["meta"]):
+            self._cols["meta"] = self._call(self._client.get_collection, self._names["meta"], embedding_function=None)
+        return self._cols.get("meta")
+
+    def _has(self, name: str) -> bool:
+        try:
+            self._client.get_collection(name)
+            return True
+        except Exception:  # chroma raises NotFoundError or ValueError by version
+            return False
+
     # ----- writing -----
     def write_document(
         self,
@@ -116,12 +193,6 @@ class ChromaStore:
         self._delete("sentences", sorted(old_sents))
         doc_vector = chunk_vectors.mean(axis=0, keepdims=True)
         self._upsert("docs", [Record(doc_id, text, meta)], doc_vector)
-
-    def delete_document(self, doc_id: str) -> None:
-        """Remove a document: its record first, so a crash leaves it 'absent'."""
-        self._delete("docs", [doc_id])
-        self._delete("chunks", self._ids("chunks", doc_id))
-        self._delete("sentences", self._ids("sentences", doc_id))
 
     # ----- reading -----
     def documents(self) -> dict[str, dict[str, Any]]:
@@ -208,7 +279,7 @@ class ChromaStore:
                 col.upsert,
                 ids=[r.id for r in batch],
                 documents=[r.text for r in batch],
-                metadatas=[_clean_meta(r.meta) for r in batch],
+                metadatas=[clean_meta(r.meta) for r in batch],
                 embeddings=vectors[i : i + size].tolist(),
             )
 
@@ -222,73 +293,8 @@ class ChromaStore:
         except (IndexNotFound, EmbedderMismatch):
             raise
         except Exception as exc:
-            if _is_connection_error(exc):
+            if is_connection_error(exc):
                 raise StoreUnavailable(
                     f"the Chroma server at {self.location} is not answering; start it or unset RAG_CHROMA_URL."
                 ) from None
             raise
-
-
-def where_clause(filters: Filters | None) -> dict[str, Any] | None:
-    """Translate :class:`Filters` into a Chroma ``where`` clause."""
-    if filters is None or filters.is_empty():
-        return None
-    terms: list[dict[str, Any]] = []
-    if filters.doc_ids:
-        terms.append({"doc_id": {"$in": list(filters.doc_ids)}})
-    if filters.outlets:
-        terms.append({"outlet": {"$in": list(filters.outlets)}})
-    if filters.date_from:
-        terms.append({"date_num": {"$gte": date_num(filters.date_from)}})
-    if filters.date_to:
-        terms.append({"date_num": {"$lte": date_num(filters.date_to)}})
-    if filters.date_from or filters.date_to:
-        terms.append({"date_num": {"$gt": 0}})
-    return terms[0] if len(terms) == 1 else {"$and": terms}
-
-
-def date_num(iso: str | None) -> int:
-    """``2026-01-07`` -> ``20260107``; 0 for no date."""
-    return int(iso.replace("-", "")[:8]) if iso else 0
-
-
-def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    # Chroma metadata values must be scalars; None means "absent".
-    return {k: v for k, v in meta.items() if v is not None}
-
-
-def _is_connection_error(exc: Exception) -> bool:
-    name = type(exc).__name__
-    return any(word in name for word in ("Connect", "Timeout", "Network", "Remote")) or isinstance(
-        exc, (ConnectionError, TimeoutError)
-    )
-
-
-def _connect(persist_dir: str, chroma_url: str | None, timeout: float) -> Any:
-    import chromadb
-
-    settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
-    if not chroma_url:
-        try:
-            return chromadb.PersistentClient(path=persist_dir, settings=settings)
-        except Exception as exc:
-            raise StoreUnavailable(
-                f"cannot open the index directory {persist_dir} ({exc}); check RAG_PERSIST_DIR."
-            ) from None
-    import httpx
-
-    url = urlparse(chroma_url)
-    host, port, ssl = url.hostname or "127.0.0.1", url.port or 8000, url.scheme == "https"
-    # chromadb's HTTP client has no timeout and hangs on a hung server; probe first.
-    try:
-        httpx.get(f"{chroma_url.rstrip('/')}/api/v2/heartbeat", timeout=timeout).raise_for_status()
-        client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
-    except Exception as exc:
-        raise StoreUnavailable(
-            f"the Chroma server at {chroma_url} is not answering ({type(exc).__name__}); "
-            "start it (`chroma run --path DIR --port N`) or unset RAG_CHROMA_URL."
-        ) from None
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if session is not None:
-        session.timeout = httpx.Timeout(timeout * 6, connect=timeout)
-    return client

@@ -80,6 +80,42 @@ def test_dead_model_shows_a_notice_and_the_extractive_answer(sample_engine: Engi
     assert "senza invio di truppe" in markdown(at)
 
 
+@pytest.mark.slow
+def test_dead_store_is_shown_and_the_app_recovers_when_it_returns(
+    embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import subprocess
+    import sys
+
+    from rag.settings import Settings
+    from tests.conftest import ARTICLES, free_port, serve
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("RAG_CHROMA_URL", url)
+    monkeypatch.setenv("RAG_CHROMA_TIMEOUT", "2")
+    monkeypatch.setenv("RAG_COLLECTION", "recover")
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "not answering" in at.error[0].value and "RAG_CHROMA_URL" in at.error[0].value
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = serve(proc, url, "/api/v2/heartbeat")
+    next(server)
+    try:
+        Engine(Settings.from_env(), embedder=embedder).ingest([ARTICLES])
+        at.run()  # the same app session, no restart
+        assert not at.error and "5 articles" in at.caption[0].value
+        at.chat_input[0].set_value("Cosa ha promesso Meloni?").run()
+        assert "senza invio di truppe" in markdown(at)
+    finally:
+        next(server, None)
+
+
 def test_upload_adds_a_document(tmp_path: Path, engine: Engine):
     report = engine.ingest_upload("../../evil/nota.md", "# Nota\n\nIl vertice di Roma è fissato a marzo.".encode())
     assert report.added == ("nota",)
@@ -89,3 +125,11 @@ def test_upload_adds_a_document(tmp_path: Path, engine: Engine):
 
     with pytest.raises(ConfigError, match="unsupported"):
         engine.ingest_upload("x.exe", b"MZ")
+
+
+def test_article_markup_is_shown_as_text_not_run():
+    from ui import highlight
+
+    html = highlight("<script>alert(1)</script> Il vertice <b>di Roma</b>.", 26, 45)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<mark>Il vertice &lt;b&gt;di" in html

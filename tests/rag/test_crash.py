@@ -1,0 +1,106 @@
+"""kill -9 during an ingest, then ingest again: the index must equal a clean one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rag.api import Engine
+from rag.settings import Settings
+from tests.conftest import ARTICLES, ROOT, snapshot
+from vectorstore.embeddings import UseMultilingual
+
+pytestmark = pytest.mark.slow
+
+# Write calls (upserts and deletes, pending marks included) of a fresh ingest
+# of the five articles: 5 per article plus the generation bump = 26.
+FRESH_POINTS = [1, 2, 3, 4, 5, 8, 12, 16, 19, 23, 25, 26]
+
+
+def child(index: Path, *paths: Path, kill_at: int = 0, prune: bool = False) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, "-m", "tests.ingest_child", *map(str, paths), "--index", str(index)]
+    args += ["--kill-at", str(kill_at)] + (["--prune"] if prune else [])
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def clean_snapshot(embedder: UseMultilingual, index: Path, folder: Path) -> dict[str, object]:
+    engine = Engine(Settings(persist_dir=index), embedder=embedder)
+    engine.ingest([folder], prune=True)
+    return snapshot(engine)
+
+
+def recover(embedder: UseMultilingual, index: Path, folder: Path) -> dict[str, object]:
+    # A new engine, as a new process would build: it must repair, not trust.
+    engine = Engine(Settings(persist_dir=index), embedder=embedder)
+    engine.ingest([folder], prune=True)
+    assert engine.ingest([folder], prune=True).added == ()  # and then be stable
+    return snapshot(engine)
+
+
+def test_kill_at_every_stage_of_a_fresh_ingest(embedder: UseMultilingual, tmp_path: Path):
+    reference = clean_snapshot(embedder, tmp_path / "reference", ARTICLES)
+    outcomes = {}
+    for point in FRESH_POINTS:
+        index = tmp_path / f"killed-{point}"
+        result = child(index, ARTICLES, kill_at=point)
+        assert result.returncode == -signal.SIGKILL, (point, result.stderr[-500:])
+        outcomes[point] = recover(embedder, index, ARTICLES) == reference
+    assert all(outcomes.values()), outcomes
+
+
+def test_kill_during_an_update_and_a_prune(embedder: UseMultilingual, articles: Path, tmp_path: Path):
+    index = tmp_path / "index"
+    first = child(index, articles)
+    assert first.returncode == 0, first.stderr
+    changed = sorted(articles.glob("*.txt"))
+    changed[0].write_text(changed[0].read_text(encoding="utf-8") + "\n\nUna frase aggiunta alla fine.", "utf-8")
+    changed[1].unlink()
+    reference = clean_snapshot(embedder, tmp_path / "reference", articles)
+    # Updating one article and pruning another takes 7 writes: kill at each.
+    for point in range(1, 8):
+        killed = tmp_path / f"killed-{point}"
+        shutil.copytree(index, killed)
+        result = child(killed, articles, kill_at=point, prune=True)
+        assert result.returncode == -signal.SIGKILL, (point, result.stdout, result.stderr[-500:])
+        assert recover(embedder, killed, articles) == reference, point
+
+
+def test_kill_at_random_moments(embedder: UseMultilingual, tmp_path: Path):
+    reference = clean_snapshot(embedder, tmp_path / "reference", ARTICLES)
+    for delay in (6.5, 7.0, 7.5):  # model load takes ~6 s, the writes follow
+        index = tmp_path / f"timed-{delay}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.ingest_child", str(ARTICLES), "--index", str(index)],
+            cwd=ROOT,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert recover(embedder, index, ARTICLES) == reference, delay
+
+
+def test_clean_exit_then_fresh_process_sees_every_vector(embedder: UseMultilingual, tmp_path: Path):
+    # chroma-core/chroma#6975: a clean exit below the HNSW sync threshold lost vectors.
+    index = tmp_path / "index"
+    assert child(index, ARTICLES).returncode == 0
+    code = (
+        "from rag.api import Engine; from rag.settings import Settings; import sys\n"
+        f"e = Engine(Settings(persist_dir={str(index)!r}))\n"
+        "s = e.store; e.sync()\n"
+        "hits = s.query(e.embedder.embed(['Meloni'])[0], k=10_000)\n"
+        "print(len(hits), s.count('sentences'), s.count())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    hits, sentences, chunks = map(int, out.stdout.split())
+    assert hits == sentences > 0 and chunks == 56
