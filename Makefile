@@ -30,11 +30,17 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check rag vectorstore tests ui.py
+	$(BIN)/ruff check rag vectorstore tests bench ui.py
 	$(BIN)/mypy
 
 eval: install
 	$(BIN)/python -m rag eval
+
+# ~1 h on 2 cores: the sample, then ~1k, ~10k and ~100k generated chunks (cached in bench/.cache/).
+bench: install
+	$(BIN)/python -m bench.bench_scale --sizes 0 1000 10000 100000 --repeats 3
+	$(BIN)/python -m bench.report > bench/results/report.md
+	cat bench/results/report.md
 
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache

@@ -30,7 +30,9 @@ CSS = """<style>
 @st.cache_resource(show_spinner="Loading the model and the index…")
 def get_engine(_settings: Settings, key: str) -> Engine:
     """One engine per server process and settings: model, store and lexical index are built once."""
-    return Engine(_settings)
+    engine = Engine(_settings)
+    engine.preload()  # the model loads while the index opens
+    return engine
 
 
 def highlight(text: str, start: int, end: int, offset: int = 0) -> str:

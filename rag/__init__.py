@@ -3,14 +3,26 @@
 >>> from rag import ingest, ask
 >>> ingest(["data/articles"])            # doctest: +SKIP
 >>> print(ask("What did Meloni commit?").text)  # doctest: +SKIP
+
+Names are imported on first use, so ``import rag.errors`` (which the
+``vectorstore`` package does) does not pull in the whole engine.
 """
 
-from rag.api import Engine, ask, ask_stream, engine, ingest, retrieve
-from rag.errors import RagError
-from rag.settings import Settings
-from rag.types import Answer, Citation, Claim, Filters, IndexStats, IngestReport, Passage
+from __future__ import annotations
 
-__all__ = [
-    "Answer", "Citation", "Claim", "Engine", "Filters", "IndexStats", "IngestReport", "Passage",
-    "RagError", "Settings", "ask", "ask_stream", "engine", "ingest", "retrieve",
-]  # fmt: skip
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Engine": "rag.api", "ask": "rag.api", "ask_stream": "rag.api", "engine": "rag.api", "ingest": "rag.api",
+    "retrieve": "rag.api", "RagError": "rag.errors", "Settings": "rag.settings", "Answer": "rag.types",
+    "Citation": "rag.types", "Claim": "rag.types", "Filters": "rag.types", "IndexStats": "rag.types",
+    "IngestReport": "rag.types", "Passage": "rag.types",
+}  # fmt: skip
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'rag' has no attribute {name!r}")

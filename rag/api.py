@@ -5,7 +5,9 @@ Front ends (CLI, Streamlit) call only this module.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -61,6 +63,17 @@ class Engine:
         """The configured embedding model (loaded lazily by itself)."""
         return make_embedder(self.settings.embedder)
 
+    def preload(self) -> threading.Thread:
+        """Start loading the embedding model in the background; returns the thread.
+
+        The model's weights decompress while the main thread imports and opens
+        Chroma, so a one-shot process (the CLI) answers sooner.
+        """
+        embedder = self.embedder
+        thread = threading.Thread(target=lambda: embedder.embed(["preload"]), daemon=True)
+        thread.start()
+        return thread
+
     @cached_property
     def store(self) -> ChromaStore:
         """The Chroma store the settings point at."""
@@ -77,7 +90,12 @@ class Engine:
         """Dense (and optionally lexical) retrieval over the store."""
         from rag.retrieve import Retriever
 
-        return Retriever(store=self.store, embedder=self.embedder, lexical_weight=self.settings.lexical_weight)
+        return Retriever(
+            store=self.store,
+            embedder=self.embedder,
+            lexical_weight=self.settings.lexical_weight,
+            cache_dir=self.derived_dir(),
+        )
 
     @cached_property
     def answerer(self) -> Any:
@@ -108,10 +126,28 @@ class Engine:
             report = ingest_paths(
                 paths, settings=self.settings, embedder=self.embedder, store=self.store, prune=prune, progress=progress
             )
-            self.retriever.invalidate()
-            self._vocabulary = None
+            self._forget_derived()
             self._generation = self.store.generation()
             return report
+
+    def derived_dir(self) -> Path:
+        """Where indexes derived from this index generation (BM25, vocabulary) are saved.
+
+        One folder per generation, so a process never loads another
+        generation's; older folders are removed when a new one is made.
+        """
+        location = hashlib.sha1(self.settings.store_location.encode()).hexdigest()[:8]
+        prefix = f"{self.settings.collection}-{location}-g"
+        folder = self.settings.persist_dir / "derived" / f"{prefix}{self.store.generation()}"
+        if not folder.exists():
+            for old in folder.parent.glob(f"{prefix}*"):
+                shutil.rmtree(old, ignore_errors=True)
+        return folder
+
+    def _forget_derived(self) -> None:
+        for name in ("retriever", "answerer"):
+            self.__dict__.pop(name, None)
+        self._vocabulary = None
 
     def sync(self) -> None:
         """Open the index and pick up what another process wrote since we last looked.
@@ -127,9 +163,7 @@ class Engine:
             if self._generation is not None and generation != self._generation:
                 self.__dict__["store"] = self.store.reopen()
                 self.store.open(create=False)
-                for name in ("retriever", "answerer"):
-                    self.__dict__.pop(name, None)
-                self._vocabulary = None
+                self._forget_derived()
             self._generation = generation
 
     def ingest_upload(self, name: str, data: bytes, *, folder: Path | None = None) -> IngestReport:
@@ -274,9 +308,9 @@ class Engine:
         if self._vocabulary is None:
             from rag.vocabulary import Vocabulary
 
-            docs = self.store.documents()
-            texts = [self.store.document_text(d) or "" for d in docs]
-            self._vocabulary = Vocabulary(texts, embedder=self.embedder)
+            self._vocabulary = Vocabulary.cached(
+                self.derived_dir() / "vocabulary", self.store.document_texts, embedder=self.embedder
+            )
         return self._vocabulary
 
     def document(self, doc_id: str) -> str | None:

@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         from rag.settings import Settings
 
         engine = Engine(Settings.from_env())
+        if args.command in ("ask", "ingest"):
+            engine.preload()
         return int(COMMANDS[args.command](engine, args) or 0)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)

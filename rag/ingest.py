@@ -15,10 +15,11 @@ from rag.load import LoadError, find_files, read_file
 from rag.settings import Settings
 from rag.types import Article, Chunk, IngestReport, Sentence, Skipped
 from vectorstore.embeddings import Embedder
-from vectorstore.store import ChromaStore, Record
+from vectorstore.store import ChromaStore, DocumentWrite, Record
 from vectorstore.where import date_num
 
 Progress = Callable[[int, int, str], None]
+BATCH_SENTENCES = 2000
 
 
 def ingest_paths(
@@ -38,6 +39,7 @@ def ingest_paths(
     nothing already indexed is lost because of them.
     """
     began = time.perf_counter()
+    timings = dict.fromkeys(("load", "chunk", "embed", "store"), 0.0)
     folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
     store.open(create=True, dimension=embedder.dimension)
     # Documents a killed writer left half-written are removed whole, then
@@ -55,9 +57,11 @@ def ingest_paths(
         if problem:
             skipped.append(Skipped(str(path), problem))
             continue
+        t = time.perf_counter()
         try:
             raw = read_file(path, max_bytes=int(settings.max_file_mb * 1e6))
             article = clean(raw, doc_id=path.stem, source=str(path.resolve()))
+            timings["load"] += time.perf_counter() - t
         except LoadError as exc:
             skipped.append(Skipped(str(path), str(exc)))
             continue
@@ -91,10 +95,25 @@ def ingest_paths(
         else:
             unchanged.append(article.doc_id)
 
-    for done, article in enumerate(todo):
-        if progress:
-            progress(done, len(todo), article.doc_id)
-        write_article(article, settings=settings, embedder=embedder, store=store)
+    # Articles are chunked one by one but embedded and written in batches:
+    # one model call and a few large Chroma writes per batch cost much less
+    # than small writes per article (see docs/BENCHMARKS.md).
+    batch: list[tuple[Article, list[Chunk]]] = []
+    pending_sentences = done = 0
+    for article in todo:
+        t = time.perf_counter()
+        chunks = chunk_article(article, max_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
+        timings["chunk"] += time.perf_counter() - t
+        batch.append((article, chunks))
+        pending_sentences += sum(len(c.sentences) for c in chunks)
+        if pending_sentences >= BATCH_SENTENCES:
+            write_batch(batch, embedder=embedder, store=store, replace=set(updated), timings=timings)
+            done += len(batch)
+            batch, pending_sentences = [], 0
+            if progress:
+                progress(done, len(todo), article.doc_id)
+    if batch:
+        write_batch(batch, embedder=embedder, store=store, replace=set(updated), timings=timings)
     if progress:
         progress(len(todo), len(todo), "")
 
@@ -118,46 +137,73 @@ def ingest_paths(
         repaired=tuple(repaired),
         chunks=store.count(),
         seconds=time.perf_counter() - began,
+        timings={k: round(v, 4) for k, v in timings.items()},
     )
 
 
-def write_article(article: Article, *, settings: Settings, embedder: Embedder, store: ChromaStore) -> int:
-    """Chunk, embed and store one article; returns its chunk count."""
-    chunks = chunk_article(article, max_chars=settings.chunk_chars, overlap=settings.chunk_overlap)
-    sentences = _unique_sentences(chunks)
-    sentence_vectors = embedder.embed([s.text for s in sentences])
+def write_batch(
+    batch: list[tuple[Article, list[Chunk]]],
+    *,
+    embedder: Embedder,
+    store: ChromaStore,
+    replace: set[str],
+    timings: dict[str, float],
+) -> None:
+    """Embed and store a batch of chunked articles.
+
+    Args:
+        batch: Articles with their chunks.
+        embedder: Embeds every distinct sentence once.
+        store: Where the records go.
+        replace: Doc ids that may have older chunks to remove (updates).
+        timings: Seconds spent embedding and storing are added here.
+    """
+    per_doc = [(article, chunks, _unique_sentences(chunks)) for article, chunks in batch]
+    t = time.perf_counter()
+    vectors = embedder.embed([s.text for _, _, sentences in per_doc for s in sentences])
+    timings["embed"] += time.perf_counter() - t
+    t = time.perf_counter()
+    writes, offset = [], 0
+    for article, chunks, sentences in per_doc:
+        sentence_vectors = vectors[offset : offset + len(sentences)]
+        offset += len(sentences)
+        writes.append(_document_write(article, chunks, sentences, sentence_vectors, article.doc_id in replace))
+    store.write_documents(writes)
+    timings["store"] += time.perf_counter() - t
+
+
+def _document_write(
+    article: Article, chunks: list[Chunk], sentences: list[Sentence], sentence_vectors: np.ndarray, replace: bool
+) -> DocumentWrite:
     index = {s.start: i for i, s in enumerate(sentences)}
     # A chunk's vector is the mean of its sentences' vectors: every sentence is
     # embedded once, and answer selection reuses the same vectors.
     chunk_vectors = np.stack([sentence_vectors[[index[s.start] for s in c.sentences]].mean(axis=0) for c in chunks])
     chunk_vectors /= np.linalg.norm(chunk_vectors, axis=1, keepdims=True)
     doc_meta = _doc_meta(article)
-    chunk_records = [Record(c.chunk_id, c.text, {**doc_meta, **_chunk_meta(c)}) for c in chunks]
     owners: dict[int, list[str]] = {}
     for c in chunks:
         for s in c.sentences:
             owners.setdefault(s.start, []).append(c.chunk_id)
     filterable = {k: doc_meta[k] for k in ("doc_id", "outlet", "date", "date_num")}
-    sentence_records = [
-        Record(
-            sentence_id(article.doc_id, s.start, s.text),
-            s.text,
-            {**filterable, "start": s.start, "end": s.end, "chunks": ",".join(owners[s.start])},
-        )
-        for s in sentences
-    ]
-    store.mark_pending(article.doc_id)
-    store.write_document(
-        doc_id=article.doc_id,
-        text=article.text,
-        meta={**doc_meta, "content_hash": article.content_hash, "chunks": len(chunks)},
-        chunks=chunk_records,
+    return DocumentWrite(
+        doc=Record(
+            article.doc_id, article.text, {**doc_meta, "content_hash": article.content_hash, "chunks": len(chunks)}
+        ),
+        chunks=[Record(c.chunk_id, c.text, {**doc_meta, **_chunk_meta(c)}) for c in chunks],
         chunk_vectors=chunk_vectors,
-        sentences=sentence_records,
+        # Sentence text is not stored: spans into the chunk text recover it.
+        sentences=[
+            Record(
+                sentence_id(article.doc_id, s.start, s.text),
+                "",
+                {**filterable, "start": s.start, "end": s.end, "chunks": ",".join(owners[s.start])},
+            )
+            for s in sentences
+        ],
         sentence_vectors=sentence_vectors,
+        replace=replace,
     )
-    store.clear_pending(article.doc_id)
-    return len(chunks)
 
 
 def _unique_sentences(chunks: list[Chunk]) -> list[Sentence]:

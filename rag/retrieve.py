@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,18 +18,21 @@ class Retriever:
     """Finds the passages most likely to answer a question."""
 
     def __init__(
-        self, *, store: ChromaStore, embedder: Embedder, lexical_weight: float = 0.0, unit: str = "sentences"
+        self,
+        *,
+        store: ChromaStore,
+        embedder: Embedder,
+        lexical_weight: float = 0.0,
+        unit: str = "sentences",
+        cache_dir: Path | None = None,
     ) -> None:
         self.store = store
+        self.cache_dir = cache_dir  # where the BM25 index of this index generation is saved
         self.unit = unit  # "chunks" scores whole-chunk vectors instead (an ablation)
         self.embedder = embedder
         self.lexical_weight = lexical_weight
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
-
-    def invalidate(self) -> None:
-        """Forget derived indexes after the store changed."""
-        self._lexical = None
 
     def embed_question(self, question: str) -> np.ndarray:
         """The question's vector."""
@@ -41,6 +45,12 @@ class Retriever:
         vector = self.embed_question(question) if vector is None else vector
         dense = self.dense(vector, k=k * 4, filters=filters)
         hits = self._lexical_index().search(question, k * 4) if self.lexical_weight > 0 else []
+        if filters is None or filters.is_empty():
+            # Nothing to filter: fetch only the chunks that make the top k.
+            fused = fuse(dense, hits, self.lexical_weight)[:k]
+            found = self.store.chunks_by_id([i for i, _ in fused])
+            return [to_passage(found[i], score) for i, score in fused if i in found]
+        # Dense hits are filtered by Chroma; lexical ones need their metadata checked.
         wanted = {i for i, _ in dense} | {i for i, _ in hits}
         found = self._matching(self.store.chunks_by_id(sorted(wanted)), filters)
         fused = fuse(dense, [(i, s) for i, s in hits if i in found], self.lexical_weight)
@@ -64,7 +74,8 @@ class Retriever:
     def _lexical_index(self) -> LexicalIndex:
         with self._lock:
             if self._lexical is None:
-                self._lexical = LexicalIndex((r.id, r.text) for r in self.store.iter_chunks())
+                folder = self.cache_dir / "bm25" if self.cache_dir else None
+                self._lexical = LexicalIndex.cached(folder, ((r.id, r.text) for r in self.store.iter_chunks()))
             return self._lexical
 
     @staticmethod

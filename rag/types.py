@@ -151,6 +151,7 @@ class IngestReport:
     chunks: int = 0
     seconds: float = 0.0
     repaired: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, chunk, embed, store
 
     def summary(self) -> str:
         """One line for people, e.g. ``2 added, 0 updated, ... 40 chunks``."""

@@ -5,10 +5,13 @@ something about someone else.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -33,17 +36,44 @@ def fold(word: str) -> str:
 class Vocabulary:
     """The words and capitalised names of every indexed article."""
 
-    def __init__(self, texts: Iterable[str], *, embedder: Embedder) -> None:
+    def __init__(self, texts: Iterable[str], *, embedder: Embedder, folder: Path | None = None) -> None:
         self._words: set[str] = set()
         names: set[str] = set()
         for text in texts:
             self._words.update(fold(w) for w in words(text))
             names.update(m.group(0) for m in _NAME_RUN.finditer(text))
-        self._prefixes = {w[:5] for w in self._words if len(w) >= 5}
         self._names = sorted(names)
+        self._setup(embedder, folder)
+
+    def _setup(self, embedder: Embedder, folder: Path | None) -> None:
+        self._prefixes = {w[:5] for w in self._words if len(w) >= 5}
         self._embedder = embedder
+        self._folder = folder
         self._vectors: np.ndarray | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def cached(cls, folder: Path, texts: Callable[[], Iterable[str]], *, embedder: Embedder) -> Vocabulary:
+        """Load the vocabulary saved in ``folder`` or build it from ``texts()`` and save it.
+
+        The name vectors are saved too, once a question first needs them.
+        """
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            data = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+            vocabulary = cls.__new__(cls)
+            vocabulary._words, vocabulary._names = set(data["words"]), list(data["names"])
+            vocabulary._setup(embedder, folder)
+            with contextlib.suppress(OSError, ValueError):
+                vectors = np.load(folder / "names.npy")
+                if len(vectors) == len(vocabulary._names):
+                    vocabulary._vectors = vectors
+            return vocabulary
+        vocabulary = cls(texts(), embedder=embedder, folder=folder)
+        with contextlib.suppress(OSError):  # an unwritable folder only costs the speed-up
+            folder.mkdir(parents=True, exist_ok=True)
+            payload = {"words": sorted(vocabulary._words), "names": vocabulary._names}
+            (folder / "vocabulary.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        return vocabulary
 
     def closeness(self, name: str) -> float:
         """How surely ``name`` (one or more words) is mentioned in the corpus.
@@ -63,6 +93,9 @@ class Vocabulary:
         with self._lock:
             if self._vectors is None:
                 self._vectors = self._embedder.embed(self._names)
+                if self._folder is not None:
+                    with contextlib.suppress(OSError):
+                        np.save(self._folder / "names.npy", self._vectors)
         query = self._embedder.embed([name])[0]
         return float(np.max(self._vectors @ query))
 

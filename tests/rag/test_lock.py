@@ -28,7 +28,7 @@ GENEVA = (
 
 
 def holding_child(index: Path, *paths: Path, hold: float) -> subprocess.Popen[str]:
-    """An ingest in another process that stops after its first article, holding the lock."""
+    """An ingest in another process that pauses after its first batch, holding the lock."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.ingest_child", *map(str, paths), "--index", str(index), "--hold", str(hold)],
         cwd=ROOT,
@@ -79,7 +79,7 @@ def test_reader_keeps_answering_during_an_ingest_and_then_sees_the_new_article(
 
     (folder / "geneva.txt").write_text(GENEVA, encoding="utf-8")
     (folder / "zz_more.txt").write_text(GENEVA.replace("Ginevra", "Vienna").replace("12 marzo", "2 aprile"), "utf-8")
-    writer = holding_child(index, folder, hold=3)  # geneva written, lock held, zz_more to come
+    writer = holding_child(index, folder, hold=3)  # both written, lock held, generation not yet bumped
     answered = 0
     while writer.poll() is None:
         answer = reader.ask("Cosa ha promesso Meloni?")

@@ -15,8 +15,8 @@ def test_server_mode_ingests_and_answers(chroma_server: str, embedder, tmp_path)
     assert engine.ingest([ARTICLES]).added == ()
     answer = engine.ask("Cosa ha promesso Meloni?")
     assert answer.citations and answer.citations[0].doc_id == MELONI
-    # Only the writer lock lives locally; the index itself is on the server.
-    assert [p.name for p in (tmp_path / "unused").iterdir()] == ["ingest.lock"]
+    # Only the writer lock and caches (BM25, vocabulary) live locally; the index is on the server.
+    assert sorted(p.name for p in (tmp_path / "unused").iterdir()) == ["derived", "ingest.lock"]
     # a second client (another process would do the same) sees the same index
     other = Engine(settings, embedder=embedder)
     assert other.stats().chunks == first.chunks

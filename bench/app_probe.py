@@ -1,0 +1,37 @@
+"""Cold start of the Streamlit app to its first answer, and its peak RSS, in one fresh process.
+
+Runs ui.py under Streamlit's AppTest (the app's real script and runtime, no
+browser), asks one question, and prints JSON: seconds from process start to
+the rendered answer, and the process's peak RSS in MB.
+
+Usage: RAG_PERSIST_DIR=... python -m bench.app_probe "Cosa ha promesso Meloni?"
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # before any heavy import
+
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+UI = Path(__file__).resolve().parent.parent / "ui.py"
+
+
+def main() -> None:
+    at = AppTest.from_file(str(UI), default_timeout=600).run()
+    at.chat_input[0].set_value(sys.argv[1]).run()
+    if at.exception or at.error:
+        raise SystemExit(f"app failed: {at.exception or at.error}")
+    first_answer = time.perf_counter() - STARTED
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"cold_start_s": round(first_answer, 2), "peak_rss_mb": round(peak)}))
+
+
+if __name__ == "__main__":
+    main()
