@@ -178,7 +178,7 @@ def measure(embedder: UseMultilingual, index: Path, repeats: int) -> dict[str, A
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep existing indexes and ingest figures")
     args = parser.parse_args()
@@ -186,12 +186,10 @@ def main() -> None:
     for size in args.sizes:
         # One process per size, so peak RSS and caches do not carry over.
         if len(args.sizes) > 1:
-            subprocess.run(
-                [sys.executable, "-m", "bench.bench_scale", "--sizes", str(size), "--repeats", str(args.repeats)],
-                check=True,
-            )
+            cmd = [sys.executable, "-m", "bench.bench_scale", "--sizes", str(size), "--repeats", str(args.repeats)]
+            subprocess.run(cmd + (["--reuse"] if args.reuse else []), check=True)
             continue
-        result = run(size, args.repeats)
+        result = run(size, args.repeats, reuse=args.reuse)
         (RESULTS / f"scale-{size}.json").write_text(json.dumps(result, indent=2))
         print(json.dumps(result), flush=True)
 

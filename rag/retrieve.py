@@ -34,6 +34,11 @@ class Retriever:
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
 
+    def warm(self) -> None:
+        """Build (or load) the lexical index now rather than on the first question."""
+        if self.lexical_weight > 0:
+            self._lexical_index()
+
     def embed_question(self, question: str) -> np.ndarray:
         """The question's vector."""
         return self.embedder.embed([question])[0]
