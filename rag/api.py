@@ -6,7 +6,6 @@ Front ends (CLI, Streamlit) call only this module.
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,11 +22,9 @@ from rag.llm import describe_failure, is_llm
 from rag.lock import writer_lock
 from rag.question import check_question, language
 from rag.settings import Settings
-from rag.types import Answer, Filters, IndexStats, IngestReport, Passage
+from rag.types import Answer, Filters, IndexStats, IngestReport, Passage, Where, to_filters
 from vectorstore.embeddings import Embedder, make_embedder
 from vectorstore.store import ChromaStore
-
-Where = Filters | Mapping[str, Any] | None
 
 
 class Engine:
@@ -180,9 +177,9 @@ class Engine:
         Raises:
             ConfigError: unsupported type or too large, with the limit.
         """
-        from rag.load import SUFFIXES
+        from rag.load import SUFFIXES, safe_name
 
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name.replace("\\", "/")).name).lstrip(".") or "upload.txt"
+        safe = safe_name(name)
         if Path(safe).suffix.lower() not in SUFFIXES:
             raise ConfigError(f"{name}: unsupported file type; upload .txt, .md or .html articles.")
         if len(data) > self.settings.max_file_mb * 1e6:
@@ -251,25 +248,15 @@ class Engine:
             yield extractive.text
             yield extractive
             return
-        chain = self._llm_chain(mode, k=k, filters=filters)
-        answer: Answer | None = None
-        try:
-            for item in chain.stream(question, history=history):
-                if isinstance(item, Answer):
-                    answer = item
-                else:
-                    yield item
-        except RagError:
-            raise
-        except Exception as exc:  # whatever the backend raised: unreachable, timeout, bad reply
-            why = describe_failure(exc, answerer=mode, settings=self.settings)
-            yield self._fallback(question, history, k, filters, mode, why)
-            return
-        assert answer is not None
-        if not answer.abstained and not any(c.citations for c in answer.claims):
-            yield self._fallback(question, history, k, filters, mode, "its reply cited none of the passages")
-            return
-        yield answer
+        from rag.chain import stream_or_fallback
+
+        yield from stream_or_fallback(
+            self._llm_chain(mode, k=k, filters=filters),
+            question,
+            history=history,
+            explain=lambda exc: describe_failure(exc, answerer=mode, settings=self.settings),
+            fallback=lambda why: self._fallback(question, history, k, filters, mode, why),
+        )
 
     def _extractive(self, question: str, *, history: History | None, k: int, filters: Filters | None) -> Answer:
         standalone = followup.standalone(question, history)
@@ -339,31 +326,6 @@ class Engine:
             date_max=dates[-1] if dates else None,
             titles={d: str(m.get("title", d)) for d, m in sorted(docs.items())},
         )
-
-
-def to_filters(where: Where) -> Filters | None:
-    """Accept :class:`Filters` or a dict with ``doc_id(s)``, ``outlet(s)``, ``date_from``, ``date_to``."""
-    if where is None or isinstance(where, Filters):
-        return where
-    known = {"doc_id", "doc_ids", "outlet", "outlets", "date_from", "date_to"}
-    unknown = set(where) - known
-    if unknown:
-        raise ConfigError(f"unknown filter {sorted(unknown)}; use {sorted(known)}.")
-
-    def many(*keys: str) -> tuple[str, ...] | None:
-        values: list[str] = []
-        for key in keys:
-            v = where.get(key)
-            if v:
-                values.extend([v] if isinstance(v, str) else list(v))
-        return tuple(values) or None
-
-    return Filters(
-        doc_ids=many("doc_id", "doc_ids"),
-        outlets=many("outlet", "outlets"),
-        date_from=where.get("date_from") or None,
-        date_to=where.get("date_to") or None,
-    )
 
 
 _engines: dict[Settings, Engine] = {}

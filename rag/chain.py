@@ -19,7 +19,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from rag.answer import ABSTAIN
-from rag.errors import ConfigError
+from rag.errors import ConfigError, RagError
 from rag.followup import History, user_turns
 from rag.question import language
 from rag.types import Answer, Passage
@@ -126,6 +126,38 @@ class LLMChain:
         )
         changed = state["standalone"] != state["question"]
         return replace(answer, standalone_question=state["standalone"] if changed else None)
+
+
+def stream_or_fallback(
+    chain: LLMChain,
+    question: str,
+    *,
+    history: History | None,
+    explain: Callable[[Exception], str],
+    fallback: Callable[[str], Answer],
+) -> Iterator[str | Answer]:
+    """Stream ``chain``'s answer; if the model fails or cites nothing, end with ``fallback(why)`` instead.
+
+    Errors of our own (a missing index, a bad question) are not the model's
+    fault and propagate.
+    """
+    answer: Answer | None = None
+    try:
+        for item in chain.stream(question, history=history):
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                yield item
+    except RagError:
+        raise
+    except Exception as exc:  # whatever the backend raised: unreachable, timeout, bad reply
+        yield fallback(explain(exc))
+        return
+    assert answer is not None
+    if not answer.abstained and not any(c.citations for c in answer.claims):
+        yield fallback("its reply cited none of the passages")
+        return
+    yield answer
 
 
 def _condense(condense: Runnable[dict[str, Any], str], state: dict[str, Any]) -> str:

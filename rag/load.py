@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,3 +139,11 @@ def _from_markdown(md: str) -> RawText:
     blocks = [" ".join(el.get_text().split()) for el in soup.find_all(tags) if not el.find_parent(["p", "li"])]
     text = "\n\n".join(b for b in blocks if b)
     return RawText(text=text, title=heading.get_text(" ", strip=True) if heading else None)
+
+
+def safe_name(name: str) -> str:
+    """An uploaded file's name with no directory part and only ``[A-Za-z0-9._-]``.
+
+    ``../../etc/passwd`` becomes ``passwd``; a name left empty becomes ``upload.txt``.
+    """
+    return re.sub(r"[^A-Za-z0-9._-]", "_", Path(name.replace("\\", "/")).name).lstrip(".") or "upload.txt"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -194,3 +196,33 @@ class Filters:
     def is_empty(self) -> bool:
         """True when nothing is filtered."""
         return not (self.doc_ids or self.outlets or self.date_from or self.date_to)
+
+
+Where = Filters | Mapping[str, Any] | None
+
+
+def to_filters(where: Where) -> Filters | None:
+    """Accept :class:`Filters` or a dict with ``doc_id(s)``, ``outlet(s)``, ``date_from``, ``date_to``."""
+    if where is None or isinstance(where, Filters):
+        return where
+    known = {"doc_id", "doc_ids", "outlet", "outlets", "date_from", "date_to"}
+    unknown = set(where) - known
+    if unknown:
+        from rag.errors import ConfigError
+
+        raise ConfigError(f"unknown filter {sorted(unknown)}; use {sorted(known)}.")
+
+    def many(*keys: str) -> tuple[str, ...] | None:
+        values: list[str] = []
+        for key in keys:
+            v = where.get(key)
+            if v:
+                values.extend([v] if isinstance(v, str) else list(v))
+        return tuple(values) or None
+
+    return Filters(
+        doc_ids=many("doc_id", "doc_ids"),
+        outlets=many("outlet", "outlets"),
+        date_from=where.get("date_from") or None,
+        date_to=where.get("date_to") or None,
+    )
