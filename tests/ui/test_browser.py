@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,8 +50,16 @@ def llm_app_url(sample_engine: Engine) -> Iterator[str]:
         fake.wait()
 
 
-def screenshot_meloni(url: str, out: Path) -> str:
-    """Ask the Meloni question in the browser, save a full-page screenshot; return the page text."""
+def keep(shot: Path) -> None:
+    """Copy a screenshot to test-output/ for people (the README's pictures come from here)."""
+    out = ROOT / "test-output"
+    out.mkdir(exist_ok=True)
+    shutil.copy(shot, out / shot.name)
+
+
+@contextlib.contextmanager
+def asked(url: str, question: str) -> Iterator[Any]:
+    """A Chromium page on the app at ``url`` with ``question`` typed in and sent."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -58,15 +68,22 @@ def screenshot_meloni(url: str, out: Path) -> str:
         page.goto(url)
         box = page.get_by_placeholder("Ask about the articles")
         box.wait_for(timeout=60_000)
-        box.fill("What did Meloni commit?")
+        box.fill(question)
         box.press("Enter")
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot_meloni(url: str, out: Path) -> str:
+    """Ask the Meloni question in the browser, save a full-page screenshot; return the page text."""
+    with asked(url, "What did Meloni commit?") as page:
         page.locator(".source-card mark", has_text="senza invio di truppe").first.wait_for(timeout=30_000)
         # the run is over when the empty-state examples are gone
         page.get_by_text("Chi ha guidato la delegazione").wait_for(state="detached", timeout=30_000)
         page.screenshot(path=str(out), full_page=True)
-        text = page.inner_text("body")
-        browser.close()
-    return text
+        return str(page.inner_text("body"))
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
@@ -77,23 +94,12 @@ def test_meloni_question_in_a_real_browser(app_url: str, tmp_path: Path):
     assert "A Parigi nuove prove di sicurezza" in text
     assert "senza invio di truppe" in text
     assert shot.stat().st_size > 10_000
-    out = ROOT / "test-output"
-    out.mkdir(exist_ok=True)
-    shutil.copy(shot, out / "meloni.png")
+    keep(shot)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_llm_answer_streams_then_shows_verified_citations(llm_app_url: str, tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1100})
-        page.goto(llm_app_url)
-        box = page.get_by_placeholder("Ask about the articles")
-        box.wait_for(timeout=60_000)
-        box.fill("What did Meloni commit, and on taxes?")
-        box.press("Enter")
+    with asked(llm_app_url, "What did Meloni commit, and on taxes?") as page:
         # Mid-stream: the first words are on the page, the source cards are not yet.
         page.get_by_text("Meloni confirmed", exact=False).first.wait_for(timeout=30_000)
         cards_mid_stream = page.locator(".source-card").count()
@@ -101,9 +107,6 @@ def test_llm_answer_streams_then_shows_verified_citations(llm_app_url: str, tmp_
         page.get_by_text("Answered by openai:fake").wait_for(timeout=30_000)
         unsupported = page.locator(".unsupported").inner_text()
         page.screenshot(path=str(tmp_path / "llm.png"), full_page=True)
-        browser.close()
     assert cards_mid_stream == 0
     assert "cut taxes" in unsupported
-    out = ROOT / "test-output"
-    out.mkdir(exist_ok=True)
-    shutil.copy(tmp_path / "llm.png", out / "llm.png")
+    keep(tmp_path / "llm.png")
