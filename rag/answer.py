@@ -4,15 +4,17 @@ and cite each one, or abstain when nothing retrieved answers it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from rag import fitted
 from rag.chunk import sentence_id
-from rag.question import content_words, entities, intents
+from rag.features import FEATURES, sentence_features, stems
+from rag.phrase import answer_span
+from rag.question import content_words, entities
 from rag.types import Answer, Citation, Claim, Passage
-from rag.vocabulary import KNOWN, UNKNOWN, Vocabulary, fold, name_phrases
+from rag.vocabulary import KNOWN, UNKNOWN, Vocabulary, name_phrases
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
 
@@ -21,33 +23,6 @@ ABSTAIN = {
     "en": "I could not find the answer in the indexed articles.",
 }
 MAX_SENTENCES = 3
-# A sentence joins the answer when it scores within this margin of the best.
-MARGIN = 0.06
-# Weights of the sentence score beyond cosine similarity, tuned on the
-# golden set (rag/eval/golden.jsonl); see docs/BENCHMARKS.md.
-NAME_BONUS = 0.12
-WORD_BONUS = 0.15
-CUE_BONUS = 0.06
-HEADING_PENALTY = 0.15
-# A name the corpus only maybe mentions raises the bar by this much.
-DOUBTFUL_NAME = 0.12
-# What a sentence that answers each kind of question tends to contain.
-CUES = {
-    "commit": re.compile(
-        r"(confermat|ribadit|impegn|promess|promett|garant|sostegn|support|assicur|offert|escl|senza invio)",
-        re.IGNORECASE,
-    ),
-    "say": re.compile(
-        r"([\"“”«»:]|\b(dice|detto|dichiarat|affermat|sottolinea|aggiunge|avvert|spiega)\w*)", re.IGNORECASE
-    ),
-    "number": re.compile(r"\d|\b(un|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|cento|mille)\b", re.IGNORECASE),
-    "when": re.compile(
-        r"\d|\b(ieri|oggi|domani|mezzanotte|mattin\w*|sera|notte|gennaio|febbraio|marzo|aprile|maggio|giugno|"
-        r"luglio|agosto|settembre|ottobre|novembre|dicembre|lunedì|martedì|mercoledì|giovedì|venerdì)\b",
-        re.IGNORECASE,
-    ),
-    "who": re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+\s+[A-ZÀ-Ý][a-zà-ÿ]+"),
-}
 
 
 @dataclass(frozen=True)
@@ -61,6 +36,7 @@ class Candidate:
     similarity: float
     score: float
     vector: np.ndarray
+    features: tuple[float, ...] = ()  # its row of rag/features.FEATURES
 
 
 class ExtractiveAnswerer:
@@ -79,6 +55,7 @@ class ExtractiveAnswerer:
         passages: list[Passage],
         language: str,
         vocabulary: Vocabulary,
+        cross_language: bool = False,
     ) -> Answer:
         """Compose a cited answer from ``passages`` or abstain.
 
@@ -88,12 +65,17 @@ class ExtractiveAnswerer:
             passages: Retrieved passages, best first.
             language: ``"it"`` or ``"en"``, for the abstention message.
             vocabulary: The corpus's names, to refuse questions about others.
+            cross_language: The question is not in the articles' language.
         """
-        names = entities(question)
-        closeness = [vocabulary.closeness(n) for n in name_phrases(question, names)]
-        bar = self.threshold + DOUBTFUL_NAME * sum(c < KNOWN for c in closeness)
-        candidates = self.rank(question, vector=vector, passages=passages, names=names)
-        if any(c < UNKNOWN for c in closeness) or not candidates or candidates[0].score < bar:
+        closeness = [vocabulary.closeness(n) for n in name_phrases(question, entities(question))]
+        candidates = self.rank(question, vector=vector, passages=passages, cross_language=cross_language)
+        if any(c < UNKNOWN for c in closeness) or not candidates:
+            return abstain(question, passages, language)
+        doubtful = sum(c < KNOWN for c in closeness)
+        # Words of a question in the articles' language that no article uses
+        # ("carri armati", "carbonara") say it is about something else.
+        unknown = 0.0 if cross_language else vocabulary.unknown_share(content_words(question))
+        if answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross_language) < self.threshold:
             return abstain(question, passages, language)
         chosen = select(candidates)
         citations = tuple(
@@ -110,6 +92,7 @@ class ExtractiveAnswerer:
                 outlet=c.passage.outlet,
                 passage_start=c.passage.start,
                 passage_end=c.passage.end,
+                **answer_phrase(question, c),
             )
             for n, c in enumerate(chosen, 1)
         )
@@ -120,34 +103,44 @@ class ExtractiveAnswerer:
         text = " ".join(f"{claim.text} [{claim.citations[0]}]" for claim in claims)
         return Answer(question, text, citations, False, tuple(passages), language=language, claims=claims)
 
-    def rank(self, question: str, *, vector: np.ndarray, passages: list[Passage], names: list[str]) -> list[Candidate]:
-        """Every sentence of ``passages``, best answer first."""
-        table = passage_sentences(passages, store=self.store, embedder=self.embedder)
-        if not table:
+    def rank(
+        self, question: str, *, vector: np.ndarray, passages: list[Passage], cross_language: bool = False
+    ) -> list[Candidate]:
+        """Every sentence of ``passages``, best answer first, scored by the fitted model (rag/fitted.py)."""
+        rows, sims, features = self.featurise(
+            question, vector=vector, passages=passages, cross_language=cross_language
+        )
+        if not rows:
             return []
-        vectors = np.stack([row.vector for row in table])
-        sims = vectors @ vector
-        folded = [fold(n)[:5] for n in names]
-        stems = {fold(w)[:5] for w in content_words(question)} - set(folded)
-        wanted = intents(question)
-        out, texts = [], set()
-        for row, sim in zip(table, sims, strict=True):
-            text = row.text
-            if text in texts:  # a subtitle repeated as a heading
-                continue
-            texts.add(text)
-            lower = fold(text)
-            score = float(sim)
-            if folded:
-                score += NAME_BONUS * sum(n in lower for n in folded) / len(folded)
-            if stems:
-                score += WORD_BONUS * sum(s in lower for s in stems) / len(stems)
-            score += CUE_BONUS * sum(bool(CUES[i].search(text)) for i in wanted)
-            if len(text.split()) < 8 or not text.rstrip().endswith((".", "!", "?", '"', "”", "»")):
-                score -= HEADING_PENALTY  # titles, headings and fragments are not answers
-            out.append(Candidate(row.passage, row.start, row.end, text, float(sim), score, row.vector))
+        scores = features @ np.asarray(fitted.ANSWER_WEIGHTS) + fitted.ANSWER_BIAS
+        out = [
+            Candidate(row.passage, row.start, row.end, row.text, float(sim), float(score), row.vector, tuple(x))
+            for row, sim, score, x in zip(rows, sims, scores, features.tolist(), strict=True)
+        ]
         out.sort(key=lambda c: -c.score)
         return out
+
+    def featurise(
+        self, question: str, *, vector: np.ndarray, passages: list[Passage], cross_language: bool = False
+    ) -> tuple[list[Candidate], np.ndarray, np.ndarray]:
+        """The distinct sentences of ``passages``, their cosines and their feature rows."""
+        rows, texts = [], set()
+        for row in passage_sentences(passages, store=self.store, embedder=self.embedder):
+            if row.text not in texts:  # a subtitle repeated as a heading
+                texts.add(row.text)
+                rows.append(row)
+        if not rows:
+            return [], np.zeros(0), np.zeros((0, len(FEATURES)))
+        sims = np.stack([row.vector for row in rows]) @ vector
+        ranks = {p.chunk_id: r for r, p in enumerate(passages, 1)}
+        features = sentence_features(
+            question,
+            [r.text for r in rows],
+            sims,
+            [ranks[r.passage.chunk_id] for r in rows],
+            cross_language=cross_language,
+        )
+        return rows, sims, features
 
 
 def passage_sentences(passages: list[Passage], *, store: ChromaStore, embedder: Embedder) -> list[Candidate]:
@@ -176,11 +169,35 @@ def select(candidates: list[Candidate]) -> list[Candidate]:
     best = candidates[0]
     chosen = [best]
     for c in candidates[1 : MAX_SENTENCES * 3]:
-        if len(chosen) == MAX_SENTENCES or c.score < best.score - MARGIN:
+        if len(chosen) == MAX_SENTENCES or c.score < best.score - fitted.ANSWER_MARGIN:
             break
-        if not any(float(c.vector @ o.vector) > 0.85 for o in chosen):
+        words = stems(c.text)
+        # Redundant when most of its words are in the answer already (vector
+        # cosines cannot say this across embedders: E5 puts most pairs > 0.8).
+        if len(words - set().union(*(stems(o.text) for o in chosen))) > 0.3 * len(words):
             chosen.append(c)
     return chosen
+
+
+def answerability(best: Candidate, *, doubtful: int, unknown: float, cross_language: bool) -> float:
+    """Log-odds that the articles answer the question at all, from the best candidate (rag/fitted.py).
+
+    Fitted on tune questions asked of their own articles and of the other
+    corpus (Wikipedia questions of the news, news questions of Wikipedia),
+    so that it has thousands of realistic unanswerable questions to learn from.
+    """
+    overlap = best.features[FEATURES.index("word_overlap")] if best.features else 0.0
+    features = (best.score, best.similarity, overlap, float(doubtful), unknown, float(cross_language))
+    return float(np.dot(features, fitted.ANSWERABLE_WEIGHTS) + fitted.ANSWERABLE_BIAS)
+
+
+def answer_phrase(question: str, candidate: Candidate) -> dict[str, object]:
+    """``answer``, ``answer_start``, ``answer_end`` of a cited sentence, or nothing."""
+    span = answer_span(question, candidate.text)
+    if span is None:
+        return {}
+    a, b = span
+    return {"answer": candidate.text[a:b], "answer_start": candidate.start + a, "answer_end": candidate.start + b}
 
 
 def abstain(question: str, passages: list[Passage], language: str) -> Answer:

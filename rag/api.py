@@ -14,10 +14,10 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from rag import followup
+from rag import fitted, followup
 from rag.errors import ConfigError, RagError
 from rag.followup import History
-from rag.ingest import Progress, ingest_paths
+from rag.indexing import Progress, ingest_paths
 from rag.llm import describe_failure, is_llm
 from rag.lock import writer_lock
 from rag.question import check_question, language
@@ -60,6 +60,18 @@ class Engine:
         """The configured embedding model (loaded lazily by itself)."""
         return make_embedder(self.settings.embedder)
 
+    @cached_property
+    def name_embedder(self) -> Embedder:
+        """USE, for telling whether a name in a question is one the corpus knows.
+
+        Its name-to-name cosines are calibrated (Paris/Parigi 0.91, Biden/Trump
+        0.48) and it embeds the corpus's names fast; it loads only when a
+        question has a name not found in the articles as written.
+        """
+        from vectorstore.embeddings import UseMultilingual
+
+        return self.embedder if self.embedder.name == UseMultilingual.name else UseMultilingual()
+
     def preload(self) -> threading.Thread:
         """Start loading the embedding model in the background; returns the thread.
 
@@ -85,12 +97,13 @@ class Engine:
     @cached_property
     def retriever(self) -> Any:
         """Dense (and optionally lexical) retrieval over the store."""
-        from rag.retrieve import Retriever
+        from rag.retrieval import Retriever
 
         return Retriever(
             store=self.store,
             embedder=self.embedder,
             lexical_weight=self.settings.lexical_weight,
+            cross_lexical_weight=self.settings.cross_lexical_weight,
             cache_dir=self.derived_dir(),
         )
 
@@ -263,7 +276,12 @@ class Engine:
         vector = self.retriever.embed_question(standalone)
         passages = self.retriever.search(standalone, k=k, filters=filters, vector=vector)
         answer: Answer = self.answerer.answer(
-            standalone, vector=vector, passages=passages, language=language(standalone), vocabulary=self.vocabulary()
+            standalone,
+            vector=vector,
+            passages=passages,
+            language=language(standalone),
+            vocabulary=self.vocabulary(),
+            cross_language=not self.retriever.same_language(standalone),
         )
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
 
@@ -271,7 +289,10 @@ class Engine:
         from rag.chain import LLMChain
         from rag.verify import verify
 
-        check = partial(verify, store=self.store, embedder=self.embedder, threshold=self.settings.support_threshold)
+        threshold = self.settings.support_threshold
+        if threshold is None:
+            threshold = fitted.SUPPORT_THRESHOLD.get(self.embedder.name, fitted.SUPPORT_THRESHOLD["default"])
+        check = partial(verify, store=self.store, embedder=self.embedder, threshold=threshold)
         return LLMChain(
             model=self.chat_model(mode),
             retrieve=lambda q: self.retriever.search(q, k=k, filters=filters),
@@ -301,7 +322,7 @@ class Engine:
             from rag.vocabulary import Vocabulary
 
             self._vocabulary = Vocabulary.cached(
-                self.derived_dir() / "vocabulary", self.store.document_texts, embedder=self.embedder
+                self.derived_dir() / "vocabulary", self.store.document_texts, embedder=self.name_embedder
             )
         return self._vocabulary
 

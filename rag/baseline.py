@@ -21,9 +21,9 @@ CONTEXT_K = 4  # the tutorial's retriever default
 
 
 class TutorialBaseline:
-    """Index ``articles`` the tutorial way into a temporary Chroma directory."""
+    """Index the ``articles`` files the tutorial way into a temporary Chroma directory."""
 
-    def __init__(self, articles: Path) -> None:
+    def __init__(self, articles: list[Path]) -> None:
         from langchain_chroma import Chroma
         from langchain_core.documents import Document
         from langchain_huggingface import HuggingFaceEmbeddings
@@ -33,7 +33,7 @@ class TutorialBaseline:
 
         docs = [
             Document(page_content=path.read_text(encoding="utf-8", errors="replace"), metadata={"doc_id": path.stem})
-            for path, problem in find_files([articles])
+            for path, problem in find_files(articles)
             if not problem
         ]
         splits = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP).split_documents(

@@ -31,9 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p = sub.add_parser("stats", help="what the index holds")
     p.add_argument("--json", action="store_true")
-    p = sub.add_parser("eval", help="score the golden question set: ours, ablations, the LangChain tutorial baseline")
+    p = sub.add_parser("eval", help="score a question suite: ours, BM25 alone, dense alone, the LangChain tutorial")
+    p.add_argument("--suite", choices=["golden", "squad-it", "all"], default="golden", help="question set (default golden)")
+    p.add_argument("--half", choices=["test", "tune", "all"], default="test", help="which fixed half (default test)")
     p.add_argument("--articles", default="data/articles", help="the articles the golden set is about")
-    p.add_argument("--no-baseline", action="store_true", help="skip the LangChain tutorial baseline")
+    p.add_argument("--limit", type=int, default=None, help="score every n-th question only, for a quick look")
+    p.add_argument("--no-baseline", action="store_true", help="skip the LangChain tutorial and the other embedders")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -157,15 +160,39 @@ def _eval(engine: Any, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from rag.api import Engine
-    from rag.evaluate import compare, load_golden, table, to_json
+    from rag.evaluate import compare, half, load_golden, table, to_json
+    from rag.load import find_files
+    from rag.squad import load_squad, squad_articles
 
-    # A private index of the articles, so the figures never depend on what
-    # else the user's index holds.
-    with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
-        ours = Engine(engine.settings.with_(persist_dir=Path(tmp), chroma_url=None), embedder=engine.embedder)
-        ours.ingest([args.articles])
-        results = compare(ours, Path(args.articles), load_golden(), baseline=not args.no_baseline)
-    print(to_json(results) if args.json else table(results))
+    suites = ["golden", "squad-it"] if args.suite == "all" else [args.suite]
+    output: dict[str, Any] = {}
+    for suite in suites:
+        if suite == "golden":
+            chosen = half("golden", args.half)
+            items = [i for i in load_golden() if chosen is None or i.id in chosen]
+            articles = [p for p, problem in find_files([args.articles]) if not problem]
+        else:
+            items = load_squad(docs=half("squad-it", args.half))
+            articles = squad_articles()  # every article: the other half's are distractors
+        items = items[:: args.limit] if args.limit else items
+        # Private indexes of the articles, so the figures never depend on what
+        # else the user's index holds.
+        with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
+            settings = engine.settings.with_(persist_dir=Path(tmp), chroma_url=None)
+            ours = Engine(settings, embedder=engine.embedder)
+            ours.ingest(articles)
+            others = {}
+            if not args.no_baseline and engine.embedder.name != "use-multilingual":
+                use = Engine(settings.with_(embedder="use-multilingual", collection="use"))
+                use.ingest(articles)
+                others["use-multilingual"] = use
+            results = compare(ours, articles, items, baseline=not args.no_baseline, others=others)
+        output[suite] = results
+        if not args.json:
+            print(f"## {suite}, {args.half} half: {len(items)} questions, {len(articles)} articles\n")
+            print(table(results) + "\n")
+    if args.json:
+        print("{" + ",".join(f'"{k}": {to_json(v)}' for k, v in output.items()) + "}")
     return 0
 
 

@@ -56,11 +56,12 @@ def rewrite(question: str, previous: str) -> str:
     elliptical = bool(opener) or (bool(new_names) and n_words <= len(new_names))
     if new_names and old_names and elliptical and n_words <= len(new_names) + 2:
         # "E Macron?" -> the previous question about Macron instead.
-        joined = _join(new_names, previous)
-        out = previous.replace(old_names[0], joined, 1)
-        for extra in old_names[1:]:
-            out = re.sub(rf"\s*(,|\be\b|\band\b)?\s*\b{re.escape(extra)}\b", "", out, count=1)
-        return out
+        # The subject is the first name that is not an acronym ("SBU", "UE"):
+        # only it, and names listed with it ("Meloni e Macron"), are replaced;
+        # the other names keep the question's topic.
+        subject = next((n for n in old_names if not n.isupper()), old_names[0])
+        listed = rf"\b{re.escape(subject)}\b((?:\s*(?:,|\be\b|\band\b)\s*(?:{'|'.join(map(re.escape, old_names))})\b)*)"
+        return re.sub(listed, lambda _: _join(new_names, previous), previous, count=1)
     if not new_names and old_names and _PRONOUN.search(rest):
         # "What did he say about troops?" -> name the person.
         return _PRONOUN.sub(old_names[0], rest, count=1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from rag import fitted
 from rag.errors import ConfigError
 
 # Settings that keep the names their own tools read.
@@ -26,17 +27,18 @@ class Settings:
     chroma_url: str | None = None
     chroma_timeout: float = 5.0
     collection: str = "articles"
-    embedder: str = "use-multilingual"
+    embedder: str = "e5-small"
     answerer: str = "extractive"
     top_k: int = 5
     chunk_chars: int = 600
     chunk_overlap: int = 1
-    lexical_weight: float = 0.25
-    abstain_threshold: float = 0.30
+    lexical_weight: float = fitted.LEXICAL_WEIGHT
+    cross_lexical_weight: float = fitted.CROSS_LEXICAL_WEIGHT
+    abstain_threshold: float = 0.0  # answerability log-odds below this are refused (rag/fitted.py)
     max_file_mb: float = 20.0
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
-    support_threshold: float = 0.45
+    support_threshold: float | None = None  # None: the embedder's calibrated value (rag/fitted.py)
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None
     openai_base_url: str | None = None
@@ -85,8 +87,8 @@ class Settings:
             raise ConfigError("RAG_CHUNK_OVERLAP must be 0 or more sentences.")
         if self.chroma_url and not self.chroma_url.startswith(("http://", "https://")):
             raise ConfigError(f"RAG_CHROMA_URL={self.chroma_url!r} is not a URL; use e.g. http://127.0.0.1:8000.")
-        if not 0.0 <= self.lexical_weight <= 1.0:
-            raise ConfigError("RAG_LEXICAL_WEIGHT must be between 0 and 1.")
+        if not (0.0 <= self.lexical_weight <= 5.0 and 0.0 <= self.cross_lexical_weight <= 5.0):
+            raise ConfigError("RAG_LEXICAL_WEIGHT and RAG_CROSS_LEXICAL_WEIGHT must be between 0 and 5.")
         if self.llm_timeout <= 0 or self.chroma_timeout <= 0:
             raise ConfigError("RAG_LLM_TIMEOUT and RAG_CHROMA_TIMEOUT must be positive numbers of seconds.")
 

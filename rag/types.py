@@ -70,6 +70,10 @@ class Citation:
 
     ``quote`` is the cited sentence and ``start:end`` its span in the cleaned
     article text; ``passage_start:passage_end`` is the chunk it was found in.
+    For a question that asks for a number, a date, a person or a place,
+    ``answer`` is the phrase of the quote that answers it and
+    ``answer_start:answer_end`` its span in the article text.
+    ``score`` is the quote's relevance to the question (cosine), not support.
     """
 
     n: int
@@ -84,6 +88,9 @@ class Citation:
     outlet: str | None = None
     passage_start: int = 0
     passage_end: int = 0
+    answer: str | None = None
+    answer_start: int | None = None
+    answer_end: int | None = None
 
 
 @dataclass(frozen=True)

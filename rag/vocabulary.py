@@ -75,6 +75,15 @@ class Vocabulary:
             (folder / "vocabulary.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         return vocabulary
 
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` occurs in the corpus as written or by its first five letters."""
+        w = fold(word)
+        return w in self._words or (len(w) >= 5 and w[:5] in self._prefixes)
+
+    def unknown_share(self, words: list[str]) -> float:
+        """The share of ``words`` the corpus never uses (0 for no words)."""
+        return sum(not self.knows(w) for w in words) / len(words) if words else 0.0
+
     def closeness(self, name: str) -> float:
         """How surely ``name`` (one or more words) is mentioned in the corpus.
 

@@ -21,7 +21,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from rag.api import Engine
 from rag.settings import Settings
-from vectorstore.embeddings import UseMultilingual
+from vectorstore.embeddings import E5Small
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "data" / "articles"
@@ -29,9 +29,9 @@ MELONI = "002_e0f27ceca1252032"
 
 
 @pytest.fixture(scope="session")
-def embedder() -> UseMultilingual:
+def embedder() -> E5Small:
     """The default embedder, loaded once for the whole run."""
-    return UseMultilingual()
+    return E5Small()
 
 
 @pytest.fixture
@@ -43,13 +43,13 @@ def articles(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine(tmp_path: Path, embedder: UseMultilingual) -> Engine:
+def engine(tmp_path: Path, embedder: E5Small) -> Engine:
     """An engine on an empty index in a temp dir."""
     return Engine(Settings(persist_dir=tmp_path / "index"), embedder=embedder)
 
 
 @pytest.fixture(scope="session")
-def sample_engine(tmp_path_factory: pytest.TempPathFactory, embedder: UseMultilingual) -> Engine:
+def sample_engine(tmp_path_factory: pytest.TempPathFactory, embedder: E5Small) -> Engine:
     """An engine with the five sample articles ingested (shared, read-only)."""
     engine = Engine(Settings(persist_dir=tmp_path_factory.mktemp("sample") / "index"), embedder=embedder)
     engine.ingest([ARTICLES])

@@ -12,7 +12,7 @@ import pytest
 from rag.api import Engine
 from rag.errors import StoreUnavailable
 from rag.settings import Settings
-from vectorstore.embeddings import UseMultilingual
+from vectorstore.embeddings import E5Small
 
 HOSTILE_HTML = """<html><head><title>Vertice a Roma</title>
 <style>body { background: url(javascript:alert(1)) } .x { color: red }</style>
@@ -66,7 +66,7 @@ def test_utf16_and_cp1252_articles_are_read(engine: Engine, tmp_path: Path):
     assert "“Il ministro" in (engine.document("cp1252") or "")
 
 
-def test_hung_store_is_reported_within_the_timeout(embedder: UseMultilingual, tmp_path: Path):
+def test_hung_store_is_reported_within_the_timeout(embedder: E5Small, tmp_path: Path):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)  # accepts, never answers: a hung server, not a dead one

@@ -34,7 +34,7 @@ def test_cli_ingest_ask_stats(tmp_path: Path):
     assert data["abstained"] is False and data["citations"][0]["doc_id"] == MELONI
 
     stats = json.loads(run("stats", "--json", index=index).stdout)
-    assert stats["documents"] == 5 and stats["chunks"] == report["chunks"] and stats["embedder"] == "use-multilingual"
+    assert stats["documents"] == 5 and stats["chunks"] == report["chunks"] and stats["embedder"] == "e5-small"
 
     dead = run(
         "ask", "What did Meloni commit?", "--mode", "openai:gone", index=index, OPENAI_BASE_URL="http://127.0.0.1:9/v1"

@@ -15,7 +15,7 @@ import pytest
 from rag.api import Engine
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT, snapshot
-from vectorstore.embeddings import UseMultilingual
+from vectorstore.embeddings import E5Small
 
 pytestmark = pytest.mark.slow
 
@@ -31,13 +31,13 @@ def child(index: Path, *paths: Path, kill_at: int = 0, prune: bool = False) -> s
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
-def clean_snapshot(embedder: UseMultilingual, index: Path, folder: Path) -> dict[str, object]:
+def clean_snapshot(embedder: E5Small, index: Path, folder: Path) -> dict[str, object]:
     engine = Engine(Settings(persist_dir=index), embedder=embedder)
     engine.ingest([folder], prune=True)
     return snapshot(engine)
 
 
-def recover(embedder: UseMultilingual, index: Path, folder: Path) -> dict[str, object]:
+def recover(embedder: E5Small, index: Path, folder: Path) -> dict[str, object]:
     # A new engine, as a new process would build: it must repair, not trust.
     engine = Engine(Settings(persist_dir=index), embedder=embedder)
     engine.ingest([folder], prune=True)
@@ -45,7 +45,7 @@ def recover(embedder: UseMultilingual, index: Path, folder: Path) -> dict[str, o
     return snapshot(engine)
 
 
-def test_kill_at_every_write_of_a_fresh_ingest(embedder: UseMultilingual, tmp_path: Path):
+def test_kill_at_every_write_of_a_fresh_ingest(embedder: E5Small, tmp_path: Path):
     reference = clean_snapshot(embedder, tmp_path / "reference", ARTICLES)
     outcomes = {}
     for point in range(1, MAX_POINTS):
@@ -59,7 +59,7 @@ def test_kill_at_every_write_of_a_fresh_ingest(embedder: UseMultilingual, tmp_pa
     assert len(outcomes) >= 5 and all(outcomes.values()), outcomes
 
 
-def test_kill_during_an_update_and_a_prune(embedder: UseMultilingual, articles: Path, tmp_path: Path):
+def test_kill_during_an_update_and_a_prune(embedder: E5Small, articles: Path, tmp_path: Path):
     index = tmp_path / "index"
     first = child(index, articles)
     assert first.returncode == 0, first.stderr
@@ -81,7 +81,7 @@ def test_kill_during_an_update_and_a_prune(embedder: UseMultilingual, articles: 
     assert tried >= 8
 
 
-def test_kill_at_random_moments(embedder: UseMultilingual, tmp_path: Path):
+def test_kill_at_random_moments(embedder: E5Small, tmp_path: Path):
     reference = clean_snapshot(embedder, tmp_path / "reference", ARTICLES)
     for delay in (6.5, 7.0, 7.5):  # model load takes ~6 s, the writes follow
         index = tmp_path / f"timed-{delay}"
@@ -98,7 +98,7 @@ def test_kill_at_random_moments(embedder: UseMultilingual, tmp_path: Path):
         assert recover(embedder, index, ARTICLES) == reference, delay
 
 
-def test_clean_exit_then_fresh_process_sees_every_vector(embedder: UseMultilingual, tmp_path: Path):
+def test_clean_exit_then_fresh_process_sees_every_vector(embedder: E5Small, tmp_path: Path):
     # chroma-core/chroma#6975: a clean exit below the HNSW sync threshold lost vectors.
     index = tmp_path / "index"
     assert child(index, ARTICLES).returncode == 0

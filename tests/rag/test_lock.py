@@ -16,7 +16,7 @@ from rag.api import Engine
 from rag.errors import IngestLocked
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT
-from vectorstore.embeddings import UseMultilingual
+from vectorstore.embeddings import E5Small
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def holding_child(index: Path, *paths: Path, hold: float) -> subprocess.Popen[st
     return proc
 
 
-def test_second_writer_is_refused_at_once_and_a_dead_holder_is_taken_over(embedder: UseMultilingual, tmp_path: Path):
+def test_second_writer_is_refused_at_once_and_a_dead_holder_is_taken_over(embedder: E5Small, tmp_path: Path):
     index = tmp_path / "index"
     proc = holding_child(index, ARTICLES, hold=60)
     engine = Engine(Settings(persist_dir=index), embedder=embedder)
@@ -66,7 +66,7 @@ def test_second_writer_is_refused_at_once_and_a_dead_holder_is_taken_over(embedd
 
 
 def test_reader_keeps_answering_during_an_ingest_and_then_sees_the_new_article(
-    embedder: UseMultilingual, tmp_path: Path
+    embedder: E5Small, tmp_path: Path
 ):
     index = tmp_path / "index"
     folder = tmp_path / "articles"

@@ -25,7 +25,7 @@ from rag.load import read_file
 from rag.settings import Settings
 from rag.types import Article
 from tests.conftest import ARTICLES, snapshot
-from vectorstore.embeddings import UseMultilingual
+from vectorstore.embeddings import E5Small
 
 POOL = [s.text for p in sorted(ARTICLES.glob("*.txt")) for s in split_sentences(p.read_text("utf-8"))]
 POOL = [s for s in POOL if len(s) > 40][:120]
@@ -72,7 +72,7 @@ def test_chunk_spans_are_exact_cover_every_sentence_and_ids_are_stable(parts: li
 class IngestMachine(RuleBasedStateMachine):
     """Files on disk, an index, and what the index should hold."""
 
-    embedder: UseMultilingual
+    embedder: E5Small
 
     def __init__(self) -> None:
         super().__init__()
@@ -129,7 +129,7 @@ class IngestMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.slow
-def test_incremental_ingest_always_equals_a_fresh_one(embedder: UseMultilingual):
+def test_incremental_ingest_always_equals_a_fresh_one(embedder: E5Small):
     from hypothesis.stateful import run_state_machine_as_test
 
     IngestMachine.embedder = embedder

@@ -8,7 +8,7 @@ from rag.settings import Settings
 
 def test_defaults_and_env():
     s = Settings.from_env({"RAG_TOP_K": "7", "RAG_PERSIST_DIR": "/tmp/x", "RAG_LEXICAL_WEIGHT": "0"})
-    assert (s.top_k, s.persist_dir, s.lexical_weight, s.embedder) == (7, Path("/tmp/x"), 0.0, "use-multilingual")
+    assert (s.top_k, s.persist_dir, s.lexical_weight, s.embedder) == (7, Path("/tmp/x"), 0.0, "e5-small")
 
 
 @pytest.mark.parametrize(

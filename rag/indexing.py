@@ -12,6 +12,7 @@ import numpy as np
 from rag.chunk import chunk_article, sentence_id
 from rag.clean import clean
 from rag.load import LoadError, find_files, read_file
+from rag.question import language
 from rag.settings import Settings
 from rag.types import Article, Chunk, IngestReport, Sentence, Skipped
 from vectorstore.embeddings import Embedder
@@ -223,6 +224,8 @@ def _doc_meta(article: Article) -> dict[str, Any]:
         "outlet": article.outlet,
         "author": article.author,
         "source": article.source,
+        # The articles' language decides how much BM25 counts for a question (rag/retrieval.py).
+        "lang": language(article.text[:3000]),
     }
 
 

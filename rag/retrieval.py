@@ -9,9 +9,15 @@ from typing import Any
 import numpy as np
 
 from rag.lexical import LexicalIndex, fuse
+from rag.question import language
 from rag.types import Filters, Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore, Record
+
+
+# Candidates per side before fusion: the z-scores are taken over these lists,
+# and the fusion weights were fitted with this size.
+CANDIDATES = 40
 
 
 class Retriever:
@@ -23,42 +29,65 @@ class Retriever:
         store: ChromaStore,
         embedder: Embedder,
         lexical_weight: float = 0.0,
+        cross_lexical_weight: float | None = None,
         unit: str = "sentences",
         cache_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.cache_dir = cache_dir  # where the BM25 index of this index generation is saved
-        self.unit = unit  # "chunks" scores whole-chunk vectors instead (an ablation)
+        # "chunks" scores whole-chunk vectors instead, "none" is BM25 alone (ablations).
+        self.unit = unit
         self.embedder = embedder
         self.lexical_weight = lexical_weight
+        # Across languages BM25 matches little but names, so it gets its own weight.
+        self.cross_lexical_weight = lexical_weight if cross_lexical_weight is None else cross_lexical_weight
         self._lexical: LexicalIndex | None = None
+        self._corpus_language: str | None = None
         self._lock = threading.Lock()
 
     def warm(self) -> None:
         """Build (or load) the lexical index now rather than on the first question."""
-        if self.lexical_weight > 0:
+        if self.lexical_weight > 0 or self.cross_lexical_weight > 0:
             self._lexical_index()
+
+    def same_language(self, question: str) -> bool:
+        """Whether ``question`` is in the language most indexed articles are in."""
+        if self._corpus_language is None:
+            langs = [str(m.get("lang")) for m in self.store.documents().values() if m.get("lang")]
+            self._corpus_language = max(set(langs), key=langs.count) if langs else "any"
+        return self._corpus_language in ("any", language(question))
+
+    def weight_for(self, question: str) -> float:
+        """The BM25 weight for ``question``: lower when it is not in the articles' language."""
+        if self.unit == "none":
+            return 1.0
+        return self.lexical_weight if self.same_language(question) else self.cross_lexical_weight
 
     def embed_question(self, question: str) -> np.ndarray:
         """The question's vector."""
-        return self.embedder.embed([question])[0]
+        return self.embedder.embed_query([question])[0]
 
     def search(
         self, question: str, *, k: int, filters: Filters | None = None, vector: np.ndarray | None = None
     ) -> list[Passage]:
         """The ``k`` best passages for ``question``, best first."""
-        vector = self.embed_question(question) if vector is None else vector
-        dense = self.dense(vector, k=k * 4, filters=filters)
-        hits = self._lexical_index().search(question, k * 4) if self.lexical_weight > 0 else []
+        weight = self.weight_for(question)
+        n = max(CANDIDATES, k * 4)
+        if self.unit == "none":
+            dense: list[tuple[str, float]] = []
+        else:
+            vector = self.embed_question(question) if vector is None else vector
+            dense = self.dense(vector, k=n, filters=filters)
+        hits = self._lexical_index().search(question, n) if weight > 0 else []
         if filters is None or filters.is_empty():
             # Nothing to filter: fetch only the chunks that make the top k.
-            fused = fuse(dense, hits, self.lexical_weight)[:k]
+            fused = fuse(dense, hits, weight)[:k]
             found = self.store.chunks_by_id([i for i, _ in fused])
             return [to_passage(found[i], score) for i, score in fused if i in found]
         # Dense hits are filtered by Chroma; lexical ones need their metadata checked.
         wanted = {i for i, _ in dense} | {i for i, _ in hits}
         found = self._matching(self.store.chunks_by_id(sorted(wanted)), filters)
-        fused = fuse(dense, [(i, s) for i, s in hits if i in found], self.lexical_weight)
+        fused = fuse(dense, [(i, s) for i, s in hits if i in found], weight)
         return [to_passage(found[i], score) for i, score in fused if i in found][:k]
 
     def dense(self, vector: np.ndarray, *, k: int, filters: Filters | None) -> list[tuple[str, float]]:
