@@ -34,7 +34,7 @@ lint: install
 	$(BIN)/mypy
 
 eval: install
-	$(BIN)/python -m rag eval
+	$(BIN)/python -m rag eval --suite all
 
 # ~1 h on 2 cores: the sample, then ~1k, ~10k and ~100k generated chunks (cached in bench/.cache/).
 bench: install

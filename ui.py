@@ -23,6 +23,7 @@ EXAMPLES = (
 CSS = """<style>
 .source-card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem;margin:.4rem 0;font-size:.92rem}
 .source-card mark{background:#ffe58a;padding:0 .1rem}
+.answer-phrase{background:#ffc53d;border-bottom:2px solid #b7791f}
 .unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
 </style>"""
 
@@ -35,10 +36,18 @@ def get_engine(_settings: Settings, key: str) -> Engine:
     return engine
 
 
-def highlight(text: str, start: int, end: int, offset: int = 0) -> str:
-    """``text`` as HTML with ``[start, end)`` (article offsets) marked."""
+def highlight(text: str, start: int, end: int, offset: int = 0, phrase: tuple[int, int] | None = None) -> str:
+    """``text`` as HTML with ``[start, end)`` (article offsets) marked, and the answer ``phrase`` inside it in bold."""
     a, b = start - offset, end - offset
-    marked = html.escape(text[:a]) + f"<mark>{html.escape(text[a:b])}</mark>" + html.escape(text[b:])
+    inner = html.escape(text[a:b])
+    if phrase is not None and start <= phrase[0] < phrase[1] <= end:
+        p, q = phrase[0] - start, phrase[1] - start
+        sentence = text[a:b]
+        inner = (
+            html.escape(sentence[:p]) + f'<b class="answer-phrase">{html.escape(sentence[p:q])}</b>'
+            + html.escape(sentence[q:])
+        )  # fmt: skip
+    marked = html.escape(text[:a]) + f"<mark>{inner}</mark>" + html.escape(text[b:])
     return marked.replace("\n", "<br>")
 
 
@@ -62,7 +71,7 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     if answer.unsupported:
         st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
     for c in answer.citations:
-        render_card(engine, c, key)
+        render_card(engine, c, key, answer.mode)
     if answer.mode != "extractive":
         st.caption(f"Answered by {answer.mode}")
 
@@ -85,19 +94,24 @@ def answer_html(answer: Answer, key: str) -> str:
     return " ".join(parts)
 
 
-def render_card(engine: Engine, c: Citation, key: str) -> None:
+def render_card(engine: Engine, c: Citation, key: str, mode: str = "extractive") -> None:
     """Title, outlet, date and the passage with the cited sentence highlighted by its span."""
-    support = f"support {c.score:.2f}" if c.score < 0.999 else ""
-    meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, support) if x)
+    # A copied sentence is its own support; its score says how relevant it is.
+    label = "relevance" if mode == "extractive" else "support"
+    score = f"{label} {c.score:.2f}" if c.score < 0.999 else ""
+    meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, score) if x)
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
+    phrase = (c.answer_start, c.answer_end) if c.answer_start is not None and c.answer_end is not None else None
     st.markdown(
         f'<div id="src-{key}-{c.n}" class="source-card"><b>[{c.n}] {html.escape(c.title)}</b><br>'
-        f"<small>{html.escape(meta)}</small><br>{highlight(passage, c.start, c.end, c.passage_start)}</div>",
+        f"<small>{html.escape(meta)}</small><br>{highlight(passage, c.start, c.end, c.passage_start, phrase)}</div>",
         unsafe_allow_html=True,
     )
     with st.expander(f"Whole article [{c.n}]"):
-        st.markdown(f'<div class="article">{highlight(document, c.start, c.end)}</div>', unsafe_allow_html=True)
+        st.markdown(
+            f'<div class="article">{highlight(document, c.start, c.end, 0, phrase)}</div>', unsafe_allow_html=True
+        )
 
 
 def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:

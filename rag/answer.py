@@ -5,6 +5,7 @@ and cite each one, or abstain when nothing retrieved answers it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,10 @@ class ExtractiveAnswerer:
         # Words of a question in the articles' language that no article uses
         # ("carri armati", "carbonara") say it is about something else.
         unknown = 0.0 if cross_language else vocabulary.unknown_share(content_words(question))
-        if answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross_language) < self.threshold:
+        if (
+            answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross_language)
+            < self.threshold
+        ):
             return abstain(question, passages, language)
         chosen = select(candidates)
         citations = tuple(
@@ -107,9 +111,7 @@ class ExtractiveAnswerer:
         self, question: str, *, vector: np.ndarray, passages: list[Passage], cross_language: bool = False
     ) -> list[Candidate]:
         """Every sentence of ``passages``, best answer first, scored by the fitted model (rag/fitted.py)."""
-        rows, sims, features = self.featurise(
-            question, vector=vector, passages=passages, cross_language=cross_language
-        )
+        rows, sims, features = self.featurise(question, vector=vector, passages=passages, cross_language=cross_language)
         if not rows:
             return []
         scores = features @ np.asarray(fitted.ANSWER_WEIGHTS) + fitted.ANSWER_BIAS
@@ -191,7 +193,7 @@ def answerability(best: Candidate, *, doubtful: int, unknown: float, cross_langu
     return float(np.dot(features, fitted.ANSWERABLE_WEIGHTS) + fitted.ANSWERABLE_BIAS)
 
 
-def answer_phrase(question: str, candidate: Candidate) -> dict[str, object]:
+def answer_phrase(question: str, candidate: Candidate) -> dict[str, Any]:
     """``answer``, ``answer_start``, ``answer_end`` of a cited sentence, or nothing."""
     span = answer_span(question, candidate.text)
     if span is None:

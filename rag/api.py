@@ -14,7 +14,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from rag import fitted, followup
+from rag import followup
 from rag.errors import ConfigError, RagError
 from rag.followup import History
 from rag.indexing import Progress, ingest_paths
@@ -62,11 +62,12 @@ class Engine:
 
     @cached_property
     def name_embedder(self) -> Embedder:
-        """USE, for telling whether a name in a question is one the corpus knows.
+        """USE, for comparing two texts of the same kind: names, and a model's sentence with its source.
 
-        Its name-to-name cosines are calibrated (Paris/Parigi 0.91, Biden/Trump
-        0.48) and it embeds the corpus's names fast; it loads only when a
-        question has a name not found in the articles as written.
+        Its cosines are calibrated for that (Paris/Parigi 0.91, Biden/Trump
+        0.48; a paraphrase of a cited sentence >= 0.45), it embeds fast, and it
+        loads only when needed: a question with a name the articles do not
+        have as written, or a model's answer to verify.
         """
         from vectorstore.embeddings import UseMultilingual
 
@@ -289,10 +290,9 @@ class Engine:
         from rag.chain import LLMChain
         from rag.verify import verify
 
-        threshold = self.settings.support_threshold
-        if threshold is None:
-            threshold = fitted.SUPPORT_THRESHOLD.get(self.embedder.name, fitted.SUPPORT_THRESHOLD["default"])
-        check = partial(verify, store=self.store, embedder=self.embedder, threshold=threshold)
+        check = partial(
+            verify, store=self.store, embedder=self.name_embedder, threshold=self.settings.support_threshold
+        )
         return LLMChain(
             model=self.chat_model(mode),
             retrieve=lambda q: self.retriever.search(q, k=k, filters=filters),

@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="what the index holds")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("eval", help="score a question suite: ours, BM25 alone, dense alone, the LangChain tutorial")
-    p.add_argument("--suite", choices=["golden", "squad-it", "all"], default="golden", help="question set (default golden)")
+    p.add_argument(
+        "--suite", choices=["golden", "squad-it", "all"], default="golden", help="question set (default golden)"
+    )
     p.add_argument("--half", choices=["test", "tune", "all"], default="test", help="which fixed half (default test)")
     p.add_argument("--articles", default="data/articles", help="the articles the golden set is about")
     p.add_argument("--limit", type=int, default=None, help="score every n-th question only, for a quick look")
@@ -120,6 +122,8 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         where = ", ".join(x for x in (c.outlet, c.date) if x)
         print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {c.doc_id} chars {c.start}-{c.end}")
         print(f"    “{c.quote}”")
+        if c.answer:
+            print(f"    answer: {c.answer} (chars {c.answer_start}-{c.answer_end})")
     return 0
 
 

@@ -7,7 +7,7 @@ import unicodedata
 
 from rag.errors import BadQuestion
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)  # apostrophes split: dell'Australia, Kyiv's
 _IT = set(
     [
         "il",
@@ -65,6 +65,15 @@ _IT = set(
         "promesso",
         "qual",
         "cos",
+        # elided articles and prepositions: dell'Australia, nell'articolo
+        "dell",
+        "dall",
+        "nell",
+        "sull",
+        "all",
+        "coll",
+        "quest",
+        "quell",
     ]
 )
 _EN = set(
@@ -168,24 +177,6 @@ def entities(question: str) -> list[str]:
         if w[:1].isupper() and w not in _NOT_NAMES and len(w) > 1 and w not in found:
             found.append(w)
     return found
-
-
-# What a question asks for, read off its wording, and what an answering
-# sentence then tends to contain (the classic answer-type idea in QA).
-_INTENT_WORDS = {
-    "commit": r"\b(commit\w*|promis\w*|pledg\w*|offer\w*|guarant\w*|promess\w*|promett\w*|impegn\w*|"
-    r"garant\w*|offert\w*)\b",
-    "say": r"\b(say|says|said|tell|told|warn\w*|stat\w*|detto|dett[oa]|dice|dichiarat\w*|affermat\w*|avvert\w*)\b",
-    "number": r"\b(how many|how much|quant[ioae])\b",
-    "when": r"\b(when|quando|what time|a che ora)\b",
-    "who": r"\b(who|whom|chi)\b",
-}
-_INTENT_PATTERNS = {k: re.compile(v, re.IGNORECASE) for k, v in _INTENT_WORDS.items()}
-
-
-def intents(question: str) -> set[str]:
-    """Kinds of answer the question wants: ``commit``, ``say``, ``number``, ``when``, ``who``."""
-    return {name for name, pattern in _INTENT_PATTERNS.items() if pattern.search(question)}
 
 
 _STOPWORDS = _IT | _EN

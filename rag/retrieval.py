@@ -14,7 +14,6 @@ from rag.types import Filters, Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore, Record
 
-
 # Candidates per side before fusion: the z-scores are taken over these lists,
 # and the fusion weights were fitted with this size.
 CANDIDATES = 40

@@ -38,7 +38,7 @@ class Settings:
     max_file_mb: float = 20.0
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
-    support_threshold: float | None = None  # None: the embedder's calibrated value (rag/fitted.py)
+    support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/verify.py
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None
     openai_base_url: str | None = None

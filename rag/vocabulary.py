@@ -47,6 +47,7 @@ class Vocabulary:
 
     def _setup(self, embedder: Embedder, folder: Path | None) -> None:
         self._prefixes = {w[:5] for w in self._words if len(w) >= 5}
+        self._stems = set(_stem(sorted(self._words)))
         self._embedder = embedder
         self._folder = folder
         self._vectors: np.ndarray | None = None
@@ -76,9 +77,9 @@ class Vocabulary:
         return vocabulary
 
     def knows(self, word: str) -> bool:
-        """Whether ``word`` occurs in the corpus as written or by its first five letters."""
+        """Whether ``word`` occurs in the corpus as written or by its Snowball stem (ucraino / Ucraina)."""
         w = fold(word)
-        return w in self._words or (len(w) >= 5 and w[:5] in self._prefixes)
+        return w in self._words or _stem([w])[0] in self._stems
 
     def unknown_share(self, words: list[str]) -> float:
         """The share of ``words`` the corpus never uses (0 for no words)."""
@@ -107,6 +108,12 @@ class Vocabulary:
                         np.save(self._folder / "names.npy", self._vectors)
         query = self._embedder.embed([name])[0]
         return float(np.max(self._vectors @ query))
+
+
+def _stem(words: list[str]) -> list[str]:
+    import Stemmer
+
+    return list(Stemmer.Stemmer("italian").stemWords(words))
 
 
 def name_phrases(question: str, names: list[str]) -> list[str]:

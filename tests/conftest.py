@@ -26,6 +26,11 @@ from vectorstore.embeddings import E5Small
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "data" / "articles"
 MELONI = "002_e0f27ceca1252032"
+# Her commitment, as the Paris article states it.
+TROOPS = (
+    "L’Italia, con la premier Giorgia Meloni, ha confermato il proprio sostegno politico "
+    "e logistico senza invio di truppe."
+)
 
 
 @pytest.fixture(scope="session")

@@ -65,9 +65,7 @@ def test_second_writer_is_refused_at_once_and_a_dead_holder_is_taken_over(embedd
     assert len(report.added) + len(report.unchanged) == 5 and engine.stats().chunks == 56
 
 
-def test_reader_keeps_answering_during_an_ingest_and_then_sees_the_new_article(
-    embedder: E5Small, tmp_path: Path
-):
+def test_reader_keeps_answering_during_an_ingest_and_then_sees_the_new_article(embedder: E5Small, tmp_path: Path):
     index = tmp_path / "index"
     folder = tmp_path / "articles"
     shutil.copytree(ARTICLES, folder)
