@@ -53,5 +53,5 @@ def test_sentence_transformers_embedder_for_real_and_mismatch(tmp_path):
 def test_unknown_embedder_lists_the_valid_ones():
     from rag.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="use-multilingual"):
+    with pytest.raises(ConfigError, match="e5-small, use-multilingual"):
         make_embedder("word2vec")
