@@ -171,7 +171,8 @@ def evaluate(system: System, items: list[EvalItem], *, name: str) -> EvalResult:
                 "abstained": out.abstained,
                 "cited": cited and not out.abstained,
                 "right": cited and not out.abstained and item.holds(text),
-                "exact": bool(out.phrases) and any(normalise(p) in map(normalise, item.answers) for p in out.phrases),
+                "marked": bool(out.phrases),
+                "exact": any(normalise(p) in map(normalise, item.answers) for p in out.phrases),
                 "chars": len(out.answer),
                 "ms": out.ms,
             }
@@ -187,7 +188,8 @@ def summarise(name: str, rows: list[dict[str, Any]]) -> EvalResult:
         neg = [r for r in sub if not r["item"].answerable]
         ranks = [r["rank"] for r in ans]
         answered = [r for r in ans if not r["abstained"]]
-        with_answers = [r for r in answered if r["item"].answers]
+        # Of the answers that marked a phrase, how many marked exactly a gold answer.
+        with_answers = [r for r in answered if r["item"].answers and r["marked"]]
         return {
             "recall_at_1": _mean([rk is not None and rk <= 1 for rk in ranks]),
             "recall_at_5": _mean([rk is not None and rk <= 5 for rk in ranks]),
