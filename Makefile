@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,ollama,openai,bench]"
 	touch $(STAMP)
 
+# An index left by an older release may use another embedder: rebuild it then
+# (the sample articles only; the message says why).
 ingest: install
-	$(BIN)/python -m rag ingest data/articles
+	$(BIN)/python -m rag ingest data/articles || $(BIN)/python -m rag ingest --reindex data/articles
 
 run: ingest
 	$(BIN)/streamlit run ui.py --server.address 127.0.0.1 --server.port $${PORT:-8501} \
