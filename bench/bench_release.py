@@ -7,7 +7,7 @@ and run with the same virtualenv) and each corpus size: ingest wall time
 (time-to-searchable: an article is searchable when its ingest returns),
 ingest chunks/s, and warm retrieve/ask p50 and p95 over the golden questions.
 Medians of repeated questions; each release runs in its own process so
-caches and memory do not carry over. Writes bench/results/release.json.
+caches and memory do not carry over. Writes bench/results/release-<sizes>.json.
 """
 
 from __future__ import annotations
@@ -88,7 +88,8 @@ def main() -> None:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(previous)], cwd=ROOT, check=False)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "release.json").write_text(json.dumps(results, indent=2))
+    name = "-".join(str(s) for s in args.sizes)
+    (RESULTS / f"release-{name}.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
