@@ -145,8 +145,13 @@ class ExtractiveAnswerer:
         return rows, sims, features
 
 
-def passage_sentences(passages: list[Passage], *, store: ChromaStore, embedder: Embedder) -> list[Candidate]:
-    """Each distinct sentence of ``passages`` with its stored vector (scores left at 0)."""
+def passage_sentences(
+    passages: list[Passage], *, store: ChromaStore, embedder: Embedder, stored: bool = True
+) -> list[Candidate]:
+    """Each distinct sentence of ``passages`` with its vector (scores left at 0).
+
+    Vectors come from the store, or with ``stored=False`` from ``embedder``.
+    """
     seen: dict[tuple[str, int], tuple[Passage, int, str]] = {}
     for p in passages:
         for start, end, text in p.sentence_texts():
@@ -155,13 +160,13 @@ def passage_sentences(passages: list[Passage], *, store: ChromaStore, embedder: 
         return []
     keys = list(seen)
     ids = [sentence_id(d, s, seen[(d, s)][2]) for d, s in keys]
-    stored = store.sentence_vectors(ids)
-    absent = [i for i, sid in enumerate(ids) if sid not in stored]
-    if absent:  # written by an older version; embed now rather than fail
+    vectors = store.sentence_vectors(ids) if stored else {}
+    absent = [i for i, sid in enumerate(ids) if sid not in vectors]
+    if absent:  # not stored (or written by an older version): embed now rather than fail
         fresh = embedder.embed([seen[keys[i]][2] for i in absent])
-        stored.update({ids[i]: v for i, v in zip(absent, fresh, strict=True)})
+        vectors.update({ids[i]: v for i, v in zip(absent, fresh, strict=True)})
     return [
-        Candidate(seen[key][0], key[1], seen[key][1], seen[key][2], 0.0, 0.0, stored[sid])
+        Candidate(seen[key][0], key[1], seen[key][1], seen[key][2], 0.0, 0.0, vectors[sid])
         for key, sid in zip(keys, ids, strict=True)
     ]
 

@@ -35,8 +35,8 @@ _HAS = {
     "number": re.compile(r"\d|\b(un|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|cento|mille|milioni?)\b", re.I),
     "when": re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|secolo|century|ieri|oggi|domani)\b", re.IGNORECASE),
     "who": re.compile(r"(?<=\w[\s,;:(])[A-ZÀ-Ý][\w'’-]+"),
-    "where": re.compile(r"(?<=\w[\s,;:(])[A-ZÀ-Ý][\w'’-]+"),
 }
+_HAS["where"] = _HAS["who"]  # a capitalised word inside the sentence: a person or a place
 
 
 def asks_for(question: str) -> str | None:

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import re
 
+from rag.clean import MONTHS
 from rag.features import asks_for, stems
 from rag.vocabulary import fold
 
-_MONTHS = (
-    r"gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december"
-)
+_MONTHS = "|".join(MONTHS)  # Italian and English month names
 _NUMBER = re.compile(
     r"(?:circa |oltre |più di |about |over )?\d[\d.,']*(?:\s?%| per cento| percent)?"
     r"(?:\s(?:milioni|miliardi|mila|million|billion|thousand))?",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
 
 import numpy as np
 
@@ -81,13 +80,11 @@ def verify(
     if is_refusal(raw):
         return Answer(question, ABSTAIN[language], (), True, tuple(passages), language=language, mode=mode)
     parsed = parse_claims(raw, language=language)
-    # The passages' sentences are embedded again with ``embedder`` (USE, whose
+    # The passages' sentences are embedded with ``embedder`` (USE, whose
     # cosines separate "says the same" from "is about the same" far better
-    # than E5's, which put unrelated sentences of one topic above 0.75).
-    table = [
-        replace(row, vector=v)
-        for row, v in _reembedded(passage_sentences(passages, store=store, embedder=embedder), embedder)
-    ]
+    # than E5's, which put unrelated sentences of one topic above 0.75),
+    # not taken from the store.
+    table = passage_sentences(passages, store=store, embedder=embedder, stored=False)
     by_passage: dict[int, list[Candidate]] = {}
     for row in table:
         for i, p in enumerate(passages, 1):
@@ -115,11 +112,6 @@ def verify(
     citations = tuple(_citation(new, best[old]) for old, new in sorted(renumber.items(), key=lambda kv: kv[1]))
     text = " ".join(c.text + "".join(f" [{n}]" for n in c.citations) for c in claims)
     return Answer(question, text, citations, False, tuple(passages), language=language, mode=mode, claims=tuple(claims))
-
-
-def _reembedded(rows: list[Candidate], embedder: Embedder) -> list[tuple[Candidate, np.ndarray]]:
-    vectors = embedder.embed([r.text for r in rows]) if rows else np.zeros((0, 1))
-    return list(zip(rows, vectors, strict=True))
 
 
 def _citation(n: int, scored: tuple[float, Candidate]) -> Citation:
