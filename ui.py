@@ -71,7 +71,7 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     if answer.unsupported:
         st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
     for c in answer.citations:
-        render_card(engine, c, key, answer.mode)
+        render_card(engine, c, key)
     if answer.mode != "extractive":
         st.caption(f"Answered by {answer.mode}")
 
@@ -94,11 +94,10 @@ def answer_html(answer: Answer, key: str) -> str:
     return " ".join(parts)
 
 
-def render_card(engine: Engine, c: Citation, key: str, mode: str = "extractive") -> None:
+def render_card(engine: Engine, c: Citation, key: str) -> None:
     """Title, outlet, date and the passage with the cited sentence highlighted by its span."""
-    # A copied sentence is its own support; its score says how relevant it is.
-    label = "relevance" if mode == "extractive" else "support"
-    score = f"{label} {c.score:.2f}" if c.score < 0.999 else ""
+    # Relevance for a quoted sentence, support for a model's (Citation.score_kind).
+    score = f"{c.score_kind} {c.score:.2f}" if c.score < 0.999 else ""
     meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, score) if x)
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
@@ -124,13 +123,16 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
             bar = st.progress(0.0)
             for i, f in enumerate(uploads, 1):
                 try:
-                    report = engine.ingest_upload(f.name, f.getvalue())
+                    # Searchable by keyword at once; the sentence vectors follow in the background.
+                    report = engine.ingest_upload(f.name, f.getvalue(), embed=False)
                     st.success(f"{f.name}: {report.summary()}")
                     for s in report.skipped:
                         st.error(f"{f.name} skipped: {s.reason}")
                 except RagError as exc:
                     st.error(str(exc))
                 bar.progress(i / len(uploads))
+            engine.embed_in_background()
+        embedding_status(engine)
         st.subheader("Filters")
         outlets = st.multiselect("Outlet", stats.outlets)
         dates: tuple[date, ...] = ()
@@ -158,6 +160,30 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
         k,
         mode,
     )
+
+
+def embedding_status(engine: Engine) -> None:
+    """The background embedding of new articles, refreshed every 2 s while there is any."""
+    status = engine.embed_status()
+    if status.keyword_only and not status.running:
+        # Left by `python -m rag ingest --keyword-only`, or a pass that stopped: (re)start it.
+        engine.embed_in_background()
+    st.fragment(_embedding_progress, run_every=2.0 if status.keyword_only else None)(engine)
+
+
+def _embedding_progress(engine: Engine) -> None:
+    status = engine.embed_status()
+    if status.error:
+        st.warning(
+            f"Embedding stopped: {status.error} {status.keyword_only} article(s) answer by keyword only; "
+            "reload the page to retry."
+        )
+    elif status.keyword_only:
+        st.progress(
+            status.done / max(status.total, 1),
+            text=f"Embedding {status.keyword_only} new article(s): {status.done}/{status.total} sentences. "
+            "They answer by keyword meanwhile.",
+        )
 
 
 def stream_answer(engine: Engine, question: str, **kwargs: Any) -> Answer:

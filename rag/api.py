@@ -5,8 +5,6 @@ Front ends (CLI, Streamlit) call only this module.
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -15,19 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from rag import followup
-from rag.errors import ConfigError, RagError
+from rag.errors import RagError
 from rag.followup import History
-from rag.indexing import Progress, ingest_paths
+from rag.index import Index
 from rag.llm import describe_failure, is_llm
-from rag.lock import writer_lock
 from rag.question import check_question, language
 from rag.settings import Settings
-from rag.types import Answer, Filters, IndexStats, IngestReport, Passage, Where, to_filters
-from vectorstore.embeddings import Embedder, make_embedder
+from rag.types import Answer, Filters, IngestReport, Passage, Where, to_filters
+from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
 
 
-class Engine:
+class Engine(Index):
     """One index with its embedder, retriever and answerer.
 
     Heavy parts (the model, the Chroma client, the lexical index) are built on
@@ -42,36 +39,10 @@ class Engine:
         store: ChromaStore | None = None,
         chat_models: Mapping[str, Any] | None = None,
     ) -> None:
-        self.settings = settings or Settings.from_env()
-        if embedder is not None:
-            self.__dict__["embedder"] = embedder
-        if store is not None:
-            self.__dict__["store"] = store
-        self._write_lock = threading.Lock()
-        self._sync_lock = threading.Lock()
-        self._generation: int | None = None
-        self._vocabulary: Any = None
+        super().__init__(settings, embedder=embedder, store=store)
         # Chat models by answerer name; tests pass fakes here.
         self._models: dict[str, Any] = dict(chat_models or {})
         self._models_lock = threading.Lock()
-
-    @cached_property
-    def embedder(self) -> Embedder:
-        """The configured embedding model (loaded lazily by itself)."""
-        return make_embedder(self.settings.embedder)
-
-    @cached_property
-    def name_embedder(self) -> Embedder:
-        """USE, for comparing two texts of the same kind: names, and a model's sentence with its source.
-
-        Its cosines are calibrated for that (Paris/Parigi 0.91, Biden/Trump
-        0.48; a paraphrase of a cited sentence >= 0.45), it embeds fast, and it
-        loads only when needed: a question with a name the articles do not
-        have as written, or a model's answer to verify.
-        """
-        from vectorstore.embeddings import UseMultilingual
-
-        return self.embedder if self.embedder.name == UseMultilingual.name else UseMultilingual()
 
     def preload(self) -> threading.Thread:
         """Start loading the embedding model in the background; returns the thread.
@@ -85,124 +56,11 @@ class Engine:
         return thread
 
     @cached_property
-    def store(self) -> ChromaStore:
-        """The Chroma store the settings point at."""
-        return ChromaStore(
-            persist_dir=str(self.settings.persist_dir),
-            chroma_url=self.settings.chroma_url,
-            collection=self.settings.collection,
-            embedder_name=self.embedder.name,
-            timeout=self.settings.chroma_timeout,
-        )
-
-    @cached_property
-    def retriever(self) -> Any:
-        """Dense (and optionally lexical) retrieval over the store."""
-        from rag.retrieval import Retriever
-
-        return Retriever(
-            store=self.store,
-            embedder=self.embedder,
-            lexical_weight=self.settings.lexical_weight,
-            cross_lexical_weight=self.settings.cross_lexical_weight,
-            cache_dir=self.derived_dir(),
-        )
-
-    @cached_property
     def answerer(self) -> Any:
         """The extractive answerer."""
         from rag.answer import ExtractiveAnswerer
 
         return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
-
-    def ingest(
-        self,
-        paths: Sequence[str | Path],
-        *,
-        prune: bool = False,
-        reindex: bool = False,
-        progress: Progress | None = None,
-    ) -> IngestReport:
-        """Index the articles under ``paths`` (files or folders).
-
-        Args:
-            paths: Files and folders of .txt, .md and .html articles.
-            prune: Remove documents whose files are gone from an ingested folder.
-            reindex: Drop the index first (needed after changing the embedder).
-            progress: Called as ``progress(done, total, doc_id)``.
-        """
-        with self._write_lock, writer_lock(self.settings.persist_dir):
-            if reindex:
-                self.store.reset()
-            report = ingest_paths(
-                paths, settings=self.settings, embedder=self.embedder, store=self.store, prune=prune, progress=progress
-            )
-            self._forget_derived()
-            self._generation = self.store.generation()
-            if report.added or report.updated or report.removed or report.repaired:
-                # The writer builds and saves BM25 and the vocabulary for the new
-                # generation, so the next reader starts fast (62 s at 100k chunks).
-                self.retriever.warm()
-                self.vocabulary()
-            return report
-
-    def derived_dir(self) -> Path:
-        """Where indexes derived from this index generation (BM25, vocabulary) are saved.
-
-        One folder per generation, so a process never loads another
-        generation's; older folders are removed when a new one is made.
-        """
-        location = hashlib.sha1(self.settings.store_location.encode()).hexdigest()[:8]
-        prefix = f"{self.settings.collection}-{location}-g"
-        folder = self.settings.persist_dir / "derived" / f"{prefix}{self.store.generation()}"
-        if not folder.exists():
-            for old in folder.parent.glob(f"{prefix}*"):
-                shutil.rmtree(old, ignore_errors=True)
-        return folder
-
-    def _forget_derived(self) -> None:
-        for name in ("retriever", "answerer"):
-            self.__dict__.pop(name, None)
-        self._vocabulary = None
-
-    def sync(self) -> None:
-        """Open the index and pick up what another process wrote since we last looked.
-
-        Called before every question: when the index generation moved (an
-        ingest finished elsewhere), the store is reopened on a fresh client and
-        the lexical index and vocabulary are rebuilt, so a running app sees new
-        articles without a restart.
-        """
-        with self._sync_lock:
-            self.store.open(create=False)
-            generation = self.store.generation()
-            if self._generation is not None and generation != self._generation:
-                self.__dict__["store"] = self.store.reopen()
-                self.store.open(create=False)
-                self._forget_derived()
-            self._generation = generation
-
-    def ingest_upload(self, name: str, data: bytes, *, folder: Path | None = None) -> IngestReport:
-        """Save an uploaded article under a safe name and ingest it.
-
-        The name loses any directory part (``../../etc/passwd`` becomes
-        ``passwd``) and characters outside ``[A-Za-z0-9._-]``.
-
-        Raises:
-            ConfigError: unsupported type or too large, with the limit.
-        """
-        from rag.load import SUFFIXES, safe_name
-
-        safe = safe_name(name)
-        if Path(safe).suffix.lower() not in SUFFIXES:
-            raise ConfigError(f"{name}: unsupported file type; upload .txt, .md or .html articles.")
-        if len(data) > self.settings.max_file_mb * 1e6:
-            raise ConfigError(f"{name}: larger than {self.settings.max_file_mb:g} MB (RAG_MAX_FILE_MB).")
-        folder = folder or (self.settings.persist_dir / "uploads")
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / safe
-        target.write_bytes(data)
-        return self.ingest([target])
 
     def retrieve(self, question: str, *, k: int | None = None, where: Where = None) -> list[Passage]:
         """The passages most likely to answer ``question``, best first."""
@@ -315,38 +173,6 @@ class Engine:
         answer = self._extractive(question, history=history, k=k, filters=filters)
         notice = f"The language model ({mode}) failed ({why}); showing the extractive answer instead."
         return replace(answer, fallback=True, notice=notice, mode=f"extractive (fallback from {mode})")
-
-    def vocabulary(self) -> Any:
-        """Names the corpus knows (built on first need, reset by ingest)."""
-        if self._vocabulary is None:
-            from rag.vocabulary import Vocabulary
-
-            self._vocabulary = Vocabulary.cached(
-                self.derived_dir() / "vocabulary", self.store.document_texts, embedder=self.name_embedder
-            )
-        return self._vocabulary
-
-    def document(self, doc_id: str) -> str | None:
-        """The cleaned text of an indexed article (what citation spans index)."""
-        self.sync()
-        return self.store.document_text(doc_id)
-
-    def stats(self) -> IndexStats:
-        """What the index holds."""
-        self.sync()
-        docs = self.store.documents()
-        dates = sorted(str(m["date"]) for m in docs.values() if m.get("date"))
-        return IndexStats(
-            documents=len(docs),
-            chunks=self.store.count(),
-            embedder=self.embedder.name,
-            dimension=self.embedder.dimension,
-            store=self.settings.store_location,
-            outlets=tuple(sorted({str(m["outlet"]) for m in docs.values() if m.get("outlet")})),
-            date_min=dates[0] if dates else None,
-            date_max=dates[-1] if dates else None,
-            titles={d: str(m.get("title", d)) for d, m in sorted(docs.items())},
-        )
 
 
 _engines: dict[Settings, Engine] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from dataclasses import asdict
@@ -23,7 +24,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files or folders of articles")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone from a folder")
     p.add_argument("--reindex", action="store_true", help="drop the index first (after changing RAG_EMBEDDER)")
+    p.add_argument(
+        "--keyword-only",
+        action="store_true",
+        help="return once the articles are searchable by keyword; the app or `python -m rag embed` adds their vectors",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p = sub.add_parser("remove", help="take articles out of the index by doc id (see `stats`)")
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    p = sub.add_parser("embed", help="embed the sentences of articles searchable by keyword only so far")
     p = sub.add_parser("ask", help="answer a question from the indexed articles")
     p.add_argument("question")
     p.add_argument("-k", type=int, default=None, help="passages to retrieve (default RAG_TOP_K)")
@@ -51,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         from rag.settings import Settings
 
         engine = Engine(Settings.from_env())
-        if args.command in ("ask", "ingest"):
+        if args.command in ("ask", "ingest", "embed"):
             engine.preload()
         return int(COMMANDS[args.command](engine, args) or 0)
     except RagError as exc:
@@ -62,25 +71,34 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class Bar:
+    """A tqdm bar that appears on the first report of work to do (none when quiet)."""
+
+    def __init__(self, unit: str, desc: str, quiet: bool) -> None:
+        self.unit, self.desc, self.quiet = unit, desc, quiet
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int, doc_id: str) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None and total:
+            self.bar = tqdm(total=total, unit=self.unit, desc=self.desc, disable=self.quiet or None)
+        if self.bar is not None:
+            self.bar.n = done
+            self.bar.set_postfix_str(doc_id, refresh=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _ingest(engine: Any, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    bar: Any = None
-
-    def progress(done: int, total: int, doc_id: str) -> None:
-        nonlocal bar
-        if bar is None and total:
-            bar = tqdm(total=total, unit="doc", desc="ingest", disable=args.json or None)
-        if bar is not None:
-            bar.n = done
-            bar.set_postfix_str(doc_id, refresh=True)
-
-    report = engine.ingest(args.paths, prune=args.prune, reindex=args.reindex, progress=progress)
-    if bar is not None:
-        bar.close()
-    if args.json:
-        print(json.dumps(asdict(report), indent=2, ensure_ascii=False))
-    else:
+    # Two stages: the articles are searchable by keyword when the report
+    # prints; their sentence vectors (most of the time with E5) follow.
+    bar = Bar("doc", "ingest", args.json)
+    report = engine.ingest(args.paths, prune=args.prune, reindex=args.reindex, embed=False, progress=bar)
+    bar.close()
+    if not args.json:
         print(report.summary())
         for group in ("added", "updated", "removed"):
             ids = getattr(report, group)
@@ -88,7 +106,34 @@ def _ingest(engine: Any, args: argparse.Namespace) -> int:
                 print(f"  {group}: {', '.join(ids)}")
         for s in report.skipped:
             print(f"  skipped {s.path}: {s.reason}")
-    return 0
+    left = engine.embed_status().keyword_only if args.keyword_only else _embed(engine, args)
+    if args.json:
+        print(json.dumps({**asdict(report), "keyword_only": left}, indent=2, ensure_ascii=False))
+    return 130 if left and not args.keyword_only else 0
+
+
+def _embed(engine: Any, args: argparse.Namespace) -> int:
+    """Embed keyword-only articles with a progress bar; returns how many are left (after Ctrl-C)."""
+    quiet = bool(getattr(args, "json", False))
+    waiting = engine.embed_status().keyword_only
+    if not waiting:
+        return 0
+    if not quiet:
+        print(
+            f"embedding the sentences of {waiting} article(s) with {engine.embedder.name}; they are searchable by "
+            "keyword meanwhile (Ctrl-C stops safely)"
+        )
+    bar = Bar("sentence", "embed", quiet)
+    with contextlib.suppress(KeyboardInterrupt):  # what is done stays done; the rest stays keyword-only
+        engine.embed_pending(progress=bar)
+    bar.close()
+    left = engine.embed_status().keyword_only
+    if left and not quiet:
+        print(
+            f"stopped: {left} article(s) still searchable by keyword only; `python -m rag embed` or the app "
+            "finishes them"
+        )
+    return left
 
 
 def _ask(engine: Any, args: argparse.Namespace) -> int:
@@ -120,7 +165,8 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         print("\nSources:")
     for c in answer.citations:
         where = ", ".join(x for x in (c.outlet, c.date) if x)
-        print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {c.doc_id} chars {c.start}-{c.end}")
+        span = f"{c.doc_id} chars {c.start}-{c.end}"
+        print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {span} · {c.score_kind} {c.score:.2f}")
         print(f"    “{c.quote}”")
         if c.answer:
             print(f"    answer: {c.answer} (chars {c.answer_start}-{c.answer_end})")
@@ -154,6 +200,8 @@ def _stats(engine: Any, args: argparse.Namespace) -> int:
         span = f", {stats.date_min} – {stats.date_max}" if stats.date_min else ""
         print(f"{stats.documents} documents, {stats.chunks} chunks{span}")
         print(f"embedder: {stats.embedder} ({stats.dimension}-d); store: {stats.store}")
+        if stats.keyword_only:
+            print(f"{stats.keyword_only} article(s) searchable by keyword only so far (`python -m rag embed`)")
         for doc_id, title in stats.titles.items():
             print(f"  {doc_id}: {title}")
     return 0
@@ -200,4 +248,14 @@ def _eval(engine: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": _ingest, "ask": _ask, "stats": _stats, "eval": _eval}
+def _remove(engine: Any, args: argparse.Namespace) -> int:
+    removed = engine.remove(args.doc_ids)
+    print(f"removed {len(removed)} article(s): {', '.join(removed)}")
+    return 0
+
+
+def _embed_command(engine: Any, args: argparse.Namespace) -> int:
+    return 130 if _embed(engine, args) else 0
+
+
+COMMANDS = {"ingest": _ingest, "remove": _remove, "embed": _embed_command, "ask": _ask, "stats": _stats, "eval": _eval}

@@ -31,6 +31,10 @@ class IngestLocked(RagError):
     """Another process is writing to the index."""
 
 
+class ArticleNotFound(RagError):
+    """An article named by doc id is not in the index."""
+
+
 class LLMUnavailable(RagError):
     """The configured language model cannot be reached or failed."""
 

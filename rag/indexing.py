@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.chunk import chunk_article, sentence_id
+from rag.chunk import chunk_article
 from rag.clean import clean
 from rag.load import LoadError, find_files, read_file
 from rag.question import language
 from rag.settings import Settings
-from rag.types import Article, Chunk, IngestReport, Sentence, Skipped
+from rag.types import Article, Chunk, IngestReport, Skipped
+from rag.vectors import Layout, chunk_vectors, layout, provisional_vectors, sentence_records
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore, DocumentWrite, Record
 from vectorstore.where import date_num
@@ -30,6 +32,7 @@ def ingest_paths(
     embedder: Embedder,
     store: ChromaStore,
     prune: bool = False,
+    vectors: bool = True,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Bring the index in line with the article files under ``paths``.
@@ -37,7 +40,9 @@ def ingest_paths(
     Unchanged files (same cleaned text) are left alone, changed ones replace
     exactly their chunks, and with ``prune`` documents whose files are gone
     from an ingested folder are removed. Bad files are skipped with a reason;
-    nothing already indexed is lost because of them.
+    nothing already indexed is lost because of them. With ``vectors=False``
+    new and changed articles are written keyword-only, to be embedded by
+    :func:`rag.vectors.embed_pending`.
     """
     began = time.perf_counter()
     timings = dict.fromkeys(("load", "chunk", "embed", "store"), 0.0)
@@ -71,6 +76,9 @@ def ingest_paths(
             continue
         if not article.text.strip():
             skipped.append(Skipped(str(path), "no article text left after cleaning"))
+            continue
+        if not any(ch.isalpha() for ch in article.text):
+            skipped.append(Skipped(str(path), "no letters, only punctuation, digits or symbols; not an article"))
             continue
         if article.doc_id in seen:
             skipped.append(Skipped(str(path), f"same file name as {seen[article.doc_id]}; rename one"))
@@ -108,13 +116,15 @@ def ingest_paths(
         batch.append((article, chunks))
         pending_sentences += sum(len(c.sentences) for c in chunks)
         if pending_sentences >= BATCH_SENTENCES:
-            write_batch(batch, embedder=embedder, store=store, replace=set(updated), timings=timings)
+            write_batch(
+                batch, embedder=embedder if vectors else None, store=store, replace=set(updated), timings=timings
+            )
             done += len(batch)
             batch, pending_sentences = [], 0
             if progress:
                 progress(done, len(todo), article.doc_id)
     if batch:
-        write_batch(batch, embedder=embedder, store=store, replace=set(updated), timings=timings)
+        write_batch(batch, embedder=embedder if vectors else None, store=store, replace=set(updated), timings=timings)
     if progress:
         progress(len(todo), len(todo), "")
 
@@ -145,7 +155,7 @@ def ingest_paths(
 def write_batch(
     batch: list[tuple[Article, list[Chunk]]],
     *,
-    embedder: Embedder,
+    embedder: Embedder | None,
     store: ChromaStore,
     replace: set[str],
     timings: dict[str, float],
@@ -154,65 +164,63 @@ def write_batch(
 
     Args:
         batch: Articles with their chunks.
-        embedder: Embeds every distinct sentence once.
+        embedder: Embeds every distinct sentence once; None writes the
+            articles keyword-only (no sentence vectors yet).
         store: Where the records go.
         replace: Doc ids that may have older chunks to remove (updates).
         timings: Seconds spent embedding and storing are added here.
     """
-    per_doc = [(article, chunks, _unique_sentences(chunks)) for article, chunks in batch]
+    per_doc = [(article, chunks, layout([(c.chunk_id, c.sentences) for c in chunks])) for article, chunks in batch]
     t = time.perf_counter()
-    vectors = embedder.embed([s.text for _, _, sentences in per_doc for s in sentences])
+    texts = [s.text for _, _, plan in per_doc for s in plan.sentences]
+    vectors = embedder.embed(texts) if embedder is not None else None
     timings["embed"] += time.perf_counter() - t
     t = time.perf_counter()
     writes, offset = [], 0
-    for article, chunks, sentences in per_doc:
-        sentence_vectors = vectors[offset : offset + len(sentences)]
-        offset += len(sentences)
-        writes.append(_document_write(article, chunks, sentences, sentence_vectors, article.doc_id in replace))
+    dimension = store.dimension()
+    for article, chunks, plan in per_doc:
+        sentence_vectors = vectors[offset : offset + len(plan.sentences)] if vectors is not None else None
+        offset += len(plan.sentences)
+        writes.append(_document_write(article, chunks, plan, sentence_vectors, article.doc_id in replace, dimension))
     store.write_documents(writes)
     timings["store"] += time.perf_counter() - t
 
 
 def _document_write(
-    article: Article, chunks: list[Chunk], sentences: list[Sentence], sentence_vectors: np.ndarray, replace: bool
+    article: Article,
+    chunks: list[Chunk],
+    plan: Layout,
+    sentence_vectors: np.ndarray | None,
+    replace: bool,
+    dimension: int,
 ) -> DocumentWrite:
-    index = {s.start: i for i, s in enumerate(sentences)}
-    # A chunk's vector is the mean of its sentences' vectors: every sentence is
-    # embedded once, and answer selection reuses the same vectors.
-    chunk_vectors = np.stack([sentence_vectors[[index[s.start] for s in c.sentences]].mean(axis=0) for c in chunks])
-    chunk_vectors /= np.linalg.norm(chunk_vectors, axis=1, keepdims=True)
     doc_meta = _doc_meta(article)
-    owners: dict[int, list[str]] = {}
-    for c in chunks:
-        for s in c.sentences:
-            owners.setdefault(s.start, []).append(c.chunk_id)
     filterable = {k: doc_meta[k] for k in ("doc_id", "outlet", "date", "date_num")}
+    embedded = sentence_vectors is not None
     return DocumentWrite(
         doc=Record(
-            article.doc_id, article.text, {**doc_meta, "content_hash": article.content_hash, "chunks": len(chunks)}
+            article.doc_id,
+            article.text,
+            {
+                **doc_meta,
+                "content_hash": article.content_hash,
+                "chunks": len(chunks),
+                "embedded": embedded,
+                "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
         ),
         chunks=[Record(c.chunk_id, c.text, {**doc_meta, **_chunk_meta(c)}) for c in chunks],
-        chunk_vectors=chunk_vectors,
-        # Sentence text is not stored: spans into the chunk text recover it.
-        sentences=[
-            Record(
-                sentence_id(article.doc_id, s.start, s.text),
-                "",
-                {**filterable, "start": s.start, "end": s.end, "chunks": ",".join(owners[s.start])},
-            )
-            for s in sentences
-        ],
-        sentence_vectors=sentence_vectors,
+        # A chunk's vector is the mean of its sentences' vectors: every sentence
+        # is embedded once, and answer selection reuses the same vectors.
+        chunk_vectors=(
+            chunk_vectors(plan, sentence_vectors)
+            if sentence_vectors is not None
+            else provisional_vectors(plan.chunk_ids, dimension)
+        ),
+        sentences=sentence_records(article.doc_id, filterable, plan) if embedded else [],
+        sentence_vectors=sentence_vectors if sentence_vectors is not None else np.zeros((0, dimension), np.float32),
         replace=replace,
     )
-
-
-def _unique_sentences(chunks: list[Chunk]) -> list[Sentence]:
-    seen: dict[int, Sentence] = {}
-    for c in chunks:
-        for s in c.sentences:
-            seen.setdefault(s.start, s)
-    return [seen[k] for k in sorted(seen)]
 
 
 def _doc_meta(article: Article) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rag.errors import ConfigError
@@ -81,7 +82,17 @@ def describe_failure(exc: BaseException, *, answerer: str, settings: Settings) -
             f"cannot reach {where}; start the server or fix {'OLLAMA_HOST' if kind == 'ollama' else 'OPENAI_BASE_URL'}"
         )
     else:
-        why = f"{name}: {' '.join(str(exc).split())[:160]}"
-    if settings.openai_api_key:
-        why = why.replace(settings.openai_api_key, "***")
+        # Only the exception's own text can hold the key; our words around it never do.
+        why = f"{name}: {scrub(' '.join(str(exc).split()), settings.openai_api_key)[:160]}"
     return why
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """``text`` with ``secret`` replaced by ``***`` wherever it stands as a whole token.
+
+    A short key ("x") or one that is an ordinary word must not eat the
+    letters of other words, so only standalone occurrences go.
+    """
+    if not secret:
+        return text
+    return re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", "***", text)

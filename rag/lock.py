@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,12 @@ LOCK_NAME = "ingest.lock"
 
 
 @contextlib.contextmanager
-def writer_lock(folder: Path) -> Iterator[None]:
+def writer_lock(folder: Path, *, wait: float = 0.0) -> Iterator[None]:
     """Hold the index's writer lock for the duration of the block.
+
+    Args:
+        folder: The index folder.
+        wait: Seconds to keep trying while another process holds it.
 
     Raises:
         IngestLocked: another live process holds it (the message names its pid).
@@ -30,15 +35,21 @@ def writer_lock(folder: Path) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            raise IngestLocked(
-                f"another ingest is running (pid {holder}) on {folder}; wait for it to finish, or stop it, "
-                "then run this again."
-            ) from None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+                raise IngestLocked(
+                    f"another ingest is running (pid {holder}) on {folder}; wait for it to finish, or stop it, "
+                    "then run this again."
+                ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         try:

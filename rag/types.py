@@ -73,7 +73,10 @@ class Citation:
     For a question that asks for a number, a date, a person or a place,
     ``answer`` is the phrase of the quote that answers it and
     ``answer_start:answer_end`` its span in the article text.
-    ``score`` is the quote's relevance to the question (cosine), not support.
+    ``score`` is what ``score_kind`` says: for a sentence quoted by the
+    extractive answerer, its ``relevance`` to the question (a verbatim quote
+    needs no support score); for a language model's answer, the ``support``
+    the cited sentence gives the model's sentence (cosine).
     """
 
     n: int
@@ -91,6 +94,7 @@ class Citation:
     answer: str | None = None
     answer_start: int | None = None
     answer_end: int | None = None
+    score_kind: str = "relevance"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,33 @@ class IndexStats:
     date_min: str | None = None
     date_max: str | None = None
     titles: dict[str, str] = field(default_factory=dict)
+    keyword_only: int = 0  # articles whose sentence vectors are still to come
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One indexed article, as the library lists it."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    outlet: str | None
+    author: str | None
+    source: str | None
+    passages: int
+    indexed_at: str | None  # when this version was ingested (UTC, ISO 8601)
+    keyword_only: bool  # its sentence vectors are still to come
+
+
+@dataclass(frozen=True)
+class EmbedStatus:
+    """How far sentence vectors lag behind the articles (see ``rag/vectors.py``)."""
+
+    keyword_only: int  # articles searchable by keyword only so far
+    running: bool = False  # a background pass is embedding them
+    done: int = 0  # sentences embedded by the current (or last) pass
+    total: int = 0  # sentences that pass had to embed
+    error: str | None = None  # why the last background pass stopped early
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ def _citation(n: int, scored: tuple[float, Candidate]) -> Citation:
         start=row.start,
         end=row.end,
         score=round(score, 4),
+        score_kind="support",
         outlet=p.outlet,
         passage_start=p.start,
         passage_end=p.end,

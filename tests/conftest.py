@@ -76,6 +76,7 @@ def snapshot(engine: Engine) -> dict[str, object]:
         "chunks": sorted(store.chunk_ids()),
         "sentences": sorted(sentences),
         "pending": store.pending(),
+        "keyword_only": sorted(store.keyword_only()),
         "meloni": [p.chunk_id for p in engine.retrieve("Cosa ha promesso Meloni?")],
         "witkoff": [p.chunk_id for p in engine.retrieve("Who led the American delegation in Paris?")],
     }

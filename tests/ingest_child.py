@@ -4,6 +4,7 @@
 store (upsert or delete of any collection, the pending marks included): a crash at an exact
 point of an ingest, not a polite exit. ``--hold S`` sleeps S seconds after
 the first batch of documents is written, holding the writer lock, so another process can bump into it.
+``--embed-only`` runs the second stage alone (keyword-only articles get their vectors).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def main() -> int:
     parser.add_argument("--kill-at", type=int, default=0)
     parser.add_argument("--hold", type=float, default=0.0)
     parser.add_argument("--prune", action="store_true")
+    parser.add_argument("--embed-only", action="store_true", help="embed keyword-only articles, ingest nothing")
     args = parser.parse_args()
     if args.kill_at:
         arm(args.kill_at)
@@ -58,8 +60,12 @@ def main() -> int:
             print("holding", flush=True)
             time.sleep(args.hold)
 
+    engine = Engine(Settings(persist_dir=args.index))
     try:
-        report = Engine(Settings(persist_dir=args.index)).ingest(args.paths, prune=args.prune, progress=progress)
+        if args.embed_only:
+            print(f"embedded {engine.embed_pending()}", flush=True)
+            return 0
+        report = engine.ingest(args.paths, prune=args.prune, progress=progress)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -105,6 +105,10 @@ class ChromaStore:
                 )
             self._cols[part] = col
 
+    def dimension(self) -> int:
+        """The vector size the index was created with."""
+        return int((self._cols["chunks"].metadata or {}).get("dimension", 0))
+
     def reset(self) -> None:
         """Delete this index's collections (for a re-index with a new embedder)."""
         for name in self._names.values():
@@ -135,16 +139,28 @@ class ChromaStore:
     # ----- generation and pending writes -----
     def generation(self) -> int:
         """A number every finished ingest that changed something increases."""
-        col = self._meta()
-        if col is None:
-            return 0
-        got = self._call(col.get, ids=["generation"], include=["metadatas"])
-        return int((got["metadatas"][0] or {}).get("n", 0)) if got["ids"] else 0
+        return self.counter("generation")
 
     def bump_generation(self) -> int:
         """Increase the generation (under the writer lock); returns the new value."""
-        n = self.generation() + 1
-        self._upsert_meta(["generation"], [{"n": n}])
+        return self.bump_counter("generation")
+
+    def counter(self, name: str) -> int:
+        """A change counter: ``generation`` (articles changed) or ``vectors`` (keyword-only articles embedded)."""
+        return self.counters().get(name, 0)
+
+    def counters(self) -> dict[str, int]:
+        """Every change counter, read in one round-trip (the app checks them before each question)."""
+        col = self._meta()
+        if col is None:
+            return {}
+        got = self._call(col.get, ids=["generation", "vectors"], include=["metadatas"])
+        return {i: int((m or {}).get("n", 0)) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def bump_counter(self, name: str) -> int:
+        """Increase a change counter (under the writer lock); returns the new value."""
+        n = self.counter(name) + 1
+        self._upsert_meta([name], [{"n": n}])
         return n
 
     def _upsert_meta(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
@@ -210,11 +226,54 @@ class ChromaStore:
         self._upsert("docs", [w.doc for w in writes], doc_vectors)
         self._call(self._cols["meta"].delete, ids=[f"pending:{w.doc.id}" for w in writes])
 
+    def write_vectors(
+        self,
+        doc_id: str,
+        *,
+        sentences: list[Record],
+        sentence_vectors: np.ndarray,
+        chunk_ids: list[str],
+        chunk_vectors: np.ndarray,
+    ) -> None:
+        """Give a keyword-only document its sentence and chunk vectors, then mark it embedded.
+
+        The mark is written last, so a crash before it leaves the document
+        keyword-only and the next pass redoes it (upserts are idempotent).
+        """
+        self._upsert("sentences", sentences, sentence_vectors)
+        for i in range(0, len(chunk_ids), 1000):
+            self._call(
+                self._cols["chunks"].update,
+                ids=chunk_ids[i : i + 1000],
+                embeddings=chunk_vectors[i : i + 1000].tolist(),
+            )
+        got = self._call(self._cols["docs"].get, ids=[doc_id], include=["metadatas"])
+        meta = {**dict(got["metadatas"][0] or {}), "embedded": True}
+        self._call(
+            self._cols["docs"].update,
+            ids=[doc_id],
+            metadatas=[clean_meta(meta)],
+            embeddings=[chunk_vectors.mean(axis=0).tolist()],
+        )
+
     # ----- reading -----
-    def documents(self) -> dict[str, dict[str, Any]]:
-        """Metadata of every document, by doc id."""
-        got = self._call(self._cols["docs"].get, include=["metadatas"])
+    def documents(self, ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Metadata of every document (or of those in ``ids``), by doc id."""
+        got = self._call(self._cols["docs"].get, ids=list(ids) if ids is not None else None, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def keyword_only(self) -> dict[str, dict[str, Any]]:
+        """Documents written without sentence vectors yet (see ``rag/vectors.py``), by doc id."""
+        got = self._call(self._cols["docs"].get, where={"embedded": False}, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def chunks_of(self, doc_id: str) -> list[Record]:
+        """One document's chunks."""
+        got = self._call(self._cols["chunks"].get, where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        return [
+            Record(i, t or "", dict(m or {}))
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
 
     def document_texts(self, batch: int = 500) -> Iterator[str]:
         """The cleaned text of every article, in batches."""

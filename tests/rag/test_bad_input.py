@@ -81,3 +81,36 @@ def test_hung_store_is_reported_within_the_timeout(embedder: E5Small, tmp_path: 
         listener.close()
     assert 1.5 <= elapsed < 4, elapsed
     assert "RAG_CHROMA_URL" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_run_on_sentence_punctuation_and_deep_html_lose_nothing(engine: Engine, articles: Path, tmp_path: Path):
+    """A 2.1 MB sentence with no full stop, a file of punctuation, 200,000 nested <div>s."""
+    engine.ingest([articles])
+    before = engine.stats()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    words = "il governo ha detto che la pace è vicina, ma la guerra continua; nessuno sa quando – dice il ministro"
+    run_on = (words + " ") * (2_100_000 // (len(words) + 1))
+    (bad / "runon.txt").write_text(run_on, encoding="utf-8")
+    (bad / "punct.txt").write_text("…. !!! ???\n\n--- *** 123 ...", encoding="utf-8")
+    depth = 200_000
+    paragraph = "<p>Il vertice di Roma è fissato a marzo, dice il ministro degli Esteri.</p>"
+    (bad / "deep.html").write_text(f"<html><body>{'<div>' * depth}{paragraph}{'</div>' * depth}</body></html>")
+
+    began = time.perf_counter()
+    # Keyword-only: the run-on file alone is ~3,500 passages, minutes of embedding.
+    report = engine.ingest([bad], embed=False)
+    elapsed = time.perf_counter() - began
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert reasons == {"punct.txt": "no letters, only punctuation, digits or symbols; not an article"}
+    assert sorted(report.added) == ["deep", "runon"]
+    assert "Il vertice di Roma è fissato a marzo" in (engine.document("deep") or "")
+    chunks = engine.store.chunks_of("runon")
+    limit = engine.settings.chunk_chars
+    assert len(chunks) > 3000 and max(len(c.text) for c in chunks) <= limit
+    text = engine.document("runon") or ""
+    assert all(text[c.meta["start"] : c.meta["end"]] == c.text for c in chunks)  # spans stay exact
+    assert elapsed < 60, elapsed
+    after = engine.stats()
+    assert after.documents == before.documents + 2  # nothing indexed before was lost
+    assert engine.ask("What did Meloni commit?").citations[0].doc_id == "002_e0f27ceca1252032"

@@ -238,3 +238,22 @@ def test_live_model_answers_meloni_with_verified_citations(sample_engine: Engine
     assert not answer.abstained and answer.citations
     assert all(c.supported for c in answer.claims), answer.claims
     assert MELONI in {c.doc_id for c in answer.citations}
+
+
+@pytest.mark.parametrize("key", ["x", "the", "sk-secret-123"])
+def test_notices_stay_readable_whatever_the_key(key: str):
+    """A one-letter key or an ordinary word must not eat letters of the message."""
+    from rag.llm import describe_failure
+
+    port = free_port()
+    settings = Settings(persist_dir=Path("x"), openai_base_url=f"http://127.0.0.1:{port}/v1", openai_api_key=key)
+    refused = describe_failure(ConnectionError("refused"), answerer="openai:m", settings=settings)
+    assert refused == f"cannot reach http://127.0.0.1:{port}/v1; start the server or fix OPENAI_BASE_URL"
+    echoed = describe_failure(
+        RuntimeError(f"Error code: 401 - invalid api key {key} for the next request"),
+        answerer="openai:m",
+        settings=settings,
+    )
+    assert echoed == "RuntimeError: Error code: 401 - invalid api key *** for the next request".replace(
+        "the next", "*** next" if key == "the" else "the next"
+    )

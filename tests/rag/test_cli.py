@@ -30,6 +30,7 @@ def test_cli_ingest_ask_stats(tmp_path: Path):
     answer = run("ask", "What did Meloni commit?", index=index)
     assert answer.returncode == 0
     assert "Meloni" in answer.stdout and "truppe" in answer.stdout and "Sources:" in answer.stdout
+    assert "· relevance 0." in answer.stdout and "support" not in answer.stdout  # quoted, so scored for relevance
     data = json.loads(run("ask", "Cosa ha promesso Meloni?", "--json", index=index).stdout)
     assert data["abstained"] is False and data["citations"][0]["doc_id"] == MELONI
 
@@ -41,11 +42,22 @@ def test_cli_ingest_ask_stats(tmp_path: Path):
     )
     assert dead.returncode == 0 and "note: The language model (openai:gone) failed" in dead.stderr
     assert "truppe" in dead.stdout and "Traceback" not in dead.stderr
+    assert "· relevance 0." in dead.stdout  # the fallback quotes too: relevance, not support
     bad_mode = run("ask", "What did Meloni commit?", "--mode", "gpt4", index=index)
     assert bad_mode.returncode == 2 and "ollama:<model>" in bad_mode.stderr
 
     empty = run("ask", "   ", index=index)
     assert empty.returncode == 2 and "empty" in empty.stderr and "Traceback" not in empty.stderr
+
+    unknown = run("remove", "nope", index=index)
+    assert unknown.returncode == 2 and unknown.stderr.strip() == (
+        "error: no article 'nope' in the index; `python -m rag stats` lists them."
+    )
+    removed = run("remove", MELONI, index=index)
+    assert removed.returncode == 0 and removed.stdout.strip() == f"removed 1 article(s): {MELONI}"
+    assert MELONI not in run("stats", index=index).stdout
+    after = json.loads(run("ask", "Cosa ha promesso Meloni?", "--json", index=index).stdout)
+    assert MELONI not in {c["doc_id"] for c in after["citations"]}
 
 
 def test_help_is_fast_and_does_not_load_models():

@@ -24,9 +24,11 @@ pytestmark = pytest.mark.slow
 MAX_POINTS = 40
 
 
-def child(index: Path, *paths: Path, kill_at: int = 0, prune: bool = False) -> subprocess.CompletedProcess[str]:
+def child(
+    index: Path, *paths: Path, kill_at: int = 0, prune: bool = False, embed_only: bool = False
+) -> subprocess.CompletedProcess[str]:
     args = [sys.executable, "-m", "tests.ingest_child", *map(str, paths), "--index", str(index)]
-    args += ["--kill-at", str(kill_at)] + (["--prune"] if prune else [])
+    args += ["--kill-at", str(kill_at)] + (["--prune"] if prune else []) + (["--embed-only"] if embed_only else [])
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -56,6 +58,24 @@ def test_kill_at_every_write_of_a_fresh_ingest(embedder: E5Small, tmp_path: Path
         assert result.returncode == -signal.SIGKILL, (point, result.stderr[-500:])
         outcomes[point] = recover(embedder, index, ARTICLES) == reference
     print(f"fresh ingest: {len(outcomes)} kill points, {sum(outcomes.values())} equal to a clean ingest")
+    assert len(outcomes) >= 5 and all(outcomes.values()), outcomes
+
+
+def test_kill_while_embedding_keyword_only_articles(embedder: E5Small, tmp_path: Path):
+    """The second stage (rag/vectors.py) killed at every write: the next ingest finishes the articles."""
+    reference = clean_snapshot(embedder, tmp_path / "reference", ARTICLES)
+    outcomes = {}
+    # Three writes per article (sentences, chunk vectors, the done mark): every
+    # other point still hits each kind, at half the child processes.
+    for point in range(1, MAX_POINTS, 2):
+        index = tmp_path / f"killed-{point}"
+        Engine(Settings(persist_dir=index), embedder=embedder).ingest([ARTICLES], embed=False)
+        result = child(index, ARTICLES, kill_at=point, embed_only=True)
+        if result.returncode == 0:
+            break
+        assert result.returncode == -signal.SIGKILL, (point, result.stderr[-500:])
+        outcomes[point] = recover(embedder, index, ARTICLES) == reference
+    print(f"embedding stage: {len(outcomes)} kill points, {sum(outcomes.values())} equal to a clean ingest")
     assert len(outcomes) >= 5 and all(outcomes.values()), outcomes
 
 

@@ -141,3 +141,28 @@ def test_article_markup_is_shown_as_text_not_run():
     html = highlight("<script>alert(1)</script> Il vertice <b>di Roma</b>.", 26, 45)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<mark>Il vertice &lt;b&gt;di" in html
+
+
+def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, monkeypatch: pytest.MonkeyPatch):
+    import time
+
+    from rag.settings import Settings
+    from tests.conftest import ARTICLES
+    from ui import get_engine
+
+    engine.ingest([ARTICLES], embed=False)  # as `python -m rag ingest --keyword-only` leaves them
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
+    get_engine.clear()  # type: ignore[attr-defined]
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    progress = [e.proto.text for e in at.get("progress")]
+    assert any("Embedding 5 new article(s)" in t and "answer by keyword meanwhile" in t for t in progress), progress
+    at.chat_input[0].set_value("Cosa ha promesso Meloni?").run()
+    assert not at.exception and "truppe" in markdown(at)
+
+    settings = Settings.from_env()
+    app_engine = get_engine(settings, repr(settings))
+    deadline = time.time() + 300
+    while app_engine.embed_status().keyword_only and time.time() < deadline:
+        time.sleep(1)
+    assert app_engine.embed_status().keyword_only == 0 and app_engine.embed_status().error is None
+    assert not at.run().get("progress")
