@@ -134,15 +134,51 @@ class Engine(Index):
         standalone = followup.standalone(question, history)
         vector = self.retriever.embed_question(standalone)
         passages = self.retriever.search(standalone, k=k, filters=filters, vector=vector)
+        answer = self._answer(standalone, passages, vector)
+        return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
+
+    def answer_from(self, question: str, passages: Sequence[Passage]) -> Answer:
+        """The extractive answer to ``question`` from given passages, e.g. another retriever's.
+
+        Sentences the index does not hold are embedded on the fly; passages
+        from outside the index are their own vocabulary and language (a name
+        they never mention still means a refusal).
+        """
+        question = check_question(question, max_chars=self.settings.max_question_chars)
+        self.sync()
+        chosen = list(passages)
+        ours = set(self.store.documents(sorted({p.doc_id for p in chosen}))) == {p.doc_id for p in chosen}
+        if ours:
+            return self._answer(question, chosen, self.retriever.embed_question(question))
+        from rag.vocabulary import Vocabulary
+
+        texts = [p.text for p in chosen]
+        return self._answer(
+            question,
+            chosen,
+            self.retriever.embed_question(question),
+            vocabulary=Vocabulary(texts, embedder=self.name_embedder),
+            cross_language=language(" ".join(texts)[:3000]) != language(question),
+        )
+
+    def _answer(
+        self,
+        question: str,
+        passages: list[Passage],
+        vector: Any,
+        *,
+        vocabulary: Any = None,
+        cross_language: bool | None = None,
+    ) -> Answer:
         answer: Answer = self.answerer.answer(
-            standalone,
+            question,
             vector=vector,
             passages=passages,
-            language=language(standalone),
-            vocabulary=self.vocabulary(),
-            cross_language=not self.retriever.same_language(standalone),
+            language=language(question),
+            vocabulary=vocabulary or self.vocabulary(),
+            cross_language=not self.retriever.same_language(question) if cross_language is None else cross_language,
         )
-        return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
+        return answer
 
     def _llm_chain(self, mode: str, *, k: int, filters: Filters | None) -> Any:
         from rag.chain import LLMChain

@@ -48,3 +48,24 @@ def test_every_command_line_runs(tmp_path: Path):
         )
         assert done.returncode == 0, f"{line}\n{done.stderr[-2000:]}"
         assert done.stdout.strip(), line
+
+
+@pytest.mark.slow
+def test_langchain_block_runs_verbatim(tmp_path: Path):
+    env = environment(tmp_path)
+    ingest = subprocess.run(
+        [sys.executable, "-m", "rag", "ingest", "data/articles"], cwd=ROOT, env=env, capture_output=True, timeout=600
+    )
+    assert ingest.returncode == 0
+    done = subprocess.run(
+        [sys.executable, "-c", block("## LangChain", "python")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("002_e0f27ceca1252032 ")  # the Meloni passage first, with its span
+    assert "truppe" in done.stdout and "Sostegno politico e logistico" in lines[-1]

@@ -88,4 +88,3 @@ def test_cli_keyword_only_then_embed(tmp_path: Path):
     assert "searchable by keyword only" not in run("stats").stdout
     again = run("ingest", str(ARTICLES))
     assert again.returncode == 0 and "5 unchanged" in again.stdout and "embedding" not in again.stdout
-
