@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 @pytest.fixture
 def app(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
-    from ui import get_engine
+    from app.common import get_engine
 
     get_engine.clear()  # type: ignore[attr-defined]
     at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60)
@@ -136,7 +136,7 @@ def test_upload_adds_a_document(tmp_path: Path, engine: Engine):
 
 
 def test_article_markup_is_shown_as_text_not_run():
-    from ui import highlight
+    from app.common import highlight
 
     html = highlight("<script>alert(1)</script> Il vertice <b>di Roma</b>.", 26, 45)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -148,7 +148,7 @@ def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, 
 
     from rag.settings import Settings
     from tests.conftest import ARTICLES
-    from ui import get_engine
+    from app.common import get_engine
 
     engine.ingest([ARTICLES], embed=False)  # as `python -m rag ingest --keyword-only` leaves them
     monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
@@ -166,3 +166,31 @@ def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, 
         time.sleep(1)
     assert app_engine.embed_status().keyword_only == 0 and app_engine.embed_status().error is None
     assert not at.run().get("progress")
+
+
+def test_library_lists_opens_and_deletes_articles(engine: Engine, articles: Path, monkeypatch: pytest.MonkeyPatch):
+    from app.common import get_engine
+    from tests.conftest import MELONI
+
+    engine.ingest([articles])
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
+    get_engine.clear()  # type: ignore[attr-defined]
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    at.switch_page("app/library.py").run()
+    assert not at.exception and at.title[0].value == "Library"
+    text = markdown(at)
+    assert text.count("passages") >= 5 and "A Parigi nuove prove di sicurezza" in text
+    assert "Angelo Vitale" in text and "added 20" in text
+
+    at.toggle(key=f"open-{MELONI}").set_value(True).run()
+    assert "senza invio di truppe" in markdown(at)  # the cleaned text, opened in place
+
+    at.button(key=f"delete-{MELONI}").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Deleted A Parigi nuove prove di sicurezza")
+    assert "A Parigi nuove prove di sicurezza" not in markdown(at) and "4 articles" in at.caption[0].value
+
+    at.switch_page("app/ask.py").run()
+    at.chat_input[0].set_value("What did Meloni commit?").run()
+    assert not at.exception and "senza invio di truppe" not in markdown(at)
+    assert engine.articles() and MELONI not in {a.doc_id for a in engine.articles()}

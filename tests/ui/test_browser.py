@@ -22,9 +22,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def start_app(sample_engine: Engine, **env_vars: str) -> Iterator[str]:
+def start_app(engine: Engine, **env_vars: str) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "RAG_PERSIST_DIR": str(sample_engine.settings.persist_dir), "HF_HUB_OFFLINE": "1", **env_vars}
+    env = {**os.environ, "RAG_PERSIST_DIR": str(engine.settings.persist_dir), "HF_HUB_OFFLINE": "1", **env_vars}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui.py"), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -110,3 +110,43 @@ def test_llm_answer_streams_then_shows_verified_citations(llm_app_url: str, tmp_
     assert cards_mid_stream == 0
     assert "cut taxes" in unsupported
     keep(tmp_path / "llm.png")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_library_deletes_an_article_and_answers_stop_citing_it(engine: Engine, tmp_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import ARTICLES, MELONI
+
+    engine.ingest([ARTICLES])  # a private index: this test deletes from it
+    server = start_app(engine)
+    url = next(server)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 1100})
+            page.goto(f"{url}/library")
+            card = page.locator(f".st-key-article-{MELONI}")
+            card.get_by_text("A Parigi nuove prove di sicurezza").wait_for(timeout=60_000)
+            listed = page.locator("[class*='st-key-article-']").count()
+            page.screenshot(path=str(tmp_path / "library.png"), full_page=True)
+
+            card.get_by_role("button", name="Delete").click()
+            page.get_by_role("button", name="Delete for good").click()
+            page.get_by_text("Deleted A Parigi nuove prove di sicurezza").wait_for(timeout=30_000)
+            remaining = page.locator("[class*='st-key-article-']").count()
+
+            page.get_by_role("link", name="Ask").click()  # the same running app, no restart
+            box = page.get_by_placeholder("Ask about the articles")
+            box.wait_for(timeout=30_000)
+            box.fill("What did Meloni commit?")
+            box.press("Enter")
+            page.get_by_text("Chi ha guidato la delegazione").wait_for(state="detached", timeout=60_000)
+            page.locator(".source-card, [data-testid='stAlert']").first.wait_for(timeout=60_000)
+            answer = page.inner_text("body")
+            browser.close()
+    finally:
+        next(server, None)
+    assert listed == 5 and remaining == 4
+    assert "senza invio di truppe" not in answer and "A Parigi nuove prove di sicurezza" not in answer
+    keep(tmp_path / "library.png")

@@ -1,0 +1,1 @@
+"""The Streamlit app's pages (``ui.py`` is the entry point)."""

@@ -1,0 +1,175 @@
+"""The chat page: ask, read the cited answer, open its sources."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from app.common import describe, highlight, open_engine, upload_articles
+from rag.api import Engine
+from rag.errors import RagError
+from rag.types import Answer, Citation, Filters, IndexStats
+
+EXAMPLES = (
+    "Cosa ha promesso Meloni?",
+    "What did Putin say about the European changes to the peace plan?",
+    "Chi ha guidato la delegazione americana a Parigi?",
+)
+
+
+def render_answer(engine: Engine, answer: Answer, key: str) -> None:
+    """Notices, the answer with markers linking to their cards, then the cards."""
+    if answer.notice:
+        st.info(answer.notice)
+    if answer.standalone_question:
+        st.caption(f"Read as: {answer.standalone_question}")
+    if answer.abstained:
+        st.warning(answer.text)
+        return
+    st.markdown(f'<div class="answer">{answer_html(answer, key)}</div>', unsafe_allow_html=True)
+    if answer.unsupported:
+        st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
+    for c in answer.citations:
+        render_card(engine, c, key)
+    if answer.mode != "extractive":
+        st.caption(f"Answered by {answer.mode}")
+
+
+def answer_html(answer: Answer, key: str) -> str:
+    """The answer as HTML: markers link to source cards, unsupported sentences are marked."""
+
+    def link(n: int) -> str:
+        return f'<a href="#src-{key}-{n}">[{n}]</a>'
+
+    if not answer.claims:
+        return re.sub(r"\[(\d+)\]", lambda m: link(int(m.group(1))), html.escape(answer.text))
+    parts = []
+    for c in answer.claims:
+        markers = "".join(link(n) for n in c.citations)
+        sentence = html.escape(c.text)
+        if not c.supported:
+            sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
+        parts.append(f"{sentence} {markers}".strip())
+    return " ".join(parts)
+
+
+def render_card(engine: Engine, c: Citation, key: str) -> None:
+    """Title, outlet, date and the passage with the cited sentence highlighted by its span."""
+    # Relevance for a quoted sentence, support for a model's (Citation.score_kind).
+    score = f"{c.score_kind} {c.score:.2f}" if c.score < 0.999 else ""
+    meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, score) if x)
+    document = engine.document(c.doc_id) or ""
+    passage = document[c.passage_start : c.passage_end]
+    phrase = (c.answer_start, c.answer_end) if c.answer_start is not None and c.answer_end is not None else None
+    st.markdown(
+        f'<div id="src-{key}-{c.n}" class="source-card"><b>[{c.n}] {html.escape(c.title)}</b><br>'
+        f"<small>{html.escape(meta)}</small><br>{highlight(passage, c.start, c.end, c.passage_start, phrase)}</div>",
+        unsafe_allow_html=True,
+    )
+    with st.expander(f"Whole article [{c.n}]"):
+        st.markdown(
+            f'<div class="article">{highlight(document, c.start, c.end, 0, phrase)}</div>', unsafe_allow_html=True
+        )
+
+
+def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
+    """Index status, upload, filters and options; returns the filters, k and the answering mode."""
+    with st.sidebar:
+        st.subheader("Index")
+        st.markdown(f"{describe(stats)}  \nEmbedder: `{stats.embedder}`  \nStore: `{stats.store}`")
+        upload_articles(engine)
+        st.subheader("Filters")
+        outlets = st.multiselect("Outlet", stats.outlets)
+        dates: tuple[date, ...] = ()
+        if stats.date_min and stats.date_max:
+            lo, hi = date.fromisoformat(stats.date_min), date.fromisoformat(stats.date_max)
+            picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi)
+            dates = tuple(picked) if isinstance(picked, tuple | list) else ()
+        st.subheader("Answering")
+        modes = list(dict.fromkeys([engine.settings.answerer, "extractive"]))
+        mode = st.selectbox(
+            "Mode", modes, help="Set RAG_ANSWERER=ollama:<model> or openai:<model> to add a language model"
+        )
+        custom = st.text_input("Other model", placeholder="ollama:qwen2.5:3b", help="kind:model; leave empty")
+        mode = custom.strip() or mode
+        k = st.slider("Passages", 1, 15, engine.settings.top_k)
+        if st.button("Clear chat"):
+            st.session_state.messages = []
+    filtered_dates = len(dates) == 2 and (str(dates[0]), str(dates[1])) != (stats.date_min, stats.date_max)
+    return (
+        Filters(
+            outlets=tuple(outlets) or None,
+            date_from=str(dates[0]) if filtered_dates else None,
+            date_to=str(dates[1]) if filtered_dates else None,
+        ),
+        k,
+        mode,
+    )
+
+
+def stream_answer(engine: Engine, question: str, **kwargs: Any) -> Answer:
+    """Show the answer's words as they arrive, then clear them for the verified answer."""
+    final: list[Answer] = []
+
+    def words() -> Iterator[str]:
+        for item in engine.ask_stream(question, **kwargs):
+            if isinstance(item, Answer):
+                final.append(item)
+            else:
+                yield item
+
+    draft = st.empty()
+    with draft.container():
+        st.write_stream(words())
+    draft.empty()
+    return final[-1]
+
+
+def main() -> None:
+    st.title("Ask the articles")
+    engine = open_engine()
+    if engine is None:
+        return
+    try:
+        stats = engine.stats()
+    except RagError as exc:
+        st.error(str(exc))
+        return
+    filters, k, mode = sidebar(engine, stats)
+    st.caption(describe(stats))
+
+    messages: list[tuple[str, str, Answer | None]] = st.session_state.setdefault("messages", [])
+    for i, (role, text, answer) in enumerate(messages):
+        with st.chat_message(role):
+            if answer is None:
+                st.markdown(text)
+            else:
+                render_answer(engine, answer, str(i))
+
+    question = st.chat_input("Ask about the articles, in English or Italian")
+    if not messages and not question:
+        st.write("Try one of these:")
+        for example in EXAMPLES:
+            if st.button(example):
+                question = example
+    if question:
+        with st.chat_message("user"):
+            st.markdown(question)
+        with st.chat_message("assistant"):
+            history = [(r, t) for r, t, _ in messages]
+            try:
+                answer = stream_answer(engine, question, history=history, k=k, where=filters, mode=mode)
+            except RagError as exc:
+                st.error(str(exc))
+                return
+            render_answer(engine, answer, str(len(messages) + 1))
+        messages.append(("user", question, None))
+        messages.append(("assistant", answer.text, answer))
+
+
+main()

@@ -1,0 +1,104 @@
+"""What both pages of the app share: the engine, styles, the index line and highlighting."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from rag.api import Engine
+from rag.errors import RagError
+from rag.settings import Settings
+from rag.types import IndexStats
+
+CSS = """<style>
+.source-card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem;margin:.4rem 0;font-size:.92rem}
+.source-card mark{background:#ffe58a;padding:0 .1rem}
+.answer-phrase{background:#ffc53d;border-bottom:2px solid #b7791f}
+.unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
+</style>"""
+
+
+@st.cache_resource(show_spinner="Loading the model and the index…")
+def get_engine(_settings: Settings, key: str) -> Engine:
+    """One engine per server process and settings: model, store and lexical index are built once."""
+    engine = Engine(_settings)
+    engine.preload()  # the model loads while the index opens
+    return engine
+
+
+def highlight(text: str, start: int, end: int, offset: int = 0, phrase: tuple[int, int] | None = None) -> str:
+    """``text`` as HTML with ``[start, end)`` (article offsets) marked, and the answer ``phrase`` inside it in bold."""
+    a, b = start - offset, end - offset
+    inner = html.escape(text[a:b])
+    if phrase is not None and start <= phrase[0] < phrase[1] <= end:
+        p, q = phrase[0] - start, phrase[1] - start
+        sentence = text[a:b]
+        inner = (
+            html.escape(sentence[:p]) + f'<b class="answer-phrase">{html.escape(sentence[p:q])}</b>'
+            + html.escape(sentence[q:])
+        )  # fmt: skip
+    marked = html.escape(text[:a]) + f"<mark>{inner}</mark>" + html.escape(text[b:])
+    return marked.replace("\n", "<br>")
+
+
+def describe(stats: IndexStats) -> str:
+    """One line on what is indexed."""
+    span = f", {stats.date_min} – {stats.date_max}" if stats.date_min else ""
+    outlets = f", {', '.join(stats.outlets)}" if stats.outlets else ""
+    return f"{stats.documents} articles, {stats.chunks} passages{span}{outlets}"
+
+
+def open_engine() -> Engine | None:
+    """The shared engine for the ``RAG_*`` settings, or None after showing why it cannot open."""
+    try:
+        settings = Settings.from_env()
+        engine = get_engine(settings, repr(settings))
+        engine.sync()
+    except RagError as exc:
+        st.error(str(exc))
+        return None
+    return engine
+
+
+def upload_articles(engine: Engine) -> None:
+    """The upload box: new articles answer by keyword at once, their sentence vectors follow."""
+    uploads = st.file_uploader("Add articles", type=["txt", "md", "html", "htm"], accept_multiple_files=True)
+    if uploads and st.button("Ingest uploads"):
+        bar = st.progress(0.0)
+        for i, f in enumerate(uploads, 1):
+            try:
+                # Searchable by keyword at once; the sentence vectors follow in the background.
+                report = engine.ingest_upload(f.name, f.getvalue(), embed=False)
+                st.success(f"{f.name}: {report.summary()}")
+                for s in report.skipped:
+                    st.error(f"{f.name} skipped: {s.reason}")
+            except RagError as exc:
+                st.error(str(exc))
+            bar.progress(i / len(uploads))
+        engine.embed_in_background()
+    embedding_status(engine)
+
+
+def embedding_status(engine: Engine) -> None:
+    """The background embedding of new articles, refreshed every 2 s while there is any."""
+    status = engine.embed_status()
+    if status.keyword_only and not status.running:
+        # Left by `python -m rag ingest --keyword-only`, or a pass that stopped: (re)start it.
+        engine.embed_in_background()
+    st.fragment(_embedding_progress, run_every=2.0 if status.keyword_only else None)(engine)
+
+
+def _embedding_progress(engine: Engine) -> None:
+    status = engine.embed_status()
+    if status.error:
+        st.warning(
+            f"Embedding stopped: {status.error} {status.keyword_only} article(s) answer by keyword only; "
+            "reload the page to retry."
+        )
+    elif status.keyword_only:
+        st.progress(
+            status.done / max(status.total, 1),
+            text=f"Embedding {status.keyword_only} new article(s): {status.done}/{status.total} sentences. "
+            "They answer by keyword meanwhile.",
+        )

@@ -1,0 +1,71 @@
+"""The library page: every indexed article, to open, re-ingest or delete."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from app.common import describe, open_engine, upload_articles
+from rag.api import Engine
+from rag.errors import RagError
+from rag.types import ArticleInfo
+
+
+def article_card(engine: Engine, article: ArticleInfo) -> None:
+    """Title, metadata and the actions for one article."""
+    facts = [article.outlet, article.date or "undated", article.author, f"{article.passages} passages"]
+    if article.indexed_at:
+        facts.append(f"added {article.indexed_at.replace('T', ' ').removesuffix('+00:00')} UTC")
+    if article.keyword_only:
+        facts.append("keyword search only until embedded")
+    with st.container(border=True, key=f"article-{article.doc_id}"):
+        line = html.escape(" · ".join(f for f in facts if f))
+        st.markdown(f"**{html.escape(article.title)}**  \n<small>{line}</small>", unsafe_allow_html=True)
+        st.caption(f"`{article.doc_id}` · {article.source or 'no file'}")
+        show, again, delete = st.columns(3)
+        if show.toggle("Open", key=f"open-{article.doc_id}"):
+            text = engine.document(article.doc_id) or ""
+            body = html.escape(text).replace("\n", "<br>")
+            st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
+        if again.button("Re-ingest", key=f"again-{article.doc_id}", help="read the file again and index it afresh"):
+            try:
+                report = engine.reingest(article.doc_id)
+                st.session_state["library_notice"] = f"Re-ingested {article.title}: {report.summary()}"
+            except RagError as exc:
+                st.session_state["library_notice"] = f"error: {exc}"
+            st.rerun()
+        with delete.popover("Delete", help="take it out of the index"):
+            st.write("Its passages and vectors leave the index; answers stop citing it at once.")
+            if st.button("Delete for good", key=f"delete-{article.doc_id}", type="primary"):
+                try:
+                    engine.remove([article.doc_id])
+                    st.session_state["library_notice"] = f"Deleted {article.title}."
+                except RagError as exc:
+                    st.session_state["library_notice"] = f"error: {exc}"
+                st.rerun()
+
+
+def main() -> None:
+    st.title("Library")
+    engine = open_engine()
+    if engine is None:
+        return
+    with st.sidebar:
+        upload_articles(engine)
+    notice = st.session_state.pop("library_notice", None)
+    if notice:
+        (st.error if notice.startswith("error: ") else st.success)(notice.removeprefix("error: "))
+    try:
+        articles = engine.articles()
+        st.caption(describe(engine.stats()))
+    except RagError as exc:
+        st.error(str(exc))
+        return
+    if not articles:
+        st.info("No articles yet: add some with the upload box, or `python -m rag ingest FOLDER`.")
+    for article in articles:
+        article_card(engine, article)
+
+
+main()
