@@ -1,7 +1,9 @@
 """The Streamlit app: `streamlit run ui.py`. Thin: its pages call only ``rag.api``.
 
-Two pages: "Ask" (app/ask.py), the chat with cited answers, and "Library"
-(app/library.py), the indexed articles with open, re-ingest and delete.
+Three pages: "Ask" (app/ask.py), the chat with cited answers; "Who said
+what" (app/speakers.py), each person's quotes by date with their sources;
+and "Library" (app/library.py), the indexed articles to open, re-ingest or
+delete.
 """
 
 import streamlit as st
@@ -12,6 +14,7 @@ st.set_page_config(page_title="News RAG", page_icon="📰")
 st.markdown(CSS, unsafe_allow_html=True)
 pages = [
     st.Page("app/ask.py", title="Ask", icon=":material/chat:", default=True),
+    st.Page("app/speakers.py", title="Who said what", icon=":material/record_voice_over:", url_path="speakers"),
     st.Page("app/library.py", title="Library", icon=":material/library_books:", url_path="library"),
 ]
 st.navigation(pages).run()

@@ -4,7 +4,7 @@ and cite each one, or abstain when nothing retrieved answers it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -214,3 +214,14 @@ def abstain(question: str, passages: list[Passage], language: str) -> Answer:
 
 def _as_sentence(text: str) -> str:
     return " ".join(text.split())
+
+
+def newest_first(answer: Answer) -> Answer:
+    """The same answer with its sentences ordered by their article's date, newest first, renumbered."""
+    if len(answer.citations) < 2 or not answer.claims:
+        return answer
+    pairs = sorted(zip(answer.claims, answer.citations, strict=False), key=lambda p: p[1].date or "", reverse=True)
+    citations = tuple(replace(c, n=n) for n, (_, c) in enumerate(pairs, 1))
+    claims = tuple(replace(cl, citations=(n,)) for n, (cl, _) in enumerate(pairs, 1))
+    text = " ".join(f"{cl.text} [{cl.citations[0]}]" for cl in claims)
+    return replace(answer, text=text, citations=citations, claims=claims)

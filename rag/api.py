@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from rag import followup
+from rag.answer import newest_first
+from rag.attribution import asked_speaker, compose, not_quoted
+from rag.dates import temporal
 from rag.errors import RagError
 from rag.followup import History
 from rag.index import Index
 from rag.llm import describe_failure, is_llm
 from rag.question import check_question, language
 from rag.settings import Settings
-from rag.types import Answer, Filters, IngestReport, Passage, Where, to_filters
+from rag.types import Answer, Filters, IngestReport, Passage, Quote, TimelineEntry, Where, to_filters
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
 
@@ -132,10 +135,62 @@ class Engine(Index):
 
     def _extractive(self, question: str, *, history: History | None, k: int, filters: Filters | None) -> Answer:
         standalone = followup.standalone(question, history)
-        vector = self.retriever.embed_question(standalone)
-        passages = self.retriever.search(standalone, k=k, filters=filters, vector=vector)
-        answer = self._answer(standalone, passages, vector)
+        # A month becomes a date filter and leaves the text that is searched and checked for names.
+        asked, filters, latest = temporal(standalone, filters, newest=lambda: self.stats().date_max)
+        vector = self.retriever.embed_question(asked)
+        passages = self.retriever.search(asked, k=k, filters=filters, vector=vector)
+        if latest:  # "the latest", "ultime": the newest of the relevant passages first
+            passages.sort(key=lambda p: p.date or "", reverse=True)
+        answer = self._answer(asked, passages, vector)
+        asks = self.settings.speaker_answers and not answer.abstained
+        speaker = asked_speaker(asked, self.quotebook()) if asks else None
+        if speaker is not None:
+            answer = self._speaker_answer(asked, speaker, passages, filters=filters, vector=vector) or answer
+        if latest:
+            answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
+
+    def _speaker_answer(
+        self, question: str, speaker: str, passages: list[Passage], *, filters: Filters | None, vector: Any
+    ) -> Answer | None:
+        """X's own words for "what did X say" (rag/attribution.py); None when none of them is relevant."""
+        lang = language(question)
+        said = self.quotes(speaker, where=filters)
+        if not said:
+            mentions = self.retriever.search(speaker, k=20, filters=filters)
+            return not_quoted(question, speaker, passages=mentions, language=lang)
+        cross = not self.retriever.same_language(question)
+        candidates = self.answerer.rank(question, vector=vector, passages=passages, cross_language=cross)
+        return compose(question, speaker, said=said, candidates=candidates, article=self._article, language=lang)
+
+    def _article(self, doc_id: str) -> tuple[list[Any], dict[str, Any]]:
+        from rag.chunk import split_sentences
+
+        return split_sentences(self.store.document_text(doc_id) or ""), self.store.documents([doc_id]).get(doc_id, {})
+
+    def quotes(self, speaker: str | None = None, *, where: Where = None) -> list[Quote]:
+        """Direct quotes and reported speech, newest first; of one speaker (any form of the name) if given.
+
+        Args:
+            speaker: "Zelensky", "Volodymyr Zelensky", "Kushner"… None gives everyone's.
+            where: Filters on the articles (doc ids, outlets, date range).
+        """
+        self.sync()
+        filters = to_filters(where)
+        quotes: list[Quote] = self.quotebook().by(speaker)
+        if filters is None or filters.is_empty():
+            return quotes
+        from rag.retrieval import passes
+
+        docs = self.store.documents(sorted({q.doc_id for q in quotes}))
+        return [q for q in quotes if passes({**docs.get(q.doc_id, {}), "date": q.date}, filters)]
+
+    def timeline(self, subject: str, *, where: Where = None, k: int = 20) -> list[TimelineEntry]:
+        """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/quotebook.py."""
+        from rag.quotebook import timeline
+
+        passages = self.retrieve(subject, k=k, where=where)
+        return timeline(subject, passages, self.quotebook())
 
     def answer_from(self, question: str, passages: Sequence[Passage]) -> Answer:
         """The extractive answer to ``question`` from given passages, e.g. another retriever's.
@@ -229,6 +284,16 @@ def ingest(paths: Sequence[str | Path], *, prune: bool = False, settings: Settin
     return engine(settings).ingest(paths, prune=prune)
 
 
+def quotes(speaker: str | None = None, *, where: Where = None, settings: Settings | None = None) -> list[Quote]:
+    """Who said what, newest first; see :meth:`Engine.quotes`."""
+    return engine(settings).quotes(speaker, where=where)
+
+
+def timeline(subject: str, *, where: Where = None, settings: Settings | None = None) -> list[TimelineEntry]:
+    """Dated statements on a topic or a person, oldest first; see :meth:`Engine.timeline`."""
+    return engine(settings).timeline(subject, where=where)
+
+
 def retrieve(question: str, *, k: int = 5, where: Where = None, settings: Settings | None = None) -> list[Passage]:
     """Rank passages for ``question``; see :meth:`Engine.retrieve`."""
     return engine(settings).retrieve(question, k=k, where=where)
@@ -248,4 +313,15 @@ def ask_stream(
     return engine(settings).ask_stream(question, history=history, k=k, where=where)
 
 
-__all__ = ["Engine", "RagError", "ask", "ask_stream", "engine", "ingest", "retrieve", "to_filters"]
+__all__ = [
+    "Engine",
+    "RagError",
+    "ask",
+    "ask_stream",
+    "engine",
+    "ingest",
+    "quotes",
+    "retrieve",
+    "timeline",
+    "to_filters",
+]

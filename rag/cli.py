@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=None, help="passages to retrieve (default RAG_TOP_K)")
     p.add_argument("--mode", default=None, help="extractive, ollama:<model> or openai:<model> (default RAG_ANSWERER)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p = sub.add_parser("quotes", help="who said what: direct quotes and reported speech, newest first")
+    p.add_argument("--speaker", default=None, help="one speaker, any form of the name (Zelensky, il leader ucraino…)")
+    p.add_argument("--kind", choices=["direct", "reported", "all"], default="all")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("timeline", help="dated statements on a topic or a person, oldest first")
+    p.add_argument("subject", help='a topic ("garanzie di sicurezza") or a person ("Zelensky")')
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("stats", help="what the index holds")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("eval", help="score a question suite: ours, BM25 alone, dense alone, the LangChain tutorial")
@@ -248,6 +255,35 @@ def _eval(engine: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _quotes(engine: Any, args: argparse.Namespace) -> int:
+    found = [q for q in engine.quotes(args.speaker) if args.kind in ("all", q.kind)]
+    if args.json:
+        print(json.dumps([asdict(q) for q in found], indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        who = f" by {args.speaker}" if args.speaker else ""
+        print(f"no quotes{who} in the indexed articles (`python -m rag quotes` lists every speaker's)")
+    for q in found:
+        print(
+            f"{q.date or 'undated':10}  {q.speaker or '(unattributed)'}  [{q.kind}, {q.doc_id} chars {q.start}-{q.end}]"
+        )
+        print(f"    «{q.text}»" if q.kind == "direct" else f"    {q.text}")
+    return 0
+
+
+def _timeline(engine: Any, args: argparse.Namespace) -> int:
+    entries = engine.timeline(args.subject)
+    if args.json:
+        print(json.dumps([asdict(e) for e in entries], indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        print(f"nothing dated on {args.subject!r} in the indexed articles")
+    for e in entries:
+        who = f"{e.speaker}: " if e.speaker else ""
+        print(f"{e.date or 'undated':10}  {who}{e.text}  [{e.doc_id} chars {e.start}-{e.end}]")
+    return 0
+
+
 def _remove(engine: Any, args: argparse.Namespace) -> int:
     removed = engine.remove(args.doc_ids)
     print(f"removed {len(removed)} article(s): {', '.join(removed)}")
@@ -255,7 +291,19 @@ def _remove(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _embed_command(engine: Any, args: argparse.Namespace) -> int:
+    if not engine.embed_status().keyword_only:
+        print("nothing to embed: every article has its sentence vectors")
+        return 0
     return 130 if _embed(engine, args) else 0
 
 
-COMMANDS = {"ingest": _ingest, "remove": _remove, "embed": _embed_command, "ask": _ask, "stats": _stats, "eval": _eval}
+COMMANDS = {
+    "ingest": _ingest,
+    "remove": _remove,
+    "embed": _embed_command,
+    "ask": _ask,
+    "quotes": _quotes,
+    "timeline": _timeline,
+    "stats": _stats,
+    "eval": _eval,
+}

@@ -44,6 +44,7 @@ class Index:
         self._counters: dict[str, int] | None = None
         self._background: Any = None
         self._vocabulary: Any = None
+        self._quotebook: Any = None
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -97,6 +98,14 @@ class Index:
             )
         return self._vocabulary
 
+    def quotebook(self) -> Any:
+        """Every quote and speaker of the index (built on first need, saved per index generation)."""
+        if self._quotebook is None:
+            from rag.quotebook import QuoteBook
+
+            self._quotebook = QuoteBook.cached(self.derived_dir() / "quotes", self.store.iter_documents)
+        return self._quotebook
+
     def derived_dir(self) -> Path:
         """Where indexes derived from this index generation (BM25, vocabulary) are saved.
 
@@ -123,6 +132,7 @@ class Index:
         for name in ("retriever", "answerer"):
             self.__dict__.pop(name, None)
         self._vocabulary = None
+        self._quotebook = None
 
     def sync(self) -> None:
         """Open the index and pick up what another process wrote since we last looked.

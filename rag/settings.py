@@ -39,6 +39,7 @@ class Settings:
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
     support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/verify.py
+    speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/attribution.py)
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None
     openai_base_url: str | None = None
@@ -102,6 +103,10 @@ def _parse(name: str, type_name: str, raw: str) -> Any:
     try:
         if "Path" in type_name:
             return Path(raw).expanduser()
+        if type_name.startswith("bool"):
+            if raw.strip().lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError(raw)
+            return raw.strip().lower() in ("1", "true", "yes", "on")
         if type_name.startswith("int"):
             return int(raw)
         if type_name.startswith("float"):

@@ -193,6 +193,42 @@ class IndexStats:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Words an article attributes to someone, with an exact span into the cleaned article text.
+
+    ``kind`` is ``"direct"`` (the quoted words, marks excluded) or
+    ``"reported"`` (the sentence that reports them). ``speaker`` is the
+    canonical name ("Volodymyr Zelensky"), None when the article does not
+    say who; ``speaker_mention`` is the attribution as written ("il leader
+    ucraino"). ``date`` is the date the sentence gives ("ieri") or the
+    article's date.
+    """
+
+    speaker: str | None
+    speaker_mention: str | None
+    text: str
+    kind: str
+    doc_id: str
+    date: str | None
+    start: int
+    end: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated statement about a subject (see ``rag.api.timeline``)."""
+
+    date: str | None
+    speaker: str | None
+    text: str
+    doc_id: str
+    start: int
+    end: int
+    kind: str = "direct"
+
+
+@dataclass(frozen=True)
 class ArticleInfo:
     """One indexed article, as the library lists it."""
 

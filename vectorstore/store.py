@@ -285,6 +285,17 @@ class ChromaStore:
                 return
             offset += batch
 
+    def iter_documents(self, batch: int = 500) -> Iterator[Record]:
+        """Every article with its cleaned text and metadata, in batches."""
+        offset = 0
+        while True:
+            got = self._call(self._cols["docs"].get, include=["documents", "metadatas"], limit=batch, offset=offset)
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield Record(i, t or "", dict(m or {}))
+            if len(got["ids"]) < batch:
+                return
+            offset += batch
+
     def document_text(self, doc_id: str) -> str | None:
         """The cleaned text of one article, or None if it is not indexed."""
         got = self._call(self._cols["docs"].get, ids=[doc_id], include=["documents"])

@@ -146,9 +146,9 @@ def test_article_markup_is_shown_as_text_not_run():
 def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, monkeypatch: pytest.MonkeyPatch):
     import time
 
+    from app.common import get_engine
     from rag.settings import Settings
     from tests.conftest import ARTICLES
-    from app.common import get_engine
 
     engine.ingest([ARTICLES], embed=False)  # as `python -m rag ingest --keyword-only` leaves them
     monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
@@ -194,3 +194,14 @@ def test_library_lists_opens_and_deletes_articles(engine: Engine, articles: Path
     at.chat_input[0].set_value("What did Meloni commit?").run()
     assert not at.exception and "senza invio di truppe" not in markdown(at)
     assert engine.articles() and MELONI not in {a.doc_id for a in engine.articles()}
+
+
+def test_who_said_what_lists_a_persons_quotes_with_sources(app: AppTest):
+    app.switch_page("app/speakers.py").run()
+    assert not app.exception and app.title[0].value == "Who said what"
+    people = app.selectbox[0].options
+    assert people[0].startswith("Volodymyr Zelensky (")  # the most quoted first
+    app.selectbox[0].select("Jared Kushner").run()
+    text = markdown(app)
+    assert "tappa fondamentale" in text and "as “il genero di Trump”" in text
+    assert "<mark>Sulle garanzie di sicurezza" in text  # the source, highlighted exactly
