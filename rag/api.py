@@ -18,7 +18,7 @@ from rag.attribution import asked_speaker, compose, not_quoted
 from rag.dates import temporal
 from rag.errors import RagError
 from rag.followup import History
-from rag.index import Index
+from rag.library import Library
 from rag.llm import describe_failure, is_llm
 from rag.question import check_question, language
 from rag.settings import Settings
@@ -27,7 +27,7 @@ from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
 
 
-class Engine(Index):
+class Engine(Library):
     """One index with its embedder, retriever and answerer.
 
     Heavy parts (the model, the Chroma client, the lexical index) are built on
@@ -141,14 +141,21 @@ class Engine(Index):
         passages = self.retriever.search(asked, k=k, filters=filters, vector=vector)
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
             passages.sort(key=lambda p: p.date or "", reverse=True)
-        answer = self._answer(asked, passages, vector)
-        asks = self.settings.speaker_answers and not answer.abstained
-        speaker = asked_speaker(asked, self.quotebook()) if asks else None
-        if speaker is not None:
-            answer = self._speaker_answer(asked, speaker, passages, filters=filters, vector=vector) or answer
+        answer = self._attributed(asked, self._answer(asked, passages, vector), passages, filters, vector)
         if latest:
             answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
+
+    def _attributed(
+        self, question: str, answer: Answer, passages: list[Passage], filters: Filters | None, vector: Any
+    ) -> Answer:
+        """``answer``, or for "what did X say" X's own words from ``passages`` (rag/attribution.py)."""
+        if not self.settings.speaker_answers or answer.abstained:
+            return answer
+        speaker = asked_speaker(question, self.quotebook())
+        if speaker is None:
+            return answer
+        return self._speaker_answer(question, speaker, passages, filters=filters, vector=vector) or answer
 
     def _speaker_answer(
         self, question: str, speaker: str, passages: list[Passage], *, filters: Filters | None, vector: Any
@@ -168,23 +175,6 @@ class Engine(Index):
 
         return split_sentences(self.store.document_text(doc_id) or ""), self.store.documents([doc_id]).get(doc_id, {})
 
-    def quotes(self, speaker: str | None = None, *, where: Where = None) -> list[Quote]:
-        """Direct quotes and reported speech, newest first; of one speaker (any form of the name) if given.
-
-        Args:
-            speaker: "Zelensky", "Volodymyr Zelensky", "Kushner"… None gives everyone's.
-            where: Filters on the articles (doc ids, outlets, date range).
-        """
-        self.sync()
-        filters = to_filters(where)
-        quotes: list[Quote] = self.quotebook().by(speaker)
-        if filters is None or filters.is_empty():
-            return quotes
-        from rag.retrieval import passes
-
-        docs = self.store.documents(sorted({q.doc_id for q in quotes}))
-        return [q for q in quotes if passes({**docs.get(q.doc_id, {}), "date": q.date}, filters)]
-
     def timeline(self, subject: str, *, where: Where = None, k: int = 20) -> list[TimelineEntry]:
         """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/quotebook.py."""
         from rag.quotebook import timeline
@@ -203,8 +193,9 @@ class Engine(Index):
         self.sync()
         chosen = list(passages)
         ours = set(self.store.documents(sorted({p.doc_id for p in chosen}))) == {p.doc_id for p in chosen}
-        if ours:
-            return self._answer(question, chosen, self.retriever.embed_question(question))
+        if ours:  # answered as `ask` would answer from them, speakers named
+            vector = self.retriever.embed_question(question)
+            return self._attributed(question, self._answer(question, chosen, vector), chosen, None, vector)
         from rag.vocabulary import Vocabulary
 
         texts = [p.text for p in chosen]

@@ -91,17 +91,18 @@ def compose(
         article: A doc id's sentences (to show a short quote in its sentence) and metadata.
         language: Of the answer's framing words.
     """
-    ranked: list[tuple[Quote, Candidate | None]] = []
-    best = candidates[0].score if candidates else 0.0
-    for c in candidates:
-        if c.score < best - fitted.ANSWER_MARGIN:
-            break
-        for q in said:
-            seen = {r[0].text for r in ranked}
-            if q.doc_id == c.passage.doc_id and q.start < c.end and c.start < q.end and q.text not in seen:
-                ranked.append((q, c))
-    if not ranked:
+    holding = _holding(said, candidates)
+    if not holding or holding[0][1].score < candidates[0].score - fitted.ANSWER_MARGIN:
         return None
+    top = holding[0][1].score
+    ranked: list[tuple[Quote, Candidate | None]] = [(q, c) for q, c in holding if c.score >= top - fitted.ANSWER_MARGIN]
+    # Their position on the same subject at other dates ("earlier … later …"): the best quote of each
+    # other date, within twice the margin.
+    shown_dates = {q.date for q, _ in ranked}
+    for q, c in holding:
+        if q.date not in shown_dates and c.score >= top - 2 * fitted.ANSWER_MARGIN:
+            ranked.append((q, c))
+            shown_dates.add(q.date)
     direct = [r for r in ranked if r[0].kind == "direct"]
     chosen = (direct or ranked)[:MAX_QUOTES]
     dates = {q.date for q, _ in chosen if q.date}
@@ -122,6 +123,18 @@ def compose(
     text = " ".join(f"{c.text} [{c.citations[0]}]" for c in claims)
     passages = tuple(h.passage for _, h in chosen if h is not None)
     return Answer(question, text, tuple(citations), False, passages, language=language, claims=tuple(claims))
+
+
+def _holding(said: list[Quote], candidates: list[Candidate]) -> list[tuple[Quote, Candidate]]:
+    """Each of the speaker's quotes that a candidate sentence holds, with its best candidate, best first."""
+    found: list[tuple[Quote, Candidate]] = []
+    seen: set[str] = set()
+    for c in candidates:
+        for q in said:
+            if q.doc_id == c.passage.doc_id and q.start < c.end and c.start < q.end and q.text not in seen:
+                found.append((q, c))
+                seen.add(q.text)
+    return found
 
 
 def _shown(q: Quote, sentences: list[Sentence]) -> tuple[str, int, int]:

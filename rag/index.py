@@ -1,7 +1,8 @@
-"""One index: its store, embedder and derived indexes, and every change to it.
+"""One index: its store, embedder and derived indexes (BM25, vocabulary, quotes), kept current.
 
-The write side of :class:`rag.api.Engine` (ingest, uploads, removal, the
-embedding stage) and what reading needs to stay current (:meth:`Index.sync`).
+:class:`rag.library.Library` adds the write side and :class:`rag.api.Engine`
+the questions; :meth:`Index.sync` is what lets a long-lived reader see
+another process's writes.
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ import contextlib
 import hashlib
 import shutil
 import threading
-from collections.abc import Iterator, Sequence
-from functools import cached_property, partial
+from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from rag.errors import ArticleNotFound, ConfigError
-from rag.indexing import Progress, ingest_paths
 from rag.lock import writer_lock
+from rag.retrieval import passes
 from rag.settings import Settings
-from rag.types import ArticleInfo, EmbedStatus, IndexStats, IngestReport
+from rag.types import IndexStats, Quote, Where, to_filters
 from vectorstore.embeddings import Embedder, make_embedder
 from vectorstore.store import ChromaStore
 
@@ -106,6 +106,21 @@ class Index:
             self._quotebook = QuoteBook.cached(self.derived_dir() / "quotes", self.store.iter_documents)
         return self._quotebook
 
+    def quotes(self, speaker: str | None = None, *, where: Where = None) -> list[Quote]:
+        """Direct quotes and reported speech, newest first; of one speaker (any form of the name) if given.
+
+        Args:
+            speaker: "Zelensky", "Volodymyr Zelensky", "Kushner"… None gives everyone's.
+            where: Filters on the articles (doc ids, outlets, date range).
+        """
+        self.sync()
+        filters = to_filters(where)
+        quotes: list[Quote] = self.quotebook().by(speaker)
+        if filters is None or filters.is_empty():
+            return quotes
+        docs = self.store.documents(sorted({q.doc_id for q in quotes}))
+        return [q for q in quotes if passes({**docs.get(q.doc_id, {}), "date": q.date}, filters)]
+
     def derived_dir(self) -> Path:
         """Where indexes derived from this index generation (BM25, vocabulary) are saved.
 
@@ -157,190 +172,10 @@ class Index:
                     self.retriever.store = self.store
             self._counters = counters
 
-    def ingest(
-        self,
-        paths: Sequence[str | Path],
-        *,
-        prune: bool = False,
-        reindex: bool = False,
-        embed: bool = True,
-        progress: Progress | None = None,
-    ) -> IngestReport:
-        """Index the articles under ``paths`` (files or folders).
-
-        Args:
-            paths: Files and folders of .txt, .md and .html articles.
-            prune: Remove documents whose files are gone from an ingested folder.
-            reindex: Drop the index first (needed after changing the embedder).
-            embed: Embed new articles' sentences before returning. With False
-                they are searchable by keyword as soon as this returns, and
-                :meth:`embed_pending` or :meth:`embed_in_background` adds
-                their vectors (E5 embeds ~13 chunks/s; docs/BENCHMARKS.md).
-            progress: Called as ``progress(done, total, doc_id)``.
-        """
-        with self._writing():
-            if reindex:
-                self.store.reset()
-            report = ingest_paths(
-                paths,
-                settings=self.settings,
-                embedder=self.embedder,
-                store=self.store,
-                prune=prune,
-                vectors=embed,
-                progress=progress,
-            )
-            if report.added or report.updated or report.removed or report.repaired:
-                self._refresh_derived()
-            else:
-                self._forget_derived()
-                self._counters = self.store.counters()
-        busy = self._background is not None and self._background.running
-        if embed and not busy and self.store.keyword_only():  # left by an interrupted or deferred ingest
-            self.embed_pending()
-        return report
-
-    def ingest_upload(self, name: str, data: bytes, *, folder: Path | None = None, embed: bool = True) -> IngestReport:
-        """Save an uploaded article under a safe name and ingest it.
-
-        The name loses any directory part (``../../etc/passwd`` becomes
-        ``passwd``) and characters outside ``[A-Za-z0-9._-]``.
-
-        Raises:
-            ConfigError: unsupported type or too large, with the limit.
-        """
-        from rag.load import SUFFIXES, safe_name
-
-        safe = safe_name(name)
-        if Path(safe).suffix.lower() not in SUFFIXES:
-            raise ConfigError(f"{name}: unsupported file type; upload .txt, .md or .html articles.")
-        if len(data) > self.settings.max_file_mb * 1e6:
-            raise ConfigError(f"{name}: larger than {self.settings.max_file_mb:g} MB (RAG_MAX_FILE_MB).")
-        folder = folder or (self.settings.persist_dir / "uploads")
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / safe
-        target.write_bytes(data)
-        return self.ingest([target], embed=embed)
-
-    def embed_pending(
-        self, *, progress: Progress | None = None, stop: threading.Event | None = None, wait: float = 0.0
-    ) -> int:
-        """Embed the sentences of keyword-only articles; returns how many were finished.
-
-        Args:
-            progress: Called as ``progress(sentences_done, sentences_total, doc_id)``.
-            stop: When set, stop after the current article (the rest stay keyword-only).
-            wait: Seconds to wait for another process's ingest to release the writer lock.
-        """
-        from rag.vectors import embed_pending
-
-        self.store.open(create=False)
-        finished = embed_pending(
-            store=self.store,
-            embedder=self.embedder,
-            guard=partial(self._writing, wait=wait),
-            progress=progress,
-            stop=stop,
-        )
-        with self._sync_lock:  # our own writes need no reopen (see sync)
-            self._counters = self.store.counters()
-        return finished
-
-    def embed_in_background(self) -> threading.Thread:
-        """Embed keyword-only articles in a daemon thread (one at a time); see :meth:`embed_status`."""
-        from rag.vectors import Background
-
-        if self._background is None:
-            # A background pass waits for another process's ingest rather than fail.
-            self._background = Background(
-                lambda progress, stop: self.embed_pending(progress=progress, stop=stop, wait=3600.0)
-            )
-        thread: threading.Thread = self._background.start()
-        return thread
-
-    def embed_status(self) -> EmbedStatus:
-        """How many articles are keyword-only, and the background pass's progress."""
-        self.sync()
-        bg = self._background
-        return EmbedStatus(
-            keyword_only=len(self.store.keyword_only()),
-            running=bool(bg and bg.running),
-            done=bg.done if bg else 0,
-            total=bg.total if bg else 0,
-            error=bg.error if bg else None,
-        )
-
     @contextlib.contextmanager
     def _writing(self, wait: float = 0.0) -> Iterator[None]:
         with self._write_lock, writer_lock(self.settings.persist_dir, wait=wait):
             yield
-
-    def articles(self) -> list[ArticleInfo]:
-        """Every indexed article, newest first (undated ones last)."""
-        self.sync()
-        docs = [
-            ArticleInfo(
-                doc_id=d,
-                title=str(m.get("title") or d),
-                date=m.get("date"),
-                outlet=m.get("outlet"),
-                author=m.get("author"),
-                source=m.get("source"),
-                passages=int(m.get("chunks", 0)),
-                indexed_at=m.get("indexed_at"),
-                keyword_only=m.get("embedded") is False,
-            )
-            for d, m in self.store.documents().items()
-        ]
-        return sorted(docs, key=lambda a: (a.date or "", a.title), reverse=True)
-
-    def remove(self, doc_ids: Sequence[str]) -> tuple[str, ...]:
-        """Take articles out of the index: record, passages, sentence vectors, and their part of BM25.
-
-        A running app sees the change on its next question. An uploaded
-        article's saved copy is deleted too; a file elsewhere stays where it is
-        (an ingest of its folder adds it back).
-
-        Raises:
-            ArticleNotFound: an id is not indexed (nothing is removed then).
-        """
-        with self._writing():
-            self.store.open(create=False)
-            known = self.store.documents(list(doc_ids))
-            unknown = [d for d in doc_ids if d not in known]
-            if unknown:
-                raise ArticleNotFound(
-                    f"no article {', '.join(map(repr, unknown))} in the index; `python -m rag stats` lists them."
-                )
-            uploads = (self.settings.persist_dir / "uploads").resolve()
-            for doc_id, meta in known.items():
-                self.store.mark_pending(doc_id)  # a crash half-way is finished by the next ingest
-                self.store.purge_document(doc_id)
-                source = Path(str(meta.get("source", "")))
-                if source.is_relative_to(uploads):
-                    source.unlink(missing_ok=True)
-            self.store.bump_generation()
-            self._refresh_derived()
-        return tuple(known)
-
-    def reingest(self, doc_id: str) -> IngestReport:
-        """Read an article again from its file and index it afresh (after the file or the cleaning changed).
-
-        Raises:
-            ArticleNotFound: not indexed, or its file is gone (the indexed version is kept).
-        """
-        self.sync()
-        meta = self.store.documents([doc_id]).get(doc_id)
-        if meta is None:
-            raise ArticleNotFound(f"no article {doc_id!r} in the index; `python -m rag stats` lists them.")
-        source = Path(str(meta.get("source", "")))
-        if not source.is_file():
-            raise ArticleNotFound(f"the file of {doc_id!r} is gone ({source}); upload the article again.")
-        with self._writing():
-            # Marked pending, the document is purged and re-added from its file
-            # by the same path that repairs an interrupted ingest.
-            self.store.mark_pending(doc_id)
-        return self.ingest([source])
 
     def document(self, doc_id: str) -> str | None:
         """The cleaned text of an indexed article (what citation spans index)."""

@@ -30,7 +30,7 @@ def test_cli_ingest_ask_stats(tmp_path: Path):
     answer = run("ask", "What did Meloni commit?", index=index)
     assert answer.returncode == 0
     assert "Meloni" in answer.stdout and "truppe" in answer.stdout and "Sources:" in answer.stdout
-    assert "· relevance 0." in answer.stdout and "support" not in answer.stdout  # quoted, so scored for relevance
+    assert "· relevance 0." in answer.stdout and "· support" not in answer.stdout  # quoted: scored for relevance
     data = json.loads(run("ask", "Cosa ha promesso Meloni?", "--json", index=index).stdout)
     assert data["abstained"] is False and data["citations"][0]["doc_id"] == MELONI
 

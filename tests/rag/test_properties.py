@@ -64,9 +64,11 @@ def test_chunk_spans_are_exact_cover_every_sentence_and_ids_are_stable(parts: li
     seen = set()
     for c in chunks:
         assert c.text.strip() and c.text == text[c.start : c.end]
+        assert len(c.text) <= sizes  # a sentence longer than the limit is cut at clause or word boundaries
         assert c.sentences and all(c.start <= s.start < s.end <= c.end for s in c.sentences)
+        assert all(any(o.start <= s.start and s.end <= o.end for o in all_sentences) for s in c.sentences)
         seen.update(s.start for s in c.sentences)
-    assert seen == {s.start for s in all_sentences}
+    assert {s.start for s in all_sentences} <= seen
 
 
 class IngestMachine(RuleBasedStateMachine):

@@ -142,3 +142,23 @@ def test_cli_quotes_and_timeline(tmp_path: Path, sample_engine: Engine):
     line = run("timeline", "garanzie di sicurezza").stdout.splitlines()[0]
     assert line.startswith("2025-09-04  ")
     assert "no quotes by Macron" in run("quotes", "--speaker", "Macron").stdout
+
+
+def test_a_position_that_changed_shows_both_dates(engine: Engine, tmp_path: Path):
+    folder = tmp_path / "rossi"
+    folder.mkdir()
+    (folder / "ottobre.txt").write_text(
+        "date 2025-10-01\n\nVertice a Roma\n\nIl ministro degli Esteri Anna Rossi ha parlato a Roma. "
+        "«Non manderemo mai soldati italiani in Ucraina», ha detto Rossi ai giornalisti.\n",
+        encoding="utf-8",
+    )
+    (folder / "febbraio.txt").write_text(
+        "date 2026-02-01\n\nSvolta a Bruxelles\n\nLa linea del governo cambia. «Siamo pronti a mandare soldati "
+        "italiani in Ucraina se serve alla pace», ha detto Anna Rossi a Bruxelles.\n",
+        encoding="utf-8",
+    )
+    engine.ingest([folder])
+    answer = engine.ask("Cosa ha detto Anna Rossi sui soldati italiani in Ucraina?")
+    assert answer.text.startswith("In precedenza, Anna Rossi (1 ottobre 2025): «Non manderemo mai soldati")
+    assert "Più tardi, Anna Rossi (1 febbraio 2026): «Siamo pronti a mandare soldati" in answer.text
+    assert [c.date for c in answer.citations] == ["2025-10-01", "2026-02-01"]
