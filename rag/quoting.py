@@ -104,7 +104,7 @@ def extract(doc_id: str, text: str, *, date: str | None, speakers: Speakers, lan
         pre = _outside_quotes(text, sentence_start, a - 1, spans)
         mention, speaker, confidence = _attribute(text, a, b, pre, speakers, nearby)
         if speaker is None and mention == "" and index:  # ", dice." names no one: the last sentence's subject
-            speaker = _first_speaker(sentences[index - 1].text, speakers)
+            speaker, confidence = speakers.in_mention(sentences[index - 1].text), 0.7
         close = previous is not None and a - previous.end <= CONTINUE_WITHIN
         # A quote of its own, or one given to a role no article ties to a name ("sottolinea il
         # genero di Trump" right after `dice Kushner`), continues the last speaker.
@@ -168,10 +168,6 @@ def _resolve(mention: str, speakers: Speakers, nearby: set[str]) -> tuple[str, s
     # "- ha aggiunto su X -" names a medium, not a person: the quote continues its speaker.
     personal = any(w in ROLES for w in words(mention)) or re.search(r"\b[A-ZÀ-Ý][\w-]{2,}", mention)
     return (short if personal else ""), None, 0.0
-
-
-def _first_speaker(text: str, speakers: Speakers) -> str | None:
-    return speakers.in_mention(text)
 
 
 def _outside_quotes(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
