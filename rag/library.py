@@ -51,7 +51,7 @@ class Library(Index):
             )
             if report.added or report.updated or report.removed or report.repaired:
                 self._refresh_derived()
-                if embed:  # who-said-what too (~11 s at 10k chunks); a keyword-only ingest leaves it to first use
+                if embed:  # who-said-what too (~11 s at 10k chunks); a keyword-only ingest leaves it to stage 2
                     self.quotebook()
             else:
                 self._forget_derived()
@@ -105,6 +105,8 @@ class Library(Index):
         )
         with self._sync_lock:  # our own writes need no reopen (see sync)
             self._counters = self.store.counters()
+        if finished:  # the articles are complete: build who-said-what now, not on the first question
+            self.quotebook()
         return finished
 
     def embed_in_background(self) -> threading.Thread:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -56,7 +58,10 @@ class QuoteBook:
             folder.mkdir(parents=True, exist_ok=True)
             roles = {k: [sorted(r) for r in v] for k, v in book.speakers.roles.items()}
             payload = {"canonical": book.speakers.canonical, "roles": roles, "quotes": [asdict(q) for q in book.quotes]}
-            path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            # Written aside then renamed: a reader never sees half a file (two builders may race).
+            partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            partial.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, path)
         return book
 
     def speaker(self, name: str) -> str | None:
