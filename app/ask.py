@@ -34,8 +34,11 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     st.markdown(f'<div class="answer">{answer_html(answer, key)}</div>', unsafe_allow_html=True)
     if answer.unsupported:
         st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
+    for d in answer.disagreements:
+        st.warning("Sources disagree: " + " vs ".join(f"{figure} [{n}]" for figure, n in d.figures))
+    names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     for c in answer.citations:
-        render_card(engine, c, key)
+        render_card(engine, c, key, also_in=[names.get(d, d) for d in c.duplicates])
     if answer.mode != "extractive":
         st.caption(f"Answered by {answer.mode}")
 
@@ -54,12 +57,13 @@ def answer_html(answer: Answer, key: str) -> str:
         sentence = html.escape(c.text)
         if not c.supported:
             sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
-        parts.append(f"{sentence} {markers}".strip())
+        reported = f' <small class="sources">{html.escape(c.reported_by())}</small>' if c.sources else ""
+        parts.append(f"{sentence} {markers}{reported}".strip())
     return " ".join(parts)
 
 
-def render_card(engine: Engine, c: Citation, key: str) -> None:
-    """Title, outlet, date and the passage with the cited sentence highlighted by its span."""
+def render_card(engine: Engine, c: Citation, key: str, *, also_in: list[str] | None = None) -> None:
+    """Title, outlet, date, the passage with the cited sentence highlighted, and the outlets reprinting it."""
     # Relevance for a quoted sentence, support for a model's (Citation.score_kind).
     score = f"{c.score_kind} {c.score:.2f}" if c.score < 0.999 else ""
     meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, score) if x)
@@ -68,7 +72,9 @@ def render_card(engine: Engine, c: Citation, key: str) -> None:
     phrase = (c.answer_start, c.answer_end) if c.answer_start is not None and c.answer_end is not None else None
     st.markdown(
         f'<div id="src-{key}-{c.n}" class="source-card"><b>[{c.n}] {html.escape(c.title)}</b><br>'
-        f"<small>{html.escape(meta)}</small><br>{highlight(passage, c.start, c.end, c.passage_start, phrase)}</div>",
+        f"<small>{html.escape(meta)}</small><br>{highlight(passage, c.start, c.end, c.passage_start, phrase)}"
+        + (f'<br><small class="also-in">also in: {html.escape(", ".join(also_in))}</small>' if also_in else "")
+        + "</div>",
         unsafe_allow_html=True,
     )
     with st.expander(f"Whole article [{c.n}]"):

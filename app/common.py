@@ -15,6 +15,7 @@ CSS = """<style>
 .source-card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem;margin:.4rem 0;font-size:.92rem}
 .source-card mark{background:#ffe58a;padding:0 .1rem}
 .answer-phrase{background:#ffc53d;border-bottom:2px solid #b7791f}
+.sources,.also-in{color:#666}
 .unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
 </style>"""
 

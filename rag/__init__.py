@@ -17,8 +17,8 @@ _EXPORTS = {
     "Engine": "rag.api", "ask": "rag.api", "ask_stream": "rag.api", "engine": "rag.api", "ingest": "rag.api",
     "retrieve": "rag.api", "quotes": "rag.api", "timeline": "rag.api", "Quote": "rag.types",
     "TimelineEntry": "rag.types", "RagError": "rag.errors", "Settings": "rag.settings", "Answer": "rag.types",
-    "Citation": "rag.types", "Claim": "rag.types", "Filters": "rag.types", "IndexStats": "rag.types",
-    "IngestReport": "rag.types", "Passage": "rag.types",
+    "Citation": "rag.types", "Claim": "rag.types", "Disagreement": "rag.types", "Filters": "rag.types",
+    "IndexStats": "rag.types", "IngestReport": "rag.types", "Passage": "rag.types",
 }  # fmt: skip
 __all__ = sorted(_EXPORTS)
 

@@ -119,19 +119,31 @@ class Engine(Library):
         k = k or self.settings.top_k
         self.sync()
         if not is_llm(mode):
-            extractive = self._extractive(question, history=history, k=k, filters=filters)
+            extractive = self._corroborated(self._extractive(question, history=history, k=k, filters=filters))
             yield extractive.text
             yield extractive
             return
         from rag.chain import stream_or_fallback
 
-        yield from stream_or_fallback(
+        for item in stream_or_fallback(
             self._llm_chain(mode, k=k, filters=filters),
             question,
             history=history,
             explain=lambda exc: describe_failure(exc, answerer=mode, settings=self.settings),
             fallback=lambda why: self._fallback(question, history, k, filters, mode, why),
-        )
+        ):
+            yield self._corroborated(item) if isinstance(item, Answer) else item
+
+    def _corroborated(self, answer: Answer) -> Answer:
+        """``answer`` with reprints, independent sources and differing figures marked (rag/agreement.py)."""
+        if not self.settings.group_copies:
+            return answer
+        from rag.agreement import corroborate
+
+        def fetch(ids: Sequence[str]) -> list[Passage]:
+            return [self.retriever.passage(r) for r in self.store.chunks_by_id(list(ids)).values()]
+
+        return corroborate(answer, copies=self.retriever.copies(), fetch=fetch, language=answer.language)
 
     def _extractive(self, question: str, *, history: History | None, k: int, filters: Filters | None) -> Answer:
         standalone = followup.standalone(question, history)

@@ -168,13 +168,18 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
     if answer.standalone_question:
         print(f"(read as: {answer.standalone_question})")
     print(render_claims(answer))
+    for d in answer.disagreements:
+        print("disagreement: " + " vs ".join(f"{figure} [{n}]" for figure, n in d.figures))
     if answer.citations:
         print("\nSources:")
+    names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     for c in answer.citations:
         where = ", ".join(x for x in (c.outlet, c.date) if x)
         span = f"{c.doc_id} chars {c.start}-{c.end}"
         print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {span} · {c.score_kind} {c.score:.2f}")
         print(f"    “{c.quote}”")
+        if c.duplicates:
+            print(f"    also in: {', '.join(names.get(d, d) for d in c.duplicates)}")
         if c.answer:
             print(f"    answer: {c.answer} (chars {c.answer_start}-{c.answer_end})")
     return 0
@@ -195,7 +200,8 @@ def render_claims(answer: Any) -> str:
     for c in answer.claims:
         marks = "".join(f" [{n}]" for n in c.citations)
         flag = "" if c.supported else " [unsupported]"
-        parts.append(f"{c.text}{marks}{flag}")
+        reported = f" ({c.reported_by()})" if c.sources else ""
+        parts.append(f"{c.text}{marks}{flag}{reported}")
     return " ".join(parts)
 
 

@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,8 @@ class Index:
             lexical_weight=self.settings.lexical_weight,
             cross_lexical_weight=self.settings.cross_lexical_weight,
             cache_dir=self.derived_dir(),
+            group_copies=self.settings.group_copies,
+            signatures=self.derived_dir().parent / f"{self._derived_prefix()}minhash.npz",
         )
 
     def vocabulary(self) -> Any:
@@ -116,6 +118,16 @@ class Index:
         self.sync()
         filters = to_filters(where)
         quotes: list[Quote] = self.quotebook().by(speaker)
+        if self.settings.group_copies:  # a quote reprinted by several outlets is listed once
+            story = self.retriever.copies().story
+            seen: set[tuple[str | None, str, str]] = set()
+            unique = []
+            for q in quotes:
+                key = (q.speaker, q.text, story(q.doc_id))
+                if key not in seen:
+                    seen.add(key)
+                    unique.append(q)
+            quotes = unique
         if filters is None or filters.is_empty():
             return quotes
         docs = self.store.documents(sorted({q.doc_id for q in quotes}))
@@ -127,13 +139,16 @@ class Index:
         One folder per generation, so a process never loads another
         generation's; older folders are removed when a new one is made.
         """
-        location = hashlib.sha1(self.settings.store_location.encode()).hexdigest()[:8]
-        prefix = f"{self.settings.collection}-{location}-g"
+        prefix = f"{self._derived_prefix()}g"
         folder = self.settings.persist_dir / "derived" / f"{prefix}{self.store.generation()}"
         if not folder.exists():
             for old in folder.parent.glob(f"{prefix}*"):
                 shutil.rmtree(old, ignore_errors=True)
         return folder
+
+    def _derived_prefix(self) -> str:
+        location = hashlib.sha1(self.settings.store_location.encode()).hexdigest()[:8]
+        return f"{self.settings.collection}-{location}-"
 
     def _refresh_derived(self) -> None:
         # The writer builds and saves BM25 and the vocabulary for the new
@@ -176,6 +191,11 @@ class Index:
     def _writing(self, wait: float = 0.0) -> Iterator[None]:
         with self._write_lock, writer_lock(self.settings.persist_dir, wait=wait):
             yield
+
+    def labels(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """A short name for each indexed article of ``doc_ids``: its outlet, else its title."""
+        self.sync()
+        return {d: str(m.get("outlet") or m.get("title") or d) for d, m in self.store.documents(list(doc_ids)).items()}
 
     def document(self, doc_id: str) -> str | None:
         """The cleaned text of an indexed article (what citation spans index)."""

@@ -46,6 +46,8 @@ def to_document(passage: Passage, question: str | None = None) -> Document:
         "end": passage.end,
         "score": passage.score,
         "sentences": [list(s) for s in passage.sentences],
+        "duplicates": list(passage.duplicates),  # other articles reprinting this passage (rag/copies.py)
+        "copies": list(passage.copies),
     }
     if question is not None:
         meta[QUESTION_KEY] = question
@@ -72,6 +74,8 @@ def to_passage(doc: Document, rank: int = 0) -> Passage:
         outlet=m.get("outlet"),
         author=m.get("author"),
         sentences=tuple((int(a), int(b)) for a, b in spans),
+        duplicates=tuple(m.get("duplicates") or ()),
+        copies=tuple(m.get("copies") or ()),
     )
 
 

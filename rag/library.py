@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Sequence
 from functools import partial
@@ -37,6 +38,8 @@ class Library(Index):
                 their vectors (E5 embeds ~13 chunks/s; docs/BENCHMARKS.md).
             progress: Called as ``progress(done, total, doc_id)``.
         """
+        if self.settings.group_copies:  # the MinHash library loads while articles are read and stored
+            threading.Thread(target=importlib.import_module, args=("datasketch",), daemon=True).start()
         with self._writing():
             if reindex:
                 self.store.reset()

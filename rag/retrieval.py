@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rag.copies import Copies
 from rag.lexical import LexicalIndex, fuse
 from rag.question import language
 from rag.types import Filters, Passage
@@ -31,6 +33,8 @@ class Retriever:
         cross_lexical_weight: float | None = None,
         unit: str = "sentences",
         cache_dir: Path | None = None,
+        group_copies: bool = True,
+        signatures: Path | None = None,
     ) -> None:
         self.store = store
         self.cache_dir = cache_dir  # where the BM25 index of this index generation is saved
@@ -40,14 +44,22 @@ class Retriever:
         self.lexical_weight = lexical_weight
         # Across languages BM25 matches little but names, so it gets its own weight.
         self.cross_lexical_weight = lexical_weight if cross_lexical_weight is None else cross_lexical_weight
+        self.group_copies = group_copies
+        self.signatures = signatures  # MinHash values kept across generations (rag/copies.py)
         self._lexical: LexicalIndex | None = None
+        self._copies: Copies | None = None
         self._corpus_language: str | None = None
         self._lock = threading.Lock()
 
     def warm(self) -> None:
-        """Build (or load) the lexical index now rather than on the first question."""
-        if self.lexical_weight > 0 or self.cross_lexical_weight > 0:
-            self._lexical_index()
+        """Build (or load) the lexical index and the copy groups now rather than on the first question."""
+        lexical = self.lexical_weight > 0 or self.cross_lexical_weight > 0
+        # Both read every chunk: read them once when both are built.
+        chunks = list(self.store.iter_chunks()) if lexical and self.group_copies else None
+        if lexical:
+            self._lexical_index(chunks)
+        if self.group_copies:
+            self.copies(chunks)
 
     def same_language(self, question: str) -> bool:
         """Whether ``question`` is in the language most indexed articles are in."""
@@ -80,14 +92,38 @@ class Retriever:
         hits = self._lexical_index().search(question, n) if weight > 0 else []
         if filters is None or filters.is_empty():
             # Nothing to filter: fetch only the chunks that make the top k.
-            fused = fuse(dense, hits, weight)[:k]
+            fused = self._distinct(fuse(dense, hits, weight), k)
             found = self.store.chunks_by_id([i for i, _ in fused])
-            return [to_passage(found[i], score) for i, score in fused if i in found]
+            return [self.passage(found[i], score) for i, score in fused if i in found]
         # Dense hits are filtered by Chroma; lexical ones need their metadata checked.
         wanted = {i for i, _ in dense} | {i for i, _ in hits}
         found = self._matching(self.store.chunks_by_id(sorted(wanted)), filters)
         fused = fuse(dense, [(i, s) for i, s in hits if i in found], weight)
-        return [to_passage(found[i], score) for i, score in fused if i in found][:k]
+        return [self.passage(found[i], score) for i, score in self._distinct(fused, k, among=found)]
+
+    def _distinct(
+        self, ranked: list[tuple[str, float]], k: int, among: dict[str, Record] | None = None
+    ) -> list[tuple[str, float]]:
+        """The first ``k`` of ``ranked`` (within ``among``), skipping copies of a passage already taken."""
+        groups = self.copies() if self.group_copies else None
+        chosen: list[tuple[str, float]] = []
+        taken: set[str] = set()
+        for i, score in ranked:
+            if (among is not None and i not in among) or i in taken:
+                continue
+            chosen.append((i, score))
+            if groups is not None:
+                taken.update(groups.of(i))
+            if len(chosen) == k:
+                break
+        return chosen
+
+    def passage(self, record: Record, score: float | None = None) -> Passage:
+        """A stored chunk as a :class:`Passage`, with the articles that reprint it."""
+        groups = self.copies() if self.group_copies else None
+        if groups is None or not groups.of(record.id):
+            return to_passage(record, score)
+        return replace(to_passage(record, score), duplicates=groups.docs_of(record.id), copies=groups.of(record.id))
 
     def dense(self, vector: np.ndarray, *, k: int, filters: Filters | None) -> list[tuple[str, float]]:
         """Chunks scored by their best sentence's cosine with the question.
@@ -102,11 +138,25 @@ class Retriever:
                     best[chunk] = r.score
         return sorted(best.items(), key=lambda kv: -kv[1])[:k]
 
-    def _lexical_index(self) -> LexicalIndex:
+    def copies(self, records: list[Record] | None = None) -> Copies:
+        """Which chunks are reprinted copies of which (built on first need, saved per index generation)."""
+        with self._lock:
+            if self._copies is None:
+                folder = self.cache_dir / "copies" if self.cache_dir else None
+                source = self.store.iter_chunks() if records is None else records
+                chunks = ((r.id, str(r.meta.get("doc_id", "")), r.text) for r in source)
+                if folder is None:
+                    self._copies = Copies.build(chunks, signatures=self.signatures)
+                else:
+                    self._copies = Copies.cached(folder, chunks, signatures=self.signatures)
+            return self._copies
+
+    def _lexical_index(self, records: list[Record] | None = None) -> LexicalIndex:
         with self._lock:
             if self._lexical is None:
                 folder = self.cache_dir / "bm25" if self.cache_dir else None
-                self._lexical = LexicalIndex.cached(folder, ((r.id, r.text) for r in self.store.iter_chunks()))
+                source = self.store.iter_chunks() if records is None else records
+                self._lexical = LexicalIndex.cached(folder, ((r.id, r.text) for r in source))
             return self._lexical
 
     @staticmethod

@@ -40,6 +40,7 @@ class Settings:
     llm_timeout: float = 30.0
     support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/verify.py
     speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/attribution.py)
+    group_copies: bool = True  # one passage per group of reprinted copies (rag/copies.py)
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None
     openai_base_url: str | None = None

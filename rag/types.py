@@ -58,6 +58,9 @@ class Passage:
     outlet: str | None = None
     author: str | None = None
     sentences: tuple[tuple[int, int], ...] = ()
+    # Other articles carrying a near-copy of this passage (rag/copies.py), and those copies' chunk ids.
+    duplicates: tuple[str, ...] = ()
+    copies: tuple[str, ...] = ()
 
     def sentence_texts(self) -> list[tuple[int, int, str]]:
         """The passage's sentences as ``(start, end, text)`` in article offsets."""
@@ -95,6 +98,7 @@ class Citation:
     answer_start: int | None = None
     answer_end: int | None = None
     score_kind: str = "relevance"
+    duplicates: tuple[str, ...] = ()  # doc ids of other articles that reprint the cited passage
 
 
 @dataclass(frozen=True)
@@ -105,12 +109,34 @@ class Claim:
     best cosine similarity between the sentence and a sentence of a cited
     passage (1.0 for a sentence copied from the article). A claim with no
     valid citation, or support below the threshold, is not ``supported``.
+    ``sources`` are the independent reports behind it: each is the doc ids of
+    one story's copies (a wire story reprinted by three outlets counts once).
     """
 
     text: str
     citations: tuple[int, ...]
     support: float
     supported: bool
+    sources: tuple[tuple[str, ...], ...] = ()
+
+    def reported_by(self) -> str:
+        """ "single source" or "N independent sources", with the number of articles that print it."""
+        articles = sum(len(s) for s in self.sources)
+        if len(self.sources) <= 1:
+            return "single source" + (f" (printed by {articles} articles)" if articles > 1 else "")
+        return f"{len(self.sources)} independent sources ({articles} articles)"
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Articles that give different figures or dates for the same thing.
+
+    ``figures`` pairs each version as written ("129", "130") with the
+    citation number that gives it.
+    """
+
+    sentence: str
+    figures: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -119,7 +145,8 @@ class Answer:
 
     ``claims`` splits ``text`` into sentences with their support; ``fallback``
     is True when a language model failed and the extractive answer stands in,
-    with ``notice`` saying why.
+    with ``notice`` saying why. ``disagreements`` are figures the cited
+    articles give differently, each version cited.
     """
 
     question: str
@@ -133,6 +160,7 @@ class Answer:
     notice: str | None = None
     claims: tuple[Claim, ...] = ()
     fallback: bool = False
+    disagreements: tuple[Disagreement, ...] = ()
 
     @property
     def unsupported(self) -> tuple[Claim, ...]:

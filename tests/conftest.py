@@ -66,7 +66,8 @@ def snapshot(engine: Engine) -> dict[str, object]:
 
     Documents with their content hashes, every chunk and sentence id (content
     hashes, so equal ids mean equal text and spans), writes left pending, and
-    the top passages for two questions (dense + lexical, so both are in step).
+    the top passages for two questions (dense + lexical, so both are in step),
+    and the pairs of reprinted passages (rag/copies.py).
     """
     store = engine.store
     engine.sync()
@@ -77,6 +78,7 @@ def snapshot(engine: Engine) -> dict[str, object]:
         "sentences": sorted(sentences),
         "pending": store.pending(),
         "keyword_only": sorted(store.keyword_only()),
+        "copies": sorted(engine.retriever.copies().pairs()),
         # As sets: near-tied passages may swap places between two builds of the same index
         # (float sums in the 4-bit model), which says nothing about the crash.
         "meloni": sorted(p.chunk_id for p in engine.retrieve("Cosa ha promesso Meloni?")),

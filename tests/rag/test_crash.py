@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rag.api import Engine
+from rag.reprints import build
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT, snapshot
 from vectorstore.embeddings import E5Small
@@ -81,9 +82,13 @@ def test_kill_while_embedding_keyword_only_articles(embedder: E5Small, tmp_path:
 
 def test_kill_during_an_update_and_a_prune(embedder: E5Small, articles: Path, tmp_path: Path):
     index = tmp_path / "index"
+    # Reprints of two articles, so the copy groups (rag/copies.py) change with the update and the prune.
+    build(sorted(ARTICLES.glob("*.txt"))[:2], tmp_path / "reprints", copies=1)
+    for reprint in (tmp_path / "reprints").glob("*-*.txt"):
+        shutil.copy(reprint, articles / reprint.name)
     first = child(index, articles)
     assert first.returncode == 0, first.stderr
-    changed = sorted(articles.glob("*.txt"))
+    changed = sorted(p for p in articles.glob("*.txt") if "-" not in p.stem)
     changed[0].write_text(changed[0].read_text(encoding="utf-8") + "\n\nUna frase aggiunta alla fine.", "utf-8")
     changed[1].unlink()
     reference = clean_snapshot(embedder, tmp_path / "reference", articles)
