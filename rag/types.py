@@ -120,11 +120,12 @@ class Claim:
     sources: tuple[tuple[str, ...], ...] = ()
 
     def reported_by(self) -> str:
-        """ "single source" or "N independent sources", with the number of articles that print it."""
+        """ "single source" or "reported by N independent sources", with how many articles print it."""
         articles = sum(len(s) for s in self.sources)
+        copies = f", {articles} articles" if articles > 1 else ""
         if len(self.sources) <= 1:
-            return "single source" + (f" (printed by {articles} articles)" if articles > 1 else "")
-        return f"{len(self.sources)} independent sources ({articles} articles)"
+            return "single source" + copies
+        return f"reported by {len(self.sources)} independent sources{copies}"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from rag.api import Engine
+from rag.reprints import Corpus, build
 from rag.settings import Settings
 from vectorstore.embeddings import E5Small
 
@@ -59,6 +60,16 @@ def sample_engine(tmp_path_factory: pytest.TempPathFactory, embedder: E5Small) -
     engine = Engine(Settings(persist_dir=tmp_path_factory.mktemp("sample") / "index"), embedder=embedder)
     engine.ingest([ARTICLES])
     return engine
+
+
+@pytest.fixture(scope="session")
+def outlets(tmp_path_factory: pytest.TempPathFactory, embedder: E5Small) -> tuple[Engine, Corpus]:
+    """The sample articles plus two or three reprints of each under other outlets (rag/reprints.py), indexed."""
+    root = tmp_path_factory.mktemp("outlets")
+    corpus = build(sorted(ARTICLES.glob("*.txt")), root / "articles")
+    engine = Engine(Settings(persist_dir=root / "index"), embedder=embedder)
+    engine.ingest([root / "articles"])
+    return engine, corpus
 
 
 def snapshot(engine: Engine) -> dict[str, object]:

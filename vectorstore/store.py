@@ -259,6 +259,8 @@ class ChromaStore:
     # ----- reading -----
     def documents(self, ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         """Metadata of every document (or of those in ``ids``), by doc id."""
+        if ids is not None and not ids:
+            return {}  # Chroma reads an empty id list as an error, not as "none"
         got = self._call(self._cols["docs"].get, ids=list(ids) if ids is not None else None, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 

@@ -72,3 +72,23 @@ def test_help_is_fast_and_does_not_load_models():
         cwd=ROOT,
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_cli_names_reprints_sources_and_disagreements(outlets):
+    engine, corpus = outlets
+    index = engine.settings.persist_dir
+    meloni = run("ask", "What did Meloni commit?", "--json", index=index)
+    assert meloni.returncode == 0, meloni.stderr
+    cited = json.loads(meloni.stdout)["citations"][0]
+    story = {MELONI} | {r.path.stem for r in corpus.reprints if r.original == MELONI}
+    assert {cited["doc_id"], *cited["duplicates"]} == story
+    text = run("ask", "What did Meloni commit?", index=index).stdout
+    assert f"[1] (single source, {len(story)} articles)" in text
+    also_in = next(line for line in text.splitlines() if line.strip().startswith("also in: "))
+    names = engine.labels(sorted(story - {cited["doc_id"]}))
+    assert set(also_in.strip().removeprefix("also in: ").split(", ")) == set(names.values())
+    changed = next(r for r in corpus.reprints if r.changed_figure)
+    old, new = changed.changed_figure or ("", "")
+    drones = run("ask", "Quanti droni ucraini sono stati intercettati nella notte?", index=index)
+    (line,) = [x for x in drones.stdout.splitlines() if x.startswith("disagreement: ")]
+    assert old in line and new in line

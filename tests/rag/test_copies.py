@@ -16,16 +16,6 @@ from tests.conftest import ARTICLES, MELONI
 from vectorstore.embeddings import E5Small
 
 
-@pytest.fixture(scope="module")
-def outlets(tmp_path_factory: pytest.TempPathFactory, embedder: E5Small) -> tuple[Engine, Corpus]:
-    """The sample articles with two or three reprints of each under other outlets, fully indexed."""
-    root = tmp_path_factory.mktemp("outlets")
-    corpus = build(sorted(ARTICLES.glob("*.txt")), root / "articles")
-    engine = Engine(Settings(persist_dir=root / "index"), embedder=embedder)
-    engine.ingest([root / "articles"])
-    return engine, corpus
-
-
 def chunk_table(engine: Engine) -> list[tuple[str, str, str, list[tuple[int, int]]]]:
     """Every chunk as ``(chunk_id, doc_id, text, sentence spans)``."""
     table = []
@@ -145,8 +135,8 @@ def test_differing_figures_needs_the_same_statement():
 def test_reported_by_counts_stories_not_copies():
     one = Claim("x", (1,), 1.0, True, sources=(("a", "a-ansa", "a-sole"),))
     two = Claim("x", (1, 2), 1.0, True, sources=(("a", "a-ansa"), ("b",)))
-    assert one.reported_by() == "single source (printed by 3 articles)"
-    assert two.reported_by() == "2 independent sources (3 articles)"
+    assert one.reported_by() == "single source, 3 articles"
+    assert two.reported_by() == "reported by 2 independent sources, 3 articles"
 
 
 def test_a_reprinted_quote_is_listed_once(outlets: tuple[Engine, Corpus]):

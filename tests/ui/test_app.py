@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rag.api import Engine
-from tests.conftest import ROOT
+from tests.conftest import MELONI, ROOT
 
 
 @pytest.fixture
@@ -73,6 +73,31 @@ def test_llm_answer_is_streamed_verified_and_flags_unsupported(
     assert "Answered by openai:fake" in captions
     assert any("not supported by the cited articles" in c for c in captions)
     assert "<mark>L’Italia, con la premier Giorgia Meloni, ha confermato" in text
+
+
+def test_reprints_are_named_on_the_card_and_differing_figures_warned(outlets, monkeypatch: pytest.MonkeyPatch):
+    engine, corpus = outlets
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
+    from app.common import get_engine
+
+    get_engine.clear()  # type: ignore[attr-defined]
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    at.chat_input[0].set_value("What did Meloni commit?").run()
+    assert not at.exception
+    text = markdown(at)
+    story = {MELONI} | {r.path.stem for r in corpus.reprints if r.original == MELONI}
+    cited = re.search(r"· (\S+) · relevance", text)
+    assert cited and cited.group(1) in story
+    names = engine.labels(sorted(story - {cited.group(1)}))
+    also_in = re.search(r'<small class="also-in">also in: ([^<]+)</small>', text)
+    assert also_in and set(also_in.group(1).split(", ")) == set(names.values())
+    assert f'<small class="sources">single source, {len(story)} articles</small>' in text
+    changed = next(r for r in corpus.reprints if r.changed_figure)
+    old, new = changed.changed_figure or ("", "")
+    at.chat_input[0].set_value("Quanti droni ucraini sono stati intercettati nella notte?").run()
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("Sources disagree: ") and old in warning and new in warning
 
 
 def test_dead_model_shows_a_notice_and_the_extractive_answer(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch):
