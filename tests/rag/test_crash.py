@@ -48,6 +48,11 @@ def recover(embedder: E5Small, index: Path, folder: Path) -> dict[str, object]:
     return snapshot(engine)
 
 
+def differences(got: dict[str, object], want: dict[str, object]) -> dict[str, tuple[object, object]]:
+    """The parts of two snapshots that differ, both versions (empty when the index is as a clean one)."""
+    return {k: (got.get(k), want[k]) for k in want if got.get(k) != want[k]}
+
+
 def test_kill_at_every_write_of_a_fresh_ingest(embedder: E5Small, tmp_path: Path):
     reference = clean_snapshot(embedder, tmp_path / "reference", ARTICLES)
     outcomes = {}
@@ -57,9 +62,9 @@ def test_kill_at_every_write_of_a_fresh_ingest(embedder: E5Small, tmp_path: Path
         if result.returncode == 0:  # past the last write: every point has been tried
             break
         assert result.returncode == -signal.SIGKILL, (point, result.stderr[-500:])
-        outcomes[point] = recover(embedder, index, ARTICLES) == reference
-    print(f"fresh ingest: {len(outcomes)} kill points, {sum(outcomes.values())} equal to a clean ingest")
-    assert len(outcomes) >= 5 and all(outcomes.values()), outcomes
+        outcomes[point] = differences(recover(embedder, index, ARTICLES), reference)
+    print(f"fresh ingest: {len(outcomes)} kill points, {sum(not d for d in outcomes.values())} equal to a clean ingest")
+    assert len(outcomes) >= 5 and not any(outcomes.values()), {p: d for p, d in outcomes.items() if d}
 
 
 def test_kill_while_embedding_keyword_only_articles(embedder: E5Small, tmp_path: Path):
@@ -75,9 +80,9 @@ def test_kill_while_embedding_keyword_only_articles(embedder: E5Small, tmp_path:
         if result.returncode == 0:
             break
         assert result.returncode == -signal.SIGKILL, (point, result.stderr[-500:])
-        outcomes[point] = recover(embedder, index, ARTICLES) == reference
-    print(f"embedding stage: {len(outcomes)} kill points, {sum(outcomes.values())} equal to a clean ingest")
-    assert len(outcomes) >= 5 and all(outcomes.values()), outcomes
+        outcomes[point] = differences(recover(embedder, index, ARTICLES), reference)
+    print(f"embedding stage: {len(outcomes)} kill points, {sum(not d for d in outcomes.values())} equal to a clean one")
+    assert len(outcomes) >= 5 and not any(outcomes.values()), {p: d for p, d in outcomes.items() if d}
 
 
 def test_kill_during_an_update_and_a_prune(embedder: E5Small, articles: Path, tmp_path: Path):
@@ -100,7 +105,7 @@ def test_kill_during_an_update_and_a_prune(embedder: E5Small, articles: Path, tm
         if result.returncode == 0:
             break
         assert result.returncode == -signal.SIGKILL, (point, result.stdout, result.stderr[-500:])
-        assert recover(embedder, killed, articles) == reference, point
+        assert not differences(recover(embedder, killed, articles), reference), point
         tried += 1
     print(f"update + prune: {tried} kill points, all equal to a clean ingest")
     assert tried >= 8
@@ -120,7 +125,7 @@ def test_kill_at_random_moments(embedder: E5Small, tmp_path: Path):
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        assert recover(embedder, index, ARTICLES) == reference, delay
+        assert not differences(recover(embedder, index, ARTICLES), reference), delay
 
 
 def test_clean_exit_then_fresh_process_sees_every_vector(embedder: E5Small, tmp_path: Path):
