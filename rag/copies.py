@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 # Jaccard of word 3-grams from which two passages are copies. On the
-# multi-outlet corpus (rag/eval/reprints.py) reprinted passages with edits sit
+# multi-outlet corpus (rag/reprints.py) reprinted passages with edits sit
 # above 0.6 and passages of different stories below 0.15; see docs/BENCHMARKS.md.
 THRESHOLD = 0.5
 NUM_PERM = 64
