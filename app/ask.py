@@ -35,7 +35,7 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     if answer.unsupported:
         st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
     for d in answer.disagreements:
-        st.warning("Sources disagree: " + " vs ".join(f"{figure} [{n}]" for figure, n in d.figures))
+        st.warning(f"Sources disagree: {d.versions()}")
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     for c in answer.citations:
         render_card(engine, c, key, also_in=[names.get(d, d) for d in c.duplicates])

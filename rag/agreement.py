@@ -3,7 +3,7 @@
 Runs on a finished :class:`Answer` (extractive or a model's): each citation
 learns which other articles reprint its passage, each claim how many
 independent stories carry it, and a cited sentence that another article
-prints with a different figure or date becomes a :class:`Disagreement` with
+prints with a different number (a figure, a day of a date) becomes a :class:`Disagreement` with
 both versions cited.
 """
 
@@ -62,10 +62,7 @@ def corroborate(
     claims = tuple(replace(c, sources=_sources(c, citations, copies)) for c in answer.claims)
     text = answer.text
     if disagreements:
-        lines = [
-            _SAY.get(language, _SAY["en"]).format(figures=" vs ".join(f"{f} [{n}]" for f, n in d.figures))
-            for d in disagreements
-        ]
+        lines = [_SAY.get(language, _SAY["en"]).format(figures=d.versions()) for d in disagreements]
         text = text.rstrip() + "\n\n" + "\n".join(lines)
     return replace(answer, text=text, citations=tuple(citations), claims=claims, disagreements=tuple(disagreements))
 

@@ -169,7 +169,7 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         print(f"(read as: {answer.standalone_question})")
     print(render_claims(answer))
     for d in answer.disagreements:
-        print("disagreement: " + " vs ".join(f"{figure} [{n}]" for figure, n in d.figures))
+        print(f"disagreement: {d.versions()}")
     if answer.citations:
         print("\nSources:")
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))

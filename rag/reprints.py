@@ -52,6 +52,10 @@ class Corpus:
     originals: dict[str, list[str]]  # doc id -> its sentences, in order
     reprints: list[Reprint]
 
+    def story(self, original: str) -> set[str]:
+        """Doc ids of ``original`` and of every reprint of it."""
+        return {original} | {r.path.stem for r in self.reprints if r.original == original}
+
 
 def build(articles: Iterable[Path], dest: Path, *, copies: int = 2, seed: int = 7) -> Corpus:
     """Copy ``articles`` into ``dest`` and write ``copies`` reprints of each (two or three outlets).

@@ -130,7 +130,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Articles that give different figures or dates for the same thing.
+    """Articles that give different numbers (a figure, a day of a date) for the same thing.
 
     ``figures`` pairs each version as written ("129", "130") with the
     citation number that gives it.
@@ -138,6 +138,10 @@ class Disagreement:
 
     sentence: str
     figures: tuple[tuple[str, int], ...]
+
+    def versions(self) -> str:
+        """Each version with its citation: ``129 [1] vs 130 [2]``."""
+        return " vs ".join(f"{figure} [{n}]" for figure, n in self.figures)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def test_cli_names_reprints_sources_and_disagreements(outlets):
     meloni = run("ask", "What did Meloni commit?", "--json", index=index)
     assert meloni.returncode == 0, meloni.stderr
     cited = json.loads(meloni.stdout)["citations"][0]
-    story = {MELONI} | {r.path.stem for r in corpus.reprints if r.original == MELONI}
+    story = corpus.story(MELONI)
     assert {cited["doc_id"], *cited["duplicates"]} == story
     text = run("ask", "What did Meloni commit?", index=index).stdout
     assert f"[1] (single source, {len(story)} articles)" in text

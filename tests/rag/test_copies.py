@@ -54,7 +54,7 @@ def test_meloni_gets_distinct_passages_and_the_reprints_as_duplicates(outlets: t
     answer = engine.ask("What did Meloni commit?")
     assert not answer.abstained
     first = answer.citations[0]
-    meloni_story = {MELONI} | {r.path.stem for r in corpus.reprints if r.original == MELONI}
+    meloni_story = corpus.story(MELONI)
     assert first.doc_id in meloni_story
     assert set(first.duplicates) == meloni_story - {first.doc_id}
     claim = answer.claims[0]

@@ -85,7 +85,7 @@ def test_reprints_are_named_on_the_card_and_differing_figures_warned(outlets, mo
     at.chat_input[0].set_value("What did Meloni commit?").run()
     assert not at.exception
     text = markdown(at)
-    story = {MELONI} | {r.path.stem for r in corpus.reprints if r.original == MELONI}
+    story = corpus.story(MELONI)
     cited = re.search(r"· (\S+) · relevance", text)
     assert cited and cited.group(1) in story
     names = engine.labels(sorted(story - {cited.group(1)}))
