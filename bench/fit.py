@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from rag.load import find_files
 from rag.question import content_words, entities
 from rag.settings import Settings
 from rag.squad import load_squad, squad_articles
-from rag.vocabulary import KNOWN, UNKNOWN, name_phrases
+from rag.vocabulary import name_phrases, verdict
 
 CACHE = Path(__file__).parent / ".cache"
 
@@ -57,15 +58,14 @@ def collect(engine: Engine, items: list[EvalItem], *, negative: bool = False) ->
         passages = engine.retriever.search(item.question, k=5, vector=vector)
         cross = not engine.retriever.same_language(item.question)
         rows, _, x = engine.answerer.featurise(item.question, vector=vector, passages=passages, cross_language=cross)
-        closeness = [vocabulary.closeness(n) for n in name_phrases(item.question, entities(item.question))]
+        names = [vocabulary.match(n) for n in name_phrases(item.question, entities(item.question))]
         out.append(
             {
                 "item": item,
                 "rows": rows,
                 "x": x,
                 "y": np.array([label(item, r.passage.doc_id, r.text) for r in rows], dtype=float),
-                "unknown_name": any(c < UNKNOWN for c in closeness),
-                "doubtful": sum(c < KNOWN for c in closeness),
+                "names": names,
                 "cross": float(cross),
                 "unknown": 0.0 if cross else vocabulary.unknown_share(content_words(item.question)),
                 "vector": vector,
@@ -91,6 +91,47 @@ def logistic(
         if np.abs(step).max() < 1e-8:
             break
     return w[:-1], float(w[-1])
+
+
+# Candidate values of rag/fitted.NAME_STANDOUT (0: the name check as before it existed).
+STANDOUTS = (0.0, 0.05, 0.1, 0.15, 0.2)
+
+
+def fit_answerability(rows: list[tuple[dict, Any]], *, standout: float) -> dict[str, Any]:
+    """The answerability model and its bar for one name rule, with what they do on the tune rows.
+
+    Questions the name rule refuses count as refused but are left out of the
+    model's fit; the bias is shifted to the 2nd percentile of the answerable
+    tune questions' log-odds in the language where that is lowest.
+    """
+    positive = np.array([d["item"].answerable and not d.get("negative") for d, _ in rows])
+    named = np.array([verdict(d["names"], standout=standout)[0] for d, _ in rows])
+    kept = [(d, b) for (d, b), n in zip(rows, named, strict=True) if not n]
+    f = np.array(
+        [
+            [b.score, b.similarity, b.features[2], verdict(d["names"], standout=standout)[1], d["unknown"], d["cross"]]
+            for d, b in kept
+        ]
+    )
+    y = positive[~named].astype(float)
+    share = y.mean()
+    aw, ab = logistic(f, y, l2=1.0, weights=np.where(y == 1, 0.5 / share, 0.5 / (1 - share)))
+    logits = f @ aw + ab
+    lang = np.array([d["item"].lang for d, _ in kept])
+    shift = min(np.quantile(logits[(y == 1) & (lang == la)], 0.02) for la in sorted(set(lang)) if any(lang == la))
+    refused = np.ones(len(rows), dtype=bool)
+    refused[~named] = logits - shift < 0
+    langs = np.array([d["item"].lang for d, _ in rows])
+    false = {la: float(refused[positive & (langs == la)].mean()) for la in sorted(set(langs))}
+    rate = float(refused[~positive].mean())
+    return {
+        "weights": aw,
+        "bias": ab - float(shift),
+        "refused": rate,
+        "false": false,
+        "negatives": int((~positive).sum()),
+        "j": rate - float(refused[positive].mean()),
+    }
 
 
 def main() -> None:
@@ -139,30 +180,27 @@ def main() -> None:
     # are negatives (thousands of realistic off-corpus questions).
     crossed = collect(sample, squad[::3], negative=True) + collect(wiki, golden, negative=True)
     rows = [(d, cands[0]) for d, cands in ranked] + [(d, scored(d)[0]) for d in crossed if len(d["rows"])]
-    rows = [(d, best) for d, best in rows if not d["unknown_name"]]  # refused by the name check anyway
-    f = np.array([[b.score, b.similarity, b.features[2], d["doubtful"], d["unknown"], d["cross"]] for d, b in rows])
-    y = np.array([d["item"].answerable and not d.get("negative") for d, _ in rows], dtype=float)
-    share = y.mean()
-    aw, ab = logistic(f, y, l2=1.0, weights=np.where(y == 1, 0.5 / share, 0.5 / (1 - share)))
-    logits = f @ aw + ab
-    langs = sorted({d["item"].lang for d, _ in rows})
-    pos_lang = {lang: logits[(y == 1) & np.array([d["item"].lang == lang for d, _ in rows])] for lang in langs}
-    # Shift the bias to the 2nd percentile of answerable tune log-odds in the lowest language.
-    shift = min(np.quantile(v, 0.02) for v in pos_lang.values() if len(v))
-    ab -= float(shift)
-    logits -= shift
-    names = ("score", "cosine", "overlap", "doubtful", "unknown", "cross")
-    print(f"answerability {dict(zip(names, np.round(aw, 3), strict=True))}")
-    print(
-        f"tune: refused negatives {np.mean(logits[y == 0] < 0):.3f}, false abstention "
-        + ", ".join(f"{lang} {np.mean(v - shift < 0):.3f}" for lang, v in pos_lang.items())
-    )  # v is pre-shift
+    fits = {t: fit_answerability(rows, standout=t) for t in STANDOUTS}
+    for t, f in fits.items():
+        print(
+            f"name standout {t}: refused negatives {f['refused']:.3f}, false abstention "
+            + ", ".join(f"{lang} {v:.3f}" for lang, v in f["false"].items())
+            + f", J {f['j']:.3f}"
+        )
+    # The mildest rule within one standard error of the best J: a stricter
+    # name rule must earn its refusals of translated names nobody tuned on.
+    best = max(fits.values(), key=lambda f: f["j"])
+    se = float(np.sqrt(best["refused"] * (1 - best["refused"]) / best["negatives"]))
+    standout = min(t for t, f in fits.items() if f["j"] >= best["j"] - se)
+    aw, ab = fits[standout]["weights"], fits[standout]["bias"]
+    print(f"chosen name standout {standout} (best J {best['j']:.3f}, one standard error {se:.3f})")
     print(
         json.dumps(
             {
                 "ANSWER_WEIGHTS": [round(float(w), 3) for w in weights],
                 "ANSWER_BIAS": round(bias, 3),
                 "ANSWER_MARGIN": margin,
+                "NAME_STANDOUT": standout,
                 "ANSWERABLE_WEIGHTS": [round(float(w), 3) for w in aw],
                 "ANSWERABLE_BIAS": round(ab, 3),
             }

@@ -15,7 +15,7 @@ from rag.features import FEATURES, sentence_features, stems
 from rag.phrase import answer_span
 from rag.question import content_words, entities
 from rag.types import Answer, Citation, Claim, Passage
-from rag.vocabulary import KNOWN, UNKNOWN, Vocabulary, name_phrases
+from rag.vocabulary import Vocabulary, name_phrases, verdict
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
 
@@ -68,11 +68,12 @@ class ExtractiveAnswerer:
             vocabulary: The corpus's names, to refuse questions about others.
             cross_language: The question is not in the articles' language.
         """
-        closeness = [vocabulary.closeness(n) for n in name_phrases(question, entities(question))]
+        unknown_name, doubtful = verdict(
+            (vocabulary.match(n) for n in name_phrases(question, entities(question))), standout=fitted.NAME_STANDOUT
+        )
         candidates = self.rank(question, vector=vector, passages=passages, cross_language=cross_language)
-        if any(c < UNKNOWN for c in closeness) or not candidates:
+        if unknown_name or not candidates:
             return abstain(question, passages, language)
-        doubtful = sum(c < KNOWN for c in closeness)
         # Words of a question in the articles' language that no article uses
         # ("carri armati", "carbonara") say it is about something else.
         unknown = 0.0 if cross_language else vocabulary.unknown_share(content_words(question))

@@ -17,6 +17,8 @@ from typing import Any
 from rag import fitted
 from rag.answer import ABSTAIN, Candidate
 from rag.dates import month_name
+from rag.features import asks_for
+from rag.question import language as language_of
 from rag.quotebook import QuoteBook
 from rag.quoting import is_speech
 from rag.speakers import name_runs, words
@@ -32,12 +34,18 @@ _REPORTED = {"en": "as reported", "it": "secondo l'articolo"}
 
 
 def asked_speaker(question: str, book: QuoteBook) -> str | None:
-    """The speaker a "what did X say…" question is about, or None for other questions."""
+    """The speaker a "what did X say…" question is about, or None for other questions.
+
+    A question that asks for a person, place, number or date ("Chi ha scritto…",
+    "Quanto ha promesso X…") wants that, not X's words; a one- or two-letter
+    part of a name ("Silas B. Cobb") names nobody.
+    """
     tokens = words(question)
-    if not any(is_speech(w) or w in _ASKING for w in tokens):
+    lang = language_of(question)
+    if asks_for(question) or not any(is_speech(w, lang=lang) or w in _ASKING for w in tokens):
         return None
     for _, _, name in name_runs(question):
-        for part in (name, *name.split()):
+        for part in (name, *(w for w in name.split() if len(w) >= 3)):
             who = book.speaker(part)
             if who:
                 return who

@@ -103,13 +103,16 @@ RECENT = {"latest", "newest", "ultimo", "ultima", "ultimi", "ultime"}
 
 
 def temporal(
-    question: str, filters: Filters | None, *, newest: Callable[[], str | None]
+    question: str, filters: Filters | None, *, dated: Callable[[], tuple[str | None, str | None]]
 ) -> tuple[str, Filters | None, bool]:
     """What a question's time words ask for: ``(question without them, filters, newest first)``.
 
     A month ("in December", "a settembre 2025") becomes a date range unless
     the caller set one, and leaves the question (a month is not a name the
     articles must know); "latest", "ultime" ask for the newest reports first.
+    A month outside the articles' dates (``dated()``: the oldest and newest)
+    is about the events, not the reports ("eletto nel novembre 1960"): it
+    stays in the question and filters nothing.
     """
     from rag.question import language
 
@@ -118,8 +121,9 @@ def temporal(
     if filters is not None and (filters.date_from or filters.date_to):
         return question, filters, latest
     lang = language(question)
-    span = month_range(question, lang=lang, newest=newest())
-    if span is None:
+    oldest, newest = dated()
+    span = month_range(question, lang=lang, newest=newest)
+    if span is None or oldest is None or newest is None or span[1] < oldest or span[0] > newest:
         return question, filters, latest
     from dateparser.languages.loader import default_loader
 

@@ -65,14 +65,18 @@ def _forms() -> frozenset[str]:
     forms = set(_SAY_IT_FORMS)
     for verb in _SAY_IT:
         root, ending = verb[:-3], verb[-3:]
-        forms.update(root + e for e in _ENDINGS.get(ending, ()))
+        if len(root) >= 3:  # "dire" is irregular (listed above): "d" + endings gives "de", "dono", "dita"
+            forms.update(root + e for e in _ENDINGS.get(ending, ()))
     return frozenset(forms)
 
 
-def is_speech(word: str) -> bool:
-    """Whether ``word`` is a form of a verb of saying (Italian or English)."""
+def is_speech(word: str, *, lang: str | None = None) -> bool:
+    """Whether ``word`` is a form of a verb of saying: Italian, English, or with ``lang`` that language's only.
+
+    A question's own language matters: English "state" is the Italian "(sono) state".
+    """
     w = word.lower()
-    return w in _forms() or w in _SAY_EN
+    return (lang != "en" and w in _forms()) or (lang != "it" and w in _SAY_EN)
 
 
 def build_speakers(texts: Iterable[str]) -> Speakers:

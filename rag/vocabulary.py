@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,11 +21,45 @@ from vectorstore.embeddings import Embedder
 
 # With the default embedder, translations of a name (Paris/Parigi, Kyiv/Kiev,
 # United Kingdom/Regno Unito) score >= 0.7, different people < 0.5, and
-# different countries (Brasile/Italia) or loose translations (Oval
-# Office/Studio Ovale) in between: those count as "maybe".
+# different countries (Brasile/Italia) or loose translations in between:
+# those are told apart by how far the nearest name stands out (see NameMatch).
 KNOWN = 0.7
 UNKNOWN = 0.5
+# The crowd a nearest name must stand out from: the name's NEIGHBOURS nearest
+# corpus names (the local scaling of CSLS, Conneau et al. 2018, "Word
+# translation without parallel data"), fixed before any fitting.
+NEIGHBOURS = 5
 _NAME_RUN = re.compile(r"(?:[A-ZÀ-Ý][\w'’-]+)(?:\s+[A-ZÀ-Ý][\w'’-]+)*")
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """How surely a question's name is mentioned in the corpus.
+
+    Attributes:
+        closeness: 1.0 when found as written, else the cosine with the nearest
+            corpus name (Paris / Parigi 0.91, Biden / Trump 0.48).
+        standout: how far that nearest name stands above the mean of the
+            name's nearest few: a translation stands out from the crowd
+            (Paris: 0.36), a different place of the same kind blends in
+            with the others (Brasile / Italia, Germania, Paese: 0.03).
+            1.0 when found as written or when the corpus has too few names.
+    """
+
+    closeness: float
+    standout: float = 1.0
+
+
+def verdict(matches: Iterable[NameMatch], *, standout: float) -> tuple[bool, int]:
+    """Whether a question names something the corpus never mentions, and how many names are only maybe mentioned.
+
+    A name is unknown below :data:`UNKNOWN`, or below :data:`KNOWN` when its
+    nearest corpus name does not stand out by ``standout`` (fitted, see
+    rag/fitted.NAME_STANDOUT); the remaining names below :data:`KNOWN` are doubtful.
+    """
+    matches = list(matches)
+    unknown = any(m.closeness < UNKNOWN or (m.closeness < KNOWN and m.standout < standout) for m in matches)
+    return unknown, sum(m.closeness < KNOWN for m in matches)
 
 
 def fold(word: str) -> str:
@@ -86,28 +121,30 @@ class Vocabulary:
         return sum(not self.knows(w) for w in words) / len(words) if words else 0.0
 
     def closeness(self, name: str) -> float:
+        """How surely ``name`` (one or more words) is mentioned: :attr:`NameMatch.closeness`."""
+        return self.match(name).closeness
+
+    def match(self, name: str) -> NameMatch:
         """How surely ``name`` (one or more words) is mentioned in the corpus.
 
-        1.0 when every word is found as written or by its first five letters
-        (Ucraina / ucraino); else the cosine of the name with the nearest
-        corpus name (Paris / Parigi 0.91, Biden / Trump 0.48).
+        Found as written when every word is, or its first five letters are
+        (Ucraina / ucraino); else compared with the corpus's names by the
+        name embedder.
         """
         parts = [fold(w) for w in name.split()]
         if all(p in self._words or (len(p) >= 5 and p[:5] in self._prefixes) for p in parts):
-            return 1.0
-        return self._nearest(name)
-
-    def _nearest(self, name: str) -> float:
+            return NameMatch(1.0)
         if not self._names:
-            return 0.0
+            return NameMatch(0.0)
         with self._lock:
             if self._vectors is None:
                 self._vectors = self._embedder.embed(self._names)
                 if self._folder is not None:
                     with contextlib.suppress(OSError):
                         np.save(self._folder / "names.npy", self._vectors)
-        query = self._embedder.embed([name])[0]
-        return float(np.max(self._vectors @ query))
+        sims = np.sort(self._vectors @ self._embedder.embed([name])[0])[::-1]
+        standout = float(sims[0] - sims[:NEIGHBOURS].mean()) if len(sims) >= NEIGHBOURS else 1.0
+        return NameMatch(float(sims[0]), standout)
 
 
 def _stem(words: list[str]) -> list[str]:

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from rag.api import Engine
-from rag.dates import mentioned_date, month_range
-from rag.quoting import build_speakers, extract, score_attribution
+from rag.attribution import asked_speaker
+from rag.dates import mentioned_date, month_range, temporal
+from rag.quoting import build_speakers, extract, is_speech, score_attribution
 from tests.conftest import MELONI, ROOT
 
 GOLD = ROOT / "rag" / "eval" / "quotes.jsonl"
@@ -124,6 +125,26 @@ def test_a_month_in_the_question_filters_by_date(sample_engine: Engine):
     assert latest.citations[0].date == "2026-01-07"  # not the September article a plain question gets
     dates = [c.date or "" for c in latest.citations]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_a_month_outside_the_articles_dates_is_about_events_and_filters_nothing():
+    dated = lambda: ("2025-09-04", "2026-01-07")  # noqa: E731
+    question = "Chi è stato eletto Presidente nel novembre 1960?"
+    assert temporal(question, None, dated=dated) == (question, None, False)
+    asked, filters, _ = temporal("What did Zelensky say in December?", None, dated=dated)
+    assert filters is not None and (filters.date_from, filters.date_to) == ("2025-12-01", "2025-12-31")
+    assert asked == "What did Zelensky say?"
+    undated = temporal("What did Zelensky say in December?", None, dated=lambda: (None, None))
+    assert undated[1] is None
+
+
+def test_speech_verbs_are_read_in_the_questions_language(sample_engine: Engine):
+    assert is_speech("state", lang="en") and not is_speech("state", lang="it")  # "sono state" says nothing
+    assert not is_speech("de") and is_speech("detto") and is_speech("dichiarato")
+    book = sample_engine.quotebook()
+    assert asked_speaker("Cosa ha detto Zelensky sugli alleati?", book) == "Volodymyr Zelensky"
+    assert asked_speaker("Quali garanzie sono state chieste da Zelensky?", book) is None
+    assert asked_speaker("Chi ha scritto il piano di pace di Witkoff?", book) is None  # asks for a person
 
 
 def test_cli_quotes_and_timeline(tmp_path: Path, sample_engine: Engine):

@@ -1,0 +1,43 @@
+import pytest
+
+from rag import fitted
+from rag.api import Engine
+from rag.vocabulary import KNOWN, UNKNOWN, NameMatch, verdict
+
+
+def test_a_translated_name_stands_out_and_another_country_blends_in(sample_engine: Engine):
+    vocabulary = sample_engine.vocabulary()
+    assert vocabulary.match("Meloni") == NameMatch(1.0)
+    paris = vocabulary.match("Paris")  # the articles say "Parigi"
+    assert KNOWN <= paris.closeness < 1.0 and paris.standout >= fitted.NAME_STANDOUT
+    brazil = vocabulary.match("Brasile")  # no article mentions Brazil; its nearest is another country
+    assert UNKNOWN <= brazil.closeness < KNOWN
+    assert brazil.standout < fitted.NAME_STANDOUT
+    assert verdict([paris], standout=fitted.NAME_STANDOUT) == (False, 0)
+    assert verdict([brazil], standout=fitted.NAME_STANDOUT) == (True, 1)
+
+
+@pytest.mark.parametrize(
+    ("matches", "expected"),
+    [
+        ([], (False, 0)),
+        ([NameMatch(1.0), NameMatch(0.8, 0.0)], (False, 0)),  # close enough needs no standing out
+        ([NameMatch(0.6, 0.3)], (False, 1)),  # a loose translation that stands out: only doubtful
+        ([NameMatch(0.6, 0.05)], (True, 1)),  # one of a crowd of similar names
+        ([NameMatch(0.45, 0.9)], (True, 1)),  # nothing like it in the corpus
+    ],
+)
+def test_verdict_refuses_unknown_names_and_counts_doubtful_ones(matches, expected):
+    assert verdict(matches, standout=0.1) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("Chi è il presidente del Brasile?", "Non ho trovato la risposta negli articoli indicizzati."),
+        ("What did the president of Brazil say?", "I could not find the answer in the indexed articles."),
+    ],
+)
+def test_a_country_no_article_mentions_is_refused(sample_engine: Engine, question: str, message: str):
+    answer = sample_engine.ask(question)
+    assert answer.abstained and answer.text == message
