@@ -18,13 +18,12 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from bench.bench_scale import RESULTS, machine
 from bench.corpus import ARTICLES
 from rag.api import Engine
-from rag.evaluate import evaluate_engine, half, load_golden
+from rag.evaluate import evaluate_engine, half, load_golden, to_json
 from rag.quoting import score_attribution
 from rag.settings import Settings
 
@@ -67,7 +66,7 @@ def _asks_speaker(engine: Engine, question: str) -> bool:
 
 
 def _brief(result: object) -> dict[str, object]:
-    data = asdict(result)  # type: ignore[call-overload]
+    data = json.loads(to_json([result]))[0]  # type: ignore[list-item]
     keep = ("questions", "recall_at_5", "mrr", "answer_right", "gold_cited", "abstention", "false_abstention")
     return {k: data[k] for k in keep} | {"failures": data["failures"]}
 

@@ -10,6 +10,7 @@ SQuAD-it (rag/squad.py). Each is split into fixed tune and test halves
 from __future__ import annotations
 
 import json
+import math
 import re
 import statistics
 import time
@@ -199,7 +200,7 @@ def summarise(name: str, rows: list[dict[str, Any]]) -> EvalResult:
             "abstention": _mean([r["abstained"] for r in neg]),
             "false_abstention": _mean([r["abstained"] for r in ans]),
             "phrase_exact": _mean([r["exact"] for r in with_answers]),
-            "answer_chars_p50": statistics.median([r["chars"] for r in answered]) if answered else 0.0,
+            "answer_chars_p50": statistics.median([r["chars"] for r in answered]) if answered else math.nan,
         }
 
     overall = figures(rows)
@@ -214,7 +215,7 @@ def summarise(name: str, rows: list[dict[str, Any]]) -> EvalResult:
         name=name,
         questions=len(rows),
         **{k: round(v, 3) for k, v in overall.items()},
-        ask_ms_p50=round(statistics.median(r["ms"] for r in rows), 1) if rows else 0.0,
+        ask_ms_p50=round(statistics.median(r["ms"] for r in rows), 1) if rows else math.nan,
         by_language={lang: {k: round(v, 3) for k, v in f.items()} for lang, f in by_language.items()},
         failures=failures,
     )
@@ -279,20 +280,32 @@ def table(results: list[EvalResult]) -> str:
     head = "| metric | " + " | ".join(r.name for r in results) + " |"
     lines = [head, "|---|" + "---:|" * len(results)]
     for key in KEYS:
-        lines.append(f"| {key} | " + " | ".join(f"{getattr(r, key):g}" for r in results) + " |")
+        lines.append(f"| {key} | " + " | ".join(_cell(getattr(r, key)) for r in results) + " |")
     langs = sorted({lang for r in results for lang in r.by_language})
     if len(langs) > 1:
         for lang in langs:
             for key in ("recall_at_5", "mrr", "answer_right", "false_abstention"):
-                values = " | ".join(f"{r.by_language.get(lang, {}).get(key, 0):g}" for r in results)
+                values = " | ".join(_cell(r.by_language.get(lang, {}).get(key, math.nan)) for r in results)
                 lines.append(f"| {key} ({lang}) | {values} |")
     return "\n".join(lines)
 
 
 def to_json(results: list[EvalResult]) -> str:
-    """Results for machines."""
-    return json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False)
+    """Results for machines; a figure with nothing to measure is ``null``."""
+    return json.dumps([_nulls(asdict(r)) for r in results], indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _nulls(v) for k, v in value.items()}
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _cell(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:g}"
 
 
 def _mean(values: list[Any]) -> float:
-    return sum(float(v) for v in values) / len(values) if values else 0.0
+    # NaN, not 0: a set without off-corpus questions has no abstention rate,
+    # and printing 0 would read as "refused none".
+    return sum(float(v) for v in values) / len(values) if values else math.nan

@@ -1,7 +1,10 @@
+import json
+import math
+
 import pytest
 
 from rag.api import Engine
-from rag.evaluate import compare, evaluate_engine, half, load_golden, table
+from rag.evaluate import compare, evaluate_engine, half, load_golden, table, to_json
 from rag.squad import load_squad, squad_articles
 from tests.conftest import ARTICLES
 
@@ -65,3 +68,7 @@ def test_squad_it_sample_through_the_engine(engine: Engine):
     result = evaluate_engine(engine, load_squad(docs=docs)[::4])
     assert result.questions > 40
     assert result.recall_at_5 >= 0.8 and result.answer_right >= 0.55 and result.false_abstention <= 0.1
+    # SQuAD-it has no off-corpus questions: no abstention rate, rather than a 0 that reads "refused none".
+    assert math.isnan(result.abstention)
+    assert "| abstention | n/a |" in table([result])
+    assert json.loads(to_json([result]))[0]["abstention"] is None
