@@ -13,6 +13,8 @@ on the same halves by bench/fit_fusion.py.
 from __future__ import annotations
 
 import json
+import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,10 @@ from rag.api import Engine
 from rag.evaluate import EvalItem, half, load_golden, normalise
 from rag.features import FEATURES
 from rag.load import find_files
-from rag.question import content_words, entities
+from rag.question import content_words, entities, words
 from rag.settings import Settings
 from rag.squad import load_squad, squad_articles
-from rag.vocabulary import name_phrases, verdict
+from rag.vocabulary import NameMatch, name_phrases, verdict
 
 CACHE = Path(__file__).parent / ".cache"
 
@@ -58,7 +60,9 @@ def collect(engine: Engine, items: list[EvalItem], *, negative: bool = False) ->
         passages = engine.retriever.search(item.question, k=5, vector=vector)
         cross = not engine.retriever.same_language(item.question)
         rows, _, x = engine.answerer.featurise(item.question, vector=vector, passages=passages, cross_language=cross)
-        names = [vocabulary.match(n) for n in name_phrases(item.question, entities(item.question))]
+        phrases = name_phrases(item.question, entities(item.question))
+        names = [(vocabulary.match(n), min(vocabulary.spelling(p) for p in n.split())) for n in phrases]
+        spellings = [vocabulary.spelling(w) for w in content_words(item.question)]
         out.append(
             {
                 "item": item,
@@ -67,7 +71,7 @@ def collect(engine: Engine, items: list[EvalItem], *, negative: bool = False) ->
                 "y": np.array([label(item, r.passage.doc_id, r.text) for r in rows], dtype=float),
                 "names": names,
                 "cross": float(cross),
-                "unknown": 0.0 if cross else vocabulary.unknown_share(content_words(item.question)),
+                "spellings": [] if cross else spellings,
                 "vector": vector,
                 "negative": negative,
             }
@@ -95,43 +99,102 @@ def logistic(
 
 # Candidate values of rag/fitted.NAME_STANDOUT (0: the name check as before it existed).
 STANDOUTS = (0.0, 0.05, 0.1, 0.15, 0.2)
+# Candidate values of rag/fitted.SPELLING (1.0: no word is forgiven its spelling).
+SPELLINGS = (1.0, 0.9, 0.85, 0.8, 0.75, 0.7)
 
 
-def fit_answerability(rows: list[tuple[dict, Any]], *, standout: float) -> dict[str, Any]:
+def names_at(d: dict, near: float) -> list[NameMatch]:
+    """The question's name matches when spellings within ``near`` count as found (Vocabulary.match)."""
+    return [m if near >= 1.0 or spelt < near else NameMatch(1.0) for m, spelt in d["names"]]
+
+
+def unknown_at(d: dict, near: float) -> float:
+    """The share of the question's words the corpus does not spell within ``near`` (Vocabulary.unknown_share)."""
+    return sum(v < near for v in d["spellings"]) / len(d["spellings"]) if d["spellings"] else 0.0
+
+
+def misspelt(items: list[EvalItem], *, seed: int = 0) -> list[EvalItem]:
+    """The items with one letter of one name (or long word) deleted, inserted, replaced or swapped.
+
+    Typing errors for the spelling bar to forgive; the first letter is kept,
+    as people rarely get it wrong. Questions without such a word are left out.
+    """
+    rng = random.Random(seed)
+    out = []
+    for item in items:
+        targets = [w for w in entities(item.question) if len(w) >= 5] or [
+            w for w in words(item.question) if len(w) >= 7
+        ]
+        if not targets:
+            continue
+        w = rng.choice(targets)
+        i = rng.randrange(1, len(w) - 1)
+        letter = rng.choice("aeioulnrstcdm")
+        dropped, added, replaced = w[:i] + w[i + 1 :], w[:i] + letter + w[i:], w[:i] + letter + w[i + 1 :]
+        typo = rng.choice((dropped, added, replaced, w[:i] + w[i + 1] + w[i] + w[i + 2 :]))
+        if typo != w:
+            out.append(replace(item, question=item.question.replace(w, typo, 1)))
+    return out
+
+
+def fit_answerability(rows: list[tuple[dict, Any]], *, standout: float, near: float = 1.0) -> dict[str, Any]:
     """The answerability model and its bar for one name rule, with what they do on the tune rows.
 
     Questions the name rule refuses count as refused but are left out of the
     model's fit; the bias is shifted to the 2nd percentile of the answerable
-    tune questions' log-odds in the language where that is lowest.
+    tune questions' log-odds in the language where that is lowest. Misspelt
+    questions (``typo``) are measured, not fitted on: they must not teach the
+    model to let unknown words pass.
     """
     positive = np.array([d["item"].answerable and not d.get("negative") for d, _ in rows])
-    named = np.array([verdict(d["names"], standout=standout)[0] for d, _ in rows])
-    kept = [(d, b) for (d, b), n in zip(rows, named, strict=True) if not n]
+    typo = np.array([bool(d.get("typo")) for d, _ in rows])
+    verdicts = [verdict(names_at(d, near), standout=standout) for d, _ in rows]
+    named = np.array([unknown for unknown, _ in verdicts])
     f = np.array(
-        [
-            [b.score, b.similarity, b.features[2], verdict(d["names"], standout=standout)[1], d["unknown"], d["cross"]]
-            for d, b in kept
-        ]
-    )
-    y = positive[~named].astype(float)
+        [[b.score, b.similarity, b.features[2], doubtful, unknown_at(d, near), d["cross"]]
+         for (d, b), (_, doubtful) in zip(rows, verdicts, strict=True)]
+    )  # fmt: skip
+    fit = ~named & ~typo
+    y = positive[fit].astype(float)
     share = y.mean()
-    aw, ab = logistic(f, y, l2=1.0, weights=np.where(y == 1, 0.5 / share, 0.5 / (1 - share)))
+    aw, ab = logistic(f[fit], y, l2=1.0, weights=np.where(y == 1, 0.5 / share, 0.5 / (1 - share)))
     logits = f @ aw + ab
-    lang = np.array([d["item"].lang for d, _ in kept])
-    shift = min(np.quantile(logits[(y == 1) & (lang == la)], 0.02) for la in sorted(set(lang)) if any(lang == la))
-    refused = np.ones(len(rows), dtype=bool)
-    refused[~named] = logits - shift < 0
     langs = np.array([d["item"].lang for d, _ in rows])
-    false = {la: float(refused[positive & (langs == la)].mean()) for la in sorted(set(langs))}
+    shift = min(
+        np.quantile(logits[fit & positive & (langs == la)], 0.02)
+        for la in sorted(set(langs))
+        if any(fit & positive & (langs == la))
+    )
+    refused = named | (logits - shift < 0)
+    false = {la: float(refused[positive & ~typo & (langs == la)].mean()) for la in sorted(set(langs))}
     rate = float(refused[~positive].mean())
     return {
         "weights": aw,
         "bias": ab - float(shift),
         "refused": rate,
         "false": false,
+        "typos": float(refused[typo].mean()) if typo.any() else float("nan"),
         "negatives": int((~positive).sum()),
         "j": rate - float(refused[positive].mean()),
     }
+
+
+def mildest(fits: dict[float, dict[str, Any]], *, order: list[float]) -> float:
+    """The first value in ``order`` (mildest first) whose J is within one standard error of the best."""
+    best = max(fits.values(), key=lambda f: f["j"])
+    se = float(np.sqrt(best["refused"] * (1 - best["refused"]) / best["negatives"]))
+    print(f"best J {best['j']:.3f}, one standard error {se:.3f}")
+    return next(t for t in order if fits[t]["j"] >= best["j"] - se)
+
+
+def report(name: str, fits: dict[float, dict[str, Any]]) -> None:
+    """One line per candidate value: refused negatives, false abstention, typos refused, J."""
+    for t, f in fits.items():
+        print(
+            f"{name} {t}: refused negatives {f['refused']:.3f}, false abstention "
+            + ", ".join(f"{lang} {v:.3f}" for lang, v in f["false"].items())
+            + f", misspelt refused {f['typos']:.3f}, J {f['j']:.3f}"
+        )
 
 
 def main() -> None:
@@ -181,19 +244,22 @@ def main() -> None:
     crossed = collect(sample, squad[::3], negative=True) + collect(wiki, golden, negative=True)
     rows = [(d, cands[0]) for d, cands in ranked] + [(d, scored(d)[0]) for d in crossed if len(d["rows"])]
     fits = {t: fit_answerability(rows, standout=t) for t in STANDOUTS}
-    for t, f in fits.items():
-        print(
-            f"name standout {t}: refused negatives {f['refused']:.3f}, false abstention "
-            + ", ".join(f"{lang} {v:.3f}" for lang, v in f["false"].items())
-            + f", J {f['j']:.3f}"
-        )
+    report("name standout", fits)
     # The mildest rule within one standard error of the best J: a stricter
     # name rule must earn its refusals of translated names nobody tuned on.
-    best = max(fits.values(), key=lambda f: f["j"])
-    se = float(np.sqrt(best["refused"] * (1 - best["refused"]) / best["negatives"]))
-    standout = min(t for t, f in fits.items() if f["j"] >= best["j"] - se)
-    aw, ab = fits[standout]["weights"], fits[standout]["bias"]
-    print(f"chosen name standout {standout} (best J {best['j']:.3f}, one standard error {se:.3f})")
+    standout = mildest(fits, order=sorted(STANDOUTS))
+    print(f"chosen name standout {standout}")
+    # The spelling bar, with the same positives misspelt once more as positives:
+    # forgiving typos must not cost the refusals of off-corpus questions.
+    typos = [dict(d, typo=True) for d in collect(sample, misspelt([i for i in golden if i.answerable]))]
+    typos += [dict(d, typo=True) for d in collect(wiki, misspelt(squad))]
+    spelt = rows + [(d, scored(d)[0]) for d in typos if len(d["rows"])]
+    print(f"{len(typos)} misspelt tune questions")
+    fits = {t: fit_answerability(spelt, standout=standout, near=t) for t in SPELLINGS}
+    report("spelling", fits)
+    near = mildest(fits, order=sorted(SPELLINGS, reverse=True))
+    aw, ab = fits[near]["weights"], fits[near]["bias"]
+    print(f"chosen spelling {near}")
     print(
         json.dumps(
             {
@@ -201,6 +267,7 @@ def main() -> None:
                 "ANSWER_BIAS": round(bias, 3),
                 "ANSWER_MARGIN": margin,
                 "NAME_STANDOUT": standout,
+                "SPELLING": near,
                 "ANSWERABLE_WEIGHTS": [round(float(w), 3) for w in aw],
                 "ANSWERABLE_BIAS": round(ab, 3),
             }

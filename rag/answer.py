@@ -69,14 +69,15 @@ class ExtractiveAnswerer:
             cross_language: The question is not in the articles' language.
         """
         unknown_name, doubtful = verdict(
-            (vocabulary.match(n) for n in name_phrases(question, entities(question))), standout=fitted.NAME_STANDOUT
+            (vocabulary.match(n, near=fitted.SPELLING) for n in name_phrases(question, entities(question))),
+            standout=fitted.NAME_STANDOUT,
         )
         candidates = self.rank(question, vector=vector, passages=passages, cross_language=cross_language)
         if unknown_name or not candidates:
             return abstain(question, passages, language)
         # Words of a question in the articles' language that no article uses
         # ("carri armati", "carbonara") say it is about something else.
-        unknown = 0.0 if cross_language else vocabulary.unknown_share(content_words(question))
+        unknown = 0.0 if cross_language else vocabulary.unknown_share(content_words(question), near=fitted.SPELLING)
         if (
             answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross_language)
             < self.threshold

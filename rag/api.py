@@ -12,7 +12,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from rag import followup
+from rag import fitted, followup
 from rag.answer import newest_first
 from rag.attribution import asked_speaker, compose, not_quoted
 from rag.dates import temporal
@@ -20,7 +20,7 @@ from rag.errors import RagError
 from rag.followup import History
 from rag.library import Library
 from rag.llm import describe_failure, is_llm
-from rag.question import check_question, language
+from rag.question import check_question, entities, language
 from rag.settings import Settings
 from rag.types import Answer, Filters, IngestReport, Passage, Quote, TimelineEntry, Where, to_filters
 from vectorstore.embeddings import Embedder
@@ -69,7 +69,12 @@ class Engine(Library):
         """The passages most likely to answer ``question``, best first."""
         question = check_question(question, max_chars=self.settings.max_question_chars)
         self.sync()
-        return list(self.retriever.search(question, k=k or self.settings.top_k, filters=to_filters(where)))
+        k = k or self.settings.top_k
+        return list(self.retriever.search(self._respelt(question), k=k, filters=to_filters(where)))
+
+    def _respelt(self, question: str) -> str:
+        """``question`` with misspelt names in the corpus's spelling ("Melloni" -> "Meloni"; rag/fitted.SPELLING)."""
+        return self.vocabulary().respell(question, entities(question), near=fitted.SPELLING)
 
     def ask(
         self,
@@ -146,7 +151,7 @@ class Engine(Library):
         return corroborate(answer, copies=self.retriever.copies(), fetch=fetch, language=answer.language)
 
     def _extractive(self, question: str, *, history: History | None, k: int, filters: Filters | None) -> Answer:
-        standalone = followup.standalone(question, history)
+        standalone = self._respelt(followup.standalone(question, history))
         # A month becomes a date filter and leaves the text that is searched and checked for names.
         asked, filters, latest = temporal(standalone, filters, dated=self._dated)
         vector = self.retriever.embed_question(asked)

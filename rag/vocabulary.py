@@ -86,6 +86,7 @@ class Vocabulary:
         self._embedder = embedder
         self._folder = folder
         self._vectors: np.ndarray | None = None
+        self._by_length: dict[int, list[str]] | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -116,23 +117,74 @@ class Vocabulary:
         w = fold(word)
         return w in self._words or _stem([w])[0] in self._stems
 
-    def unknown_share(self, words: list[str]) -> float:
-        """The share of ``words`` the corpus never uses (0 for no words)."""
-        return sum(not self.knows(w) for w in words) / len(words) if words else 0.0
+    def spelling(self, word: str) -> float:
+        """How near ``word`` is to a word the corpus spells: 1.0 when :meth:`knows` it.
+
+        Else the best normalised Levenshtein similarity (rapidfuzz) with a
+        corpus word of about its length: Zelenski / zelensky 0.875, Melloni /
+        meloni 0.857, Austria / australia 0.78. Words under four letters get
+        0: one edit there makes another word.
+        """
+        return 1.0 if self.knows(word) else self._nearest(fold(word))[1]
+
+    def respell(self, text: str, names: Iterable[str], *, near: float) -> str:
+        """``text`` with each of ``names`` the corpus does not spell replaced by its nearest corpus spelling.
+
+        Only names within ``near`` (:meth:`spelling`) are replaced, so that
+        "What did Melloni commit?" is searched as "What did Meloni commit?";
+        other words are left to the embedder, which is robust to them.
+        """
+        for name in names:
+            if self.knows(name):
+                continue
+            nearest, score = self._nearest(fold(name))
+            if score >= near:
+                text = re.sub(rf"\b{re.escape(name)}\b", nearest.capitalize(), text)
+        return text
+
+    def _nearest(self, w: str) -> tuple[str, float]:
+        if len(w) < 4:
+            return "", 0.0
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for known in self._words:
+                by_length.setdefault(len(known), []).append(known)
+            self._by_length = by_length
+        # Two edits at most can reach the bar, so only words within two letters compete.
+        near = [c for n in range(len(w) - 2, len(w) + 3) for c in self._by_length.get(n, ())]
+        best = process.extractOne(w, near, scorer=Levenshtein.normalized_similarity) if near else None
+        return (best[0], float(best[1])) if best else ("", 0.0)
+
+    def unknown_share(self, words: list[str], *, near: float = 1.0) -> float:
+        """The share of ``words`` the corpus never uses (0 for no words).
+
+        A word spelt within ``near`` of a corpus word (:meth:`spelling`, bar
+        fitted as rag/fitted.SPELLING) counts as used: a typo is not a topic.
+        """
+        if not words:
+            return 0.0
+        return sum((self.spelling(w) if near < 1.0 else float(self.knows(w))) < near for w in words) / len(words)
 
     def closeness(self, name: str) -> float:
         """How surely ``name`` (one or more words) is mentioned: :attr:`NameMatch.closeness`."""
         return self.match(name).closeness
 
-    def match(self, name: str) -> NameMatch:
+    def match(self, name: str, *, near: float = 1.0) -> NameMatch:
         """How surely ``name`` (one or more words) is mentioned in the corpus.
 
         Found as written when every word is, or its first five letters are
-        (Ucraina / ucraino); else compared with the corpus's names by the
-        name embedder.
+        (Ucraina / ucraino), or it is spelt within ``near`` of a corpus word
+        (:meth:`spelling`: "Melloni"); else compared with the corpus's names
+        by the name embedder.
         """
         parts = [fold(w) for w in name.split()]
-        if all(p in self._words or (len(p) >= 5 and p[:5] in self._prefixes) for p in parts):
+        if all(
+            p in self._words or (len(p) >= 5 and p[:5] in self._prefixes) or (near < 1.0 and self.spelling(p) >= near)
+            for p in parts
+        ):
             return NameMatch(1.0)
         if not self._names:
             return NameMatch(0.0)

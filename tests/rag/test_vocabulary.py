@@ -41,3 +41,33 @@ def test_verdict_refuses_unknown_names_and_counts_doubtful_ones(matches, expecte
 def test_a_country_no_article_mentions_is_refused(sample_engine: Engine, question: str, message: str):
     answer = sample_engine.ask(question)
     assert answer.abstained and answer.text == message
+
+
+def test_spelling_is_the_nearest_corpus_spelling(sample_engine: Engine):
+    vocabulary = sample_engine.vocabulary()
+    assert vocabulary.spelling("Meloni") == vocabulary.spelling("ucraino") == 1.0  # as written; by stem
+    assert vocabulary.spelling("Melloni") == pytest.approx(6 / 7)  # one letter too many of "meloni"
+    assert vocabulary.spelling("Zelenski") == pytest.approx(7 / 8)
+    assert vocabulary.spelling("Ptn") == 0.0  # too short to tell a typo from another word
+    assert vocabulary.spelling("carbonara") < fitted.SPELLING
+    assert vocabulary.match("Melloni", near=fitted.SPELLING) == NameMatch(1.0)
+    assert vocabulary.match("Melloni") != NameMatch(1.0)  # 1.0 forgives nothing
+    assert vocabulary.unknown_share(["melloni", "alleati"]) == 0.5
+    assert vocabulary.unknown_share(["melloni", "alleati"], near=fitted.SPELLING) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("misspelt", "spelt"),
+    [
+        ("What did Melloni commit?", "What did Meloni commit?"),
+        ("Cosa ha detto Zelenski sugli alleati?", "Cosa ha detto Zelensky sugli alleati?"),
+        ("Cosa ha detto Kushnner?", "Cosa ha detto Kushner?"),
+    ],
+)
+def test_a_misspelt_name_gets_the_answer_the_right_spelling_gets(sample_engine: Engine, misspelt: str, spelt: str):
+    right = sample_engine.ask(spelt)
+    answer = sample_engine.ask(misspelt)
+    assert not right.abstained and not answer.abstained, answer.text
+    assert answer.citations[0].doc_id == right.citations[0].doc_id
+    assert answer.standalone_question == spelt  # searched in the corpus's spelling, and says so
+    assert [p.chunk_id for p in sample_engine.retrieve(misspelt)] == [p.chunk_id for p in sample_engine.retrieve(spelt)]
