@@ -29,6 +29,9 @@ UNKNOWN = 0.5
 # corpus names (the local scaling of CSLS, Conneau et al. 2018, "Word
 # translation without parallel data"), fixed before any fitting.
 NEIGHBOURS = 5
+# Spellings less alike than this score 0 (rag/vocabulary.Vocabulary.spelling):
+# the lowest bar bench/fit.py tries, and a cut-off that lets rapidfuzz stop early.
+FLOOR = 0.7
 _NAME_RUN = re.compile(r"(?:[A-ZÀ-Ý][\w'’-]+)(?:\s+[A-ZÀ-Ý][\w'’-]+)*")
 
 
@@ -86,7 +89,7 @@ class Vocabulary:
         self._embedder = embedder
         self._folder = folder
         self._vectors: np.ndarray | None = None
-        self._by_length: dict[int, list[str]] | None = None
+        self._by_length: dict[tuple[str, int], list[str]] | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -121,26 +124,40 @@ class Vocabulary:
         """How near ``word`` is to a word the corpus spells: 1.0 when :meth:`knows` it.
 
         Else the best normalised Levenshtein similarity (rapidfuzz) with a
-        corpus word of about its length: Zelenski / zelensky 0.875, Melloni /
-        meloni 0.857, Austria / australia 0.78. Words under four letters get
-        0: one edit there makes another word.
+        corpus word of about its length and with its first letter: Zelenski / zelensky 0.875, Melloni /
+        meloni 0.857, Austria / australia 0.78. Below :data:`FLOOR`, and for
+        words under four letters (one edit there makes another word), 0.
         """
         return 1.0 if self.knows(word) else self._nearest(fold(word))[1]
 
     def respell(self, text: str, names: Iterable[str], *, near: float) -> str:
         """``text`` with each of ``names`` the corpus does not spell replaced by its nearest corpus spelling.
 
-        Only names within ``near`` (:meth:`spelling`) are replaced, so that
-        "What did Melloni commit?" is searched as "What did Meloni commit?";
-        other words are left to the embedder, which is robust to them.
+        Only names within ``near`` (:meth:`spelling`) are replaced, and only
+        when the name embedder's nearest corpus name holds that spelling too,
+        so that "What did Melloni commit?" is searched as "What did Meloni
+        commit?" while "Paris" (nearest spelling "pari", nearest name
+        "Parigi") and "Ukraine" are left to the embedder, which reads them
+        across languages.
         """
         for name in names:
-            if self.knows(name):
+            if self.knows(name) or not self._names:
                 continue
             nearest, score = self._nearest(fold(name))
-            if score >= near:
+            meant = self._names[int(np.argmax(self._similarities(name)))]
+            if score >= near and nearest in fold(meant).split():
                 text = re.sub(rf"\b{re.escape(name)}\b", nearest.capitalize(), text)
         return text
+
+    def _similarities(self, name: str) -> np.ndarray:
+        """The name embedder's cosine of ``name`` with every corpus name."""
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = self._embedder.embed(self._names)
+                if self._folder is not None:
+                    with contextlib.suppress(OSError):
+                        np.save(self._folder / "names.npy", self._vectors)
+        return np.asarray(self._vectors @ self._embedder.embed([name])[0])
 
     def _nearest(self, w: str) -> tuple[str, float]:
         if len(w) < 4:
@@ -149,14 +166,22 @@ class Vocabulary:
         from rapidfuzz.distance import Levenshtein
 
         if self._by_length is None:
-            by_length: dict[int, list[str]] = {}
+            by_length: dict[tuple[str, int], list[str]] = {}
             for known in self._words:
-                by_length.setdefault(len(known), []).append(known)
+                by_length.setdefault((known[:1], len(known)), []).append(known)
             self._by_length = by_length
-        # Two edits at most can reach the bar, so only words within two letters compete.
-        near = [c for n in range(len(w) - 2, len(w) + 3) for c in self._by_length.get(n, ())]
-        best = process.extractOne(w, near, scorer=Levenshtein.normalized_similarity) if near else None
-        return (best[0], float(best[1])) if best else ("", 0.0)
+        # Only words with its first letter compete (people rarely mistype it, and
+        # it keeps a 100k-word vocabulary fast); similarity >= FLOOR allows at most
+        # len(w) * (1 - FLOOR) / FLOOR edits, and each letter of length gap is one.
+        gap = max(1, int(len(w) * (1 - FLOOR) / FLOOR))
+        best: tuple[str, float] = ("", 0.0)
+        for n in range(len(w) - gap, len(w) + gap + 1):
+            found = process.extractOne(
+                w, self._by_length.get((w[0], n), ()), scorer=Levenshtein.normalized_similarity, score_cutoff=FLOOR
+            )
+            if found and found[1] > best[1]:
+                best = (found[0], float(found[1]))
+        return best
 
     def unknown_share(self, words: list[str], *, near: float = 1.0) -> float:
         """The share of ``words`` the corpus never uses (0 for no words).
@@ -188,13 +213,7 @@ class Vocabulary:
             return NameMatch(1.0)
         if not self._names:
             return NameMatch(0.0)
-        with self._lock:
-            if self._vectors is None:
-                self._vectors = self._embedder.embed(self._names)
-                if self._folder is not None:
-                    with contextlib.suppress(OSError):
-                        np.save(self._folder / "names.npy", self._vectors)
-        sims = np.sort(self._vectors @ self._embedder.embed([name])[0])[::-1]
+        sims = np.sort(self._similarities(name))[::-1]
         standout = float(sims[0] - sims[:NEIGHBOURS].mean()) if len(sims) >= NEIGHBOURS else 1.0
         return NameMatch(float(sims[0]), standout)
 

@@ -2,6 +2,7 @@ import pytest
 
 from rag import fitted
 from rag.api import Engine
+from rag.question import entities
 from rag.vocabulary import KNOWN, UNKNOWN, NameMatch, verdict
 
 
@@ -71,3 +72,15 @@ def test_a_misspelt_name_gets_the_answer_the_right_spelling_gets(sample_engine: 
     assert answer.citations[0].doc_id == right.citations[0].doc_id
     assert answer.standalone_question == spelt  # searched in the corpus's spelling, and says so
     assert [p.chunk_id for p in sample_engine.retrieve(misspelt)] == [p.chunk_id for p in sample_engine.retrieve(spelt)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who led the American delegation in Paris?", "How did Zelensky describe some of Ukraine's allies?"],
+)
+def test_english_names_are_left_to_the_embedder(sample_engine: Engine, question: str):
+    # "Paris" is one edit from "pari" and "Ukraine" from "ucraine", but the names they mean
+    # are "Parigi" and "Ucraina": respelling would garble them.
+    vocabulary = sample_engine.vocabulary()
+    assert vocabulary.respell(question, entities(question), near=fitted.SPELLING) == question
+    assert sample_engine.ask(question).standalone_question is None
