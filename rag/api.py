@@ -74,7 +74,8 @@ class Engine(Library):
 
     def _respelt(self, question: str) -> str:
         """``question`` with misspelt names in the corpus's spelling ("Melloni" -> "Meloni"; rag/fitted.SPELLING)."""
-        return self.vocabulary().respell(question, entities(question), near=fitted.SPELLING)
+        across = not self.retriever.same_language(question)
+        return self.vocabulary().respell(question, entities(question), near=fitted.SPELLING, across_languages=across)
 
     def ask(
         self,
@@ -257,7 +258,7 @@ class Engine(Library):
         )
         return LLMChain(
             model=self.chat_model(mode),
-            retrieve=lambda q: self.retriever.search(q, k=k, filters=filters),
+            retrieve=lambda q: self.retriever.search(self._respelt(q), k=k, filters=filters),
             check=check,
             mode=mode,
         )

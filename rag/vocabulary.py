@@ -130,7 +130,7 @@ class Vocabulary:
         """
         return 1.0 if self.knows(word) else self._nearest(fold(word))[1]
 
-    def respell(self, text: str, names: Iterable[str], *, near: float) -> str:
+    def respell(self, text: str, names: Iterable[str], *, near: float, across_languages: bool = False) -> str:
         """``text`` with each of ``names`` the corpus does not spell replaced by its nearest corpus spelling.
 
         Only names within ``near`` (:meth:`spelling`) are replaced, and only
@@ -138,13 +138,19 @@ class Vocabulary:
         so that "What did Melloni commit?" is searched as "What did Meloni
         commit?" while "Paris" (nearest spelling "pari", nearest name
         "Parigi") and "Ukraine" are left to the embedder, which reads them
-        across languages.
+        across languages. In a question in another language than the
+        articles', a name the embedder already matches (closeness >=
+        :data:`KNOWN`) is that language's own form ("Russian" / Russia,
+        "Americans" / America), not a typo, and is left as written.
         """
         for name in names:
             if self.knows(name) or not self._names:
                 continue
             nearest, score = self._nearest(fold(name))
-            meant = self._names[int(np.argmax(self._similarities(name)))]
+            sims = self._similarities(name)
+            meant = self._names[int(np.argmax(sims))]
+            if across_languages and float(sims.max()) >= KNOWN:
+                continue
             if score >= near and nearest in fold(meant).split():
                 text = re.sub(rf"\b{re.escape(name)}\b", nearest.capitalize(), text)
         return text

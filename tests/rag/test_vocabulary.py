@@ -76,11 +76,12 @@ def test_a_misspelt_name_gets_the_answer_the_right_spelling_gets(sample_engine: 
 
 @pytest.mark.parametrize(
     "question",
-    ["Who led the American delegation in Paris?", "How did Zelensky describe some of Ukraine's allies?"],
-)
+    ["Who led the American delegation in Paris?", "How did Zelensky describe some of Ukraine's allies?",
+     "What did the Russian envoy say?"],
+)  # fmt: skip
 def test_english_names_are_left_to_the_embedder(sample_engine: Engine, question: str):
-    # "Paris" is one edit from "pari" and "Ukraine" from "ucraine", but the names they mean
-    # are "Parigi" and "Ucraina": respelling would garble them.
+    # "Paris" is one edit from "pari", "Ukraine" from "ucraine" and "Russian" from "russia":
+    # the names they mean are "Parigi", "Ucraina" and Russia in English; respelling would garble them.
     vocabulary = sample_engine.vocabulary()
-    assert vocabulary.respell(question, entities(question), near=fitted.SPELLING) == question
+    assert vocabulary.respell(question, entities(question), near=fitted.SPELLING, across_languages=True) == question
     assert sample_engine.ask(question).standalone_question is None
