@@ -124,9 +124,10 @@ class Vocabulary:
         """How near ``word`` is to a word the corpus spells: 1.0 when :meth:`knows` it.
 
         Else the best normalised Levenshtein similarity (rapidfuzz) with a
-        corpus word of about its length and with its first letter: Zelenski / zelensky 0.875, Melloni /
-        meloni 0.857, Austria / australia 0.78. Below :data:`FLOOR`, and for
-        words under four letters (one edit there makes another word), 0.
+        corpus word of about its length and with its first letter: Zelenski /
+        zelensky 0.875, Melloni / meloni 0.857, Austria / australia 0.78.
+        Below :data:`FLOOR`, and for words under four letters (one edit there
+        makes another word), 0.
         """
         return 1.0 if self.knows(word) else self._nearest(fold(word))[1]
 
@@ -147,11 +148,12 @@ class Vocabulary:
             if self.knows(name) or not self._names:
                 continue
             nearest, score = self._nearest(fold(name))
+            if score < near:
+                continue
             sims = self._similarities(name)
-            meant = self._names[int(np.argmax(sims))]
             if across_languages and float(sims.max()) >= KNOWN:
                 continue
-            if score >= near and nearest in fold(meant).split():
+            if nearest in fold(self._names[int(np.argmax(sims))]).split():
                 text = re.sub(rf"\b{re.escape(name)}\b", nearest.capitalize(), text)
         return text
 
