@@ -5,9 +5,11 @@
 Builds (and caches in bench/.cache/fit-*) E5 indexes of the sample articles
 and of SQuAD-it, retrieves for every tune question with the current fusion,
 labels each candidate sentence (does it state the gold answer?), fits a
-logistic regression by Newton's method, then picks the runner-up margin and
-the abstention bar on the same tune questions. The fusion weights were chosen
-on the same halves by bench/fit_fusion.py.
+logistic regression by Newton's method, then picks the runner-up margin, the
+name standout bar, the spelling bar (on the tune questions and the same
+questions with one typing error) and the abstention model on the same tune
+questions. The fusion weights were chosen on the same halves by
+bench/fit_fusion.py.
 """
 
 from __future__ import annotations
