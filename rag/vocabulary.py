@@ -199,11 +199,9 @@ class Vocabulary:
         """
         if not words:
             return 0.0
-        return sum((self.spelling(w) if near < 1.0 else float(self.knows(w))) < near for w in words) / len(words)
-
-    def closeness(self, name: str) -> float:
-        """How surely ``name`` (one or more words) is mentioned: :attr:`NameMatch.closeness`."""
-        return self.match(name).closeness
+        # At 1.0 nothing is forgiven: skip the spelling search.
+        used = self.knows if near >= 1.0 else lambda w: self.spelling(w) >= near
+        return sum(not used(w) for w in words) / len(words)
 
     def match(self, name: str, *, near: float = 1.0) -> NameMatch:
         """How surely ``name`` (one or more words) is mentioned in the corpus.

@@ -39,7 +39,7 @@ def test_bm25_and_vocabulary_are_saved_per_generation_and_reloaded(engine: Engin
     assert (folder / "bm25" / "ids.json").exists() and (folder / "vocabulary" / "vocabulary.json").exists()
     other = Engine(engine.settings, embedder=engine.embedder)  # as a new process would
     assert [p.chunk_id for p in other.retrieve("Cosa ha promesso Meloni?")] == [p.chunk_id for p in first]
-    assert other.vocabulary().closeness("Meloni") == 1.0
+    assert other.vocabulary().match("Meloni").closeness == 1.0
     (articles / "extra.txt").write_text("Il vertice di Oslo ha discusso di sanzioni e di energia.", "utf-8")
     engine.ingest([articles])
     assert engine.derived_dir() != folder and not folder.exists()  # the old generation's cache is gone
