@@ -191,7 +191,9 @@ class Engine(Library):
             return not_quoted(question, speaker, passages=mentions, language=lang)
         cross = not self.retriever.same_language(question)
         candidates = self.answerer.rank(question, vector=vector, passages=passages, cross_language=cross)
-        return compose(question, speaker, said=said, candidates=candidates, article=self._article, language=lang)
+        found = compose(question, speaker, said=said, candidates=candidates, article=self._article, language=lang)
+        # Like every other answer it carries the passages retrieved for it, not only the ones it quotes.
+        return replace(found, passages=tuple(passages)) if found else None
 
     def _article(self, doc_id: str) -> tuple[list[Any], dict[str, Any]]:
         from rag.chunk import split_sentences
@@ -202,6 +204,7 @@ class Engine(Library):
         """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/quotebook.py."""
         from rag.quotebook import timeline
 
+        subject = self.speaker_name(subject) if len(subject.split()) <= 3 else subject
         passages = self.retrieve(subject, k=k, where=where)
         return timeline(subject, passages, self.quotebook())
 

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from rag import fitted
 from rag.lock import writer_lock
 from rag.retrieval import passes
 from rag.settings import Settings
@@ -117,7 +118,7 @@ class Index:
         """
         self.sync()
         filters = to_filters(where)
-        quotes: list[Quote] = self.quotebook().by(speaker)
+        quotes: list[Quote] = self.quotebook().by(self.speaker_name(speaker) if speaker else None)
         if self.settings.group_copies:  # a quote reprinted by several outlets is listed once
             story = self.retriever.copies().story
             seen: set[tuple[str | None, str, str]] = set()
@@ -132,6 +133,16 @@ class Index:
             return quotes
         docs = self.store.documents(sorted({q.doc_id for q in quotes}))
         return [q for q in quotes if passes({**docs.get(q.doc_id, {}), "date": q.date}, filters)]
+
+    def speaker_name(self, name: str) -> str:
+        """``name`` as the articles spell it when they quote no one by it ("Melloni" -> "Meloni").
+
+        Only a name the quote book does not resolve is respelt, by the same
+        rule as questions (:meth:`rag.vocabulary.Vocabulary.respell`).
+        """
+        if self.quotebook().speaker(name) is not None:
+            return name
+        return self.vocabulary().respell(name, name.split(), near=fitted.SPELLING)
 
     def derived_dir(self) -> Path:
         """Where indexes derived from this index generation (BM25, vocabulary) are saved.

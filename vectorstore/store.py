@@ -81,7 +81,7 @@ class ChromaStore:
             IndexNotFound: ``create`` is False and there is no index.
             EmbedderMismatch: the index was built with another embedder.
         """
-        if self._cols:
+        if "chunks" in self._cols:  # not just any: reading the generation opens "meta" alone
             return
         if not create and not self.exists():
             raise IndexNotFound(f"no index at {self.location}; build one with `python -m rag ingest data/articles`.")

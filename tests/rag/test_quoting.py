@@ -64,6 +64,9 @@ def test_meloni_answer_is_her_reported_position_dated(sample_engine: Engine):
     answer = sample_engine.ask("What did Meloni commit?")
     assert answer.text.startswith("Giorgia Meloni (7 January 2026), as reported: ")
     assert "truppe" in answer.text and answer.citations[0].doc_id == MELONI
+    # The passages are the ones retrieved for the question, as for any other answer, not only the quoted one.
+    retrieved = sample_engine.retrieve("What did Meloni commit?")
+    assert [p.chunk_id for p in answer.passages] == [p.chunk_id for p in retrieved] and len(retrieved) == 5
 
 
 def test_timeline_of_security_guarantees_spans_three_articles(sample_engine: Engine):

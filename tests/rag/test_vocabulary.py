@@ -85,3 +85,11 @@ def test_english_names_are_left_to_the_embedder(sample_engine: Engine, question:
     vocabulary = sample_engine.vocabulary()
     assert vocabulary.respell(question, entities(question), near=fitted.SPELLING, across_languages=True) == question
     assert sample_engine.ask(question).standalone_question is None
+
+
+def test_quotes_and_timeline_read_a_misspelt_speaker_in_the_articles_spelling(sample_engine: Engine):
+    meloni = sample_engine.quotes(speaker="Meloni")
+    assert meloni and sample_engine.quotes(speaker="Melloni") == meloni
+    assert sample_engine.quotes(speaker="Zelenski") == sample_engine.quotes(speaker="Zelensky")
+    assert sample_engine.timeline("Zelenski") == sample_engine.timeline("Zelensky")
+    assert sample_engine.quotes(speaker="Macron") == []  # mentioned, never quoted: nothing to respell into

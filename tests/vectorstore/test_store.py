@@ -55,3 +55,10 @@ def test_unknown_embedder_lists_the_valid_ones():
 
     with pytest.raises(ConfigError, match="e5-small, use-multilingual"):
         make_embedder("word2vec")
+
+
+def test_reading_the_generation_first_still_opens_every_collection(sample_engine: Engine):
+    fresh = Engine(sample_engine.settings)
+    fresh.quotebook()  # reads the index generation, which opens only the "meta" collection
+    assert fresh.timeline("Zelenski") == sample_engine.timeline("Zelensky")
+    assert not fresh.ask("What did Meloni commit?").abstained
