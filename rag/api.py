@@ -204,6 +204,7 @@ class Engine(Library):
         """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/quotebook.py."""
         from rag.quotebook import timeline
 
+        self.sync()  # the quote book read below must be this index generation's
         subject = self.speaker_name(subject) if len(subject.split()) <= 3 else subject
         passages = self.retrieve(subject, k=k, where=where)
         return timeline(subject, passages, self.quotebook())
