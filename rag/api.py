@@ -154,7 +154,7 @@ class Engine(Library):
     def _extractive(self, question: str, *, history: History | None, k: int, filters: Filters | None) -> Answer:
         standalone = self._respelt(followup.standalone(question, history))
         # A month becomes a date filter and leaves the text that is searched and checked for names.
-        asked, filters, latest = temporal(standalone, filters, dated=self._dated)
+        asked, filters, latest = temporal(standalone, filters, dated=self.date_span)
         vector = self.retriever.embed_question(asked)
         passages = self.retriever.search(asked, k=k, filters=filters, vector=vector)
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
@@ -163,11 +163,6 @@ class Engine(Library):
         if latest:
             answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
-
-    def _dated(self) -> tuple[str | None, str | None]:
-        """The oldest and newest article dates of the index."""
-        stats = self.stats()
-        return stats.date_min, stats.date_max
 
     def _attributed(
         self, question: str, answer: Answer, passages: list[Passage], filters: Filters | None, vector: Any

@@ -27,6 +27,7 @@ def test_remove_takes_every_trace_and_a_running_reader_sees_it(engine: Engine, a
     engine.ingest([articles])
     reader = Engine(engine.settings, embedder=engine.embedder)  # another process's view, e.g. the app
     assert reader.ask("What did Meloni commit?").citations[0].doc_id == MELONI
+    assert reader.date_span()[1] == engine.date_span()[1] == "2026-01-07"  # the newest: Meloni's
     before = engine.store.count("sentences")
 
     assert engine.remove([MELONI]) == (MELONI,)
@@ -35,6 +36,8 @@ def test_remove_takes_every_trace_and_a_running_reader_sees_it(engine: Engine, a
     assert TROOPS not in reader.ask("What did Meloni commit?").text  # no restart needed
     assert all(p.doc_id != MELONI for p in reader.retrieve("Meloni truppe italiane", k=20))
     assert engine.document(MELONI) is None
+    newest = engine.stats().date_max
+    assert newest and newest < "2026-01-07" and reader.date_span()[1] == engine.date_span()[1] == newest
 
     with pytest.raises(ArticleNotFound, match="no article 'nope' in the index"):
         engine.remove(["nope", "001_51be7fdfb486c944"])
