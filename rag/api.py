@@ -197,10 +197,10 @@ class Engine(Library):
 
     def timeline(self, subject: str, *, where: Where = None, k: int = 20) -> list[TimelineEntry]:
         """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/quotebook.py."""
-        from rag.quotebook import timeline
+        from rag.quotebook import may_name, timeline
 
         self.sync()  # the quote book read below must be this index generation's
-        subject = self.speaker_name(subject) if len(subject.split()) <= 3 else subject
+        subject = self.speaker_name(subject) if may_name(subject) else subject
         passages = self.retrieve(subject, k=k, where=where)
         return timeline(subject, passages, self.quotebook())
 

@@ -81,6 +81,11 @@ class QuoteBook:
         return [q for q in self._by_doc.get(doc_id, []) if q.start < end and start < q.end]
 
 
+def may_name(subject: str) -> bool:
+    """Whether ``subject`` is short enough to be a person's name (up to three words)."""
+    return len(subject.split()) <= 3
+
+
 def timeline(subject: str, passages: list[Passage], book: QuoteBook) -> list[TimelineEntry]:
     """Dated statements on ``subject`` from ``passages``, oldest first (undated last).
 
@@ -88,7 +93,7 @@ def timeline(subject: str, passages: list[Passage], book: QuoteBook) -> list[Tim
     the passages that hold all its content words (by stem), as the quote
     they belong to when there is one.
     """
-    who = book.speaker(subject) if len(subject.split()) <= 3 else None
+    who = book.speaker(subject) if may_name(subject) else None
     if who is not None:
         quotes = sorted(book.by(who), key=lambda q: (q.date is None, q.date or "", q.doc_id, q.start))
         return [TimelineEntry(q.date, q.speaker, q.text, q.doc_id, q.start, q.end, q.kind) for q in quotes]
