@@ -32,7 +32,7 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check rag vectorstore app tests bench ui.py
+	$(BIN)/ruff check rag vectorstore evaluation app tests bench ui.py
 	$(BIN)/mypy
 
 eval: install

@@ -1,8 +1,8 @@
-"""Near-duplicate grouping (rag/copies.py), measured: quality on reprints, and its cost at ingest and ask.
+"""Near-duplicate grouping (rag/search/copies.py), measured: quality on reprints, and its cost at ingest and ask.
 
     python -m bench.bench_copies --size 10000
 
-1. Copy-pair precision and recall on the multi-outlet corpus (rag/reprints.py:
+1. Copy-pair precision and recall on the multi-outlet corpus (evaluation/reprints.py:
    the sample articles reprinted under other outlets, one figure changed),
    and the time to build the groups.
 2. Ingest with grouping off and on, alternated in one run (median of
@@ -27,17 +27,17 @@ from typing import Any
 from bench.bench_scale import RESULTS, machine
 from bench.bench_stages import latency
 from bench.corpus import ARTICLES, CACHE, build
+from evaluation.evaluate import load_golden
+from evaluation.reprints import COPY, true_pairs
+from evaluation.reprints import build as build_reprints
 from rag.api import Engine
-from rag.chunk import chunk_article, split_sentences
-from rag.copies import Copies
-from rag.evaluate import load_golden
-from rag.reprints import COPY, true_pairs
-from rag.reprints import build as build_reprints
+from rag.ingestion.chunk import chunk_article, split_sentences
+from rag.search.copies import Copies
 from rag.settings import Settings
 from rag.types import Article
 from vectorstore.embeddings import E5Small
 
-SQUAD = Path(__file__).resolve().parent.parent / "rag" / "eval" / "squad-it-dev" / "articles"
+SQUAD = Path(__file__).resolve().parent.parent / "evaluation" / "data" / "squad-it-dev" / "articles"
 
 
 def news_corpus(target_chunks: int) -> Path:
@@ -46,7 +46,7 @@ def news_corpus(target_chunks: int) -> Path:
     Articles are runs of consecutive Wikipedia sentences (the SQuAD-it
     articles shipped for the evaluation), so follow-ups that repeat a
     paragraph happen as they do in news; one article in ten is reprinted
-    under two other outlets by rag/reprints.py. The synthetic corpus of the
+    under two other outlets by evaluation/reprints.py. The synthetic corpus of the
     other benchmarks recombines ~150 sentences, so every passage there has
     dozens of near-copies: a worst case, reported beside this one.
     """

@@ -3,9 +3,9 @@
     python -m bench.bench_quotes
 
 1. Direct-quote attribution on the five sample articles against
-   ``rag/eval/quotes.jsonl`` (every quoted passage of four words or more,
+   ``evaluation/data/quotes.jsonl`` (every quoted passage of four words or more,
    labelled by hand with its speaker or none): precision, recall, exact spans.
-   The rules in rag/quoting.py and rag/speakers.py were written while reading
+   The rules in rag/news/quoting.py and rag/news/speakers.py were written while reading
    these articles, so this is a development-set figure, not a held-out one.
 2. The golden set's test half with speaker answers off (the previous
    behaviour) and on, in one run on one index: all questions, and the
@@ -22,12 +22,12 @@ from pathlib import Path
 
 from bench.bench_scale import RESULTS, machine
 from bench.corpus import ARTICLES
+from evaluation.evaluate import evaluate_engine, half, load_golden, to_json
 from rag.api import Engine
-from rag.evaluate import evaluate_engine, half, load_golden, to_json
-from rag.quoting import score_attribution
+from rag.news.quoting import score_attribution
 from rag.settings import Settings
 
-GOLD = Path(__file__).resolve().parent.parent / "rag" / "eval" / "quotes.jsonl"
+GOLD = Path(__file__).resolve().parent.parent / "evaluation" / "data" / "quotes.jsonl"
 
 
 def main() -> None:
@@ -35,7 +35,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-quotes-") as tmp:
         engine = Engine(Settings(persist_dir=Path(tmp)))
         engine.ingest([ARTICLES])
-        from rag.quotebook import QuoteBook
+        from rag.news.quotebook import QuoteBook
 
         began = time.perf_counter()
         QuoteBook.build(engine.store.iter_documents())  # what the ingest above also did at its end
@@ -60,7 +60,7 @@ def main() -> None:
 
 
 def _asks_speaker(engine: Engine, question: str) -> bool:
-    from rag.attribution import asked_speaker
+    from rag.news.attribution import asked_speaker
 
     return asked_speaker(question, engine.quotebook()) is not None
 

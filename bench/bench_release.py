@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,12 +29,12 @@ import json, statistics, sys, time
 from pathlib import Path
 from rag.api import Engine
 from rag.settings import Settings
-from rag.evaluate import load_golden
+from evaluation.evaluate import load_golden
 folder, index, repeats = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 engine = Engine(Settings(persist_dir=index))
 engine.embedder.embed(["warm up"])
 began = time.perf_counter()
-report = engine.ingest([folder])
+report = engine.ingest([folder])  # with --same-index the index is already full: nothing to add
 seconds = time.perf_counter() - began
 questions = [i.question for i in load_golden()]
 engine.ask(questions[0])
@@ -45,7 +46,7 @@ for _ in range(repeats):
 def p(v, f):
     v = sorted(v); return round(v[min(len(v) - 1, round(f * (len(v) - 1)))], 1)
 print(json.dumps({
-    "embedder": engine.embedder.name, "chunks": report.chunks, "ingest_s": round(seconds, 1),
+    "embedder": engine.embedder.name, "chunks": engine.stats().chunks, "ingest_s": round(seconds, 1),
     "ingest_chunks_per_s": round(report.chunks / seconds, 1), "embed_s": round(report.timings.get("embed", 0), 1),
     "retrieve_ms": {"p50": p(lat["retrieve"], .5), "p95": p(lat["retrieve"], .95)},
     "ask_ms": {"p50": p(lat["ask"], .5), "p95": p(lat["ask"], .95)},
@@ -53,9 +54,11 @@ print(json.dumps({
 """
 
 
-def measure(code: Path, folder: Path, repeats: int) -> dict[str, object]:
-    """Run the probe with ``code`` first on the path, on a fresh index."""
+def measure(code: Path, folder: Path, repeats: int, index: Path | None = None) -> dict[str, object]:
+    """Run the probe with ``code`` first on the path, on a fresh index (or a copy of ``index``)."""
     with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
+        if index is not None:
+            shutil.copytree(index, Path(tmp) / "index")
         env = {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1", "RAG_PERSIST_DIR": tmp}
         env.pop("RAG_EMBEDDER", None)
         out = subprocess.run(
@@ -63,6 +66,20 @@ def measure(code: Path, folder: Path, repeats: int) -> dict[str, object]:
             cwd=code, env=env, capture_output=True, text=True, check=True,
         )  # fmt: skip
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def shared_index(folder: Path, size: int) -> Path:
+    """An E5 index of ``folder`` built once by this release (bench/.cache), for --same-index."""
+    from bench.corpus import CACHE
+    from rag.api import Engine
+    from rag.settings import Settings
+
+    index = CACHE / f"release-index-{size}"
+    if not (index / ".complete").exists():
+        shutil.rmtree(index, ignore_errors=True)
+        Engine(Settings(persist_dir=index)).ingest([folder])
+        (index / ".complete").write_text("built\n")
+    return index
 
 
 def main() -> None:
@@ -73,6 +90,9 @@ def main() -> None:
     parser.add_argument("--previous", default="fa21dcd", help="git revision of the previous release")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--same-index", action="store_true", help="ingest once with this release; both ask on copies of that index"
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"machine": machine(), "previous": args.previous, "runs": []}
     with tempfile.TemporaryDirectory(prefix="rag-previous-") as tmp:
@@ -81,8 +101,9 @@ def main() -> None:
         try:
             for size in args.sizes:
                 folder = build(size)
+                index = shared_index(folder, size) if args.same_index else None
                 for name, code in (("previous", previous), ("this", ROOT)):
-                    run = {"release": name, "size": size, **measure(code, folder, args.repeats)}
+                    run = {"release": name, "size": size, **measure(code, folder, args.repeats, index)}
                     print(json.dumps(run), flush=True)
                     results["runs"].append(run)  # type: ignore[attr-defined]
         finally:

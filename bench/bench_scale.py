@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import ARTICLES, CACHE, ROOT, build
+from evaluation.evaluate import load_golden
 from rag.api import Engine
-from rag.chunk import chunk_article
-from rag.clean import clean
-from rag.evaluate import load_golden
-from rag.load import read_file
+from rag.ingestion.chunk import chunk_article
+from rag.ingestion.clean import clean
+from rag.ingestion.load import read_file
 from rag.settings import Settings
 from vectorstore.embeddings import UseMultilingual
 

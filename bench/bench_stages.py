@@ -1,4 +1,4 @@
-"""Time to searchable with the two-stage ingest (rag/vectors.py), against the one-stage ingest, same run.
+"""Time to searchable with the two-stage ingest (rag/ingestion/vectors.py), against the one-stage ingest, same run.
 
     python -m bench.bench_stages --sizes 0 1000 10000 --full-up-to 1000
 
@@ -21,8 +21,8 @@ from typing import Any
 
 from bench.bench_scale import RESULTS, machine
 from bench.corpus import ARTICLES, build
+from evaluation.evaluate import load_golden
 from rag.api import Engine
-from rag.evaluate import load_golden
 from rag.settings import Settings
 from vectorstore.embeddings import E5Small
 

@@ -15,9 +15,9 @@ import re
 import sys
 from pathlib import Path
 
-from rag.chunk import chunk_article, split_sentences
-from rag.clean import clean
-from rag.load import read_file
+from rag.ingestion.chunk import chunk_article, split_sentences
+from rag.ingestion.clean import clean
+from rag.ingestion.load import read_file
 from rag.types import Article
 
 ROOT = Path(__file__).resolve().parent.parent

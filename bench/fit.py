@@ -16,28 +16,30 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.answer import select
+from evaluation.evaluate import EvalItem, half, load_golden, normalise
+from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
+from evaluation.squad import load_squad, squad_articles
+from rag.answering.extractive import select
+from rag.answering.features import FEATURES
 from rag.api import Engine
-from rag.evaluate import EvalItem, half, load_golden, normalise
-from rag.features import FEATURES
-from rag.load import find_files
-from rag.question import content_words, entities, words
+from rag.ingestion.load import find_files
+from rag.search.question import content_words, entities, language, words
+from rag.search.vocabulary import NameMatch, name_phrases, verdict
 from rag.settings import Settings
-from rag.squad import load_squad, squad_articles
-from rag.vocabulary import NameMatch, name_phrases, verdict
 
 CACHE = Path(__file__).parent / ".cache"
 
 
-def built(name: str, articles: list[Path]) -> Engine:
-    """An E5 engine over ``articles``, ingested once and cached."""
-    engine = Engine(Settings(persist_dir=CACHE / f"fit-{name}"))
+def built(name: str, articles: list[Path], *, persist: Path | None = None) -> Engine:
+    """An E5 engine over ``articles``, ingested once and cached (in ``persist`` if given)."""
+    engine = Engine(Settings(persist_dir=persist or CACHE / f"fit-{name}"))
     engine.ingest(articles)
     return engine
 
@@ -47,7 +49,7 @@ def label(item: EvalItem, doc_id: str, text: str) -> bool:
     if item.facts:
         return doc_id == item.doc_id and any(f in text for f in item.facts)
     return (
-        doc_id == item.doc_id
+        item.gold(doc_id)
         and any(a and normalise(a) in normalise(text) for a in item.answers)
         and (item.holds(text) or len(item.answers[0]) > 25)
     )
@@ -60,8 +62,11 @@ def collect(engine: Engine, items: list[EvalItem], *, negative: bool = False) ->
     for item in items:
         vector = engine.retriever.embed_question(item.question)
         passages = engine.retriever.search(item.question, k=5, vector=vector)
+        # Tune corpora are single-language, so the best sentence's pair is cross exactly when the corpus is.
         cross = not engine.retriever.same_language(item.question)
-        rows, _, x = engine.answerer.featurise(item.question, vector=vector, passages=passages, cross_language=cross)
+        rows, _, x = engine.answerer.featurise(
+            item.question, vector=vector, passages=passages, language=language(item.question)
+        )
         phrases = name_phrases(item.question, entities(item.question))
         names = [(vocabulary.match(n), min(vocabulary.spelling(p) for p in n.split())) for n in phrases]
         spellings = [vocabulary.spelling(w) for w in content_words(item.question)]
@@ -202,10 +207,15 @@ def report(name: str, fits: dict[float, dict[str, Any]]) -> None:
 def main() -> None:
     golden_tune = half("golden", "tune")
     golden = [i for i in load_golden() if i.id in golden_tune]
-    squad = load_squad(docs=half("squad-it", "tune"))
+    squad = load_squad(docs=half("squad-it", "tune"), english=True)  # with the English slice
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
     wiki = built("squad", squad_articles())
-    data = collect(sample, golden) + collect(wiki, squad)
+    # English news: RealTime QA's tune weeks, read from ../shared and indexed
+    # outside the repository (CNN's texts are evaluation-only).
+    rtqa = load_realtimeqa(weeks=half("realtimeqa", "tune"))
+    outside = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
+    news = built("realtimeqa", realtimeqa_articles(outside / "articles"), persist=outside / "index")
+    data = collect(sample, golden) + collect(wiki, squad) + collect(news, rtqa)
     answerable = [d for d in data if d["item"].answerable and len(d["rows"])]
     x = np.vstack([d["x"] for d in answerable])
     y = np.concatenate([d["y"] for d in answerable])
@@ -214,7 +224,7 @@ def main() -> None:
     print(dict(zip(FEATURES, np.round(weights, 3), strict=True)), round(bias, 3))
 
     def scored(d: dict) -> list:
-        from rag.answer import Candidate
+        from rag.answering.extractive import Candidate
 
         s = d["x"] @ weights + bias
         cands = [
@@ -243,7 +253,12 @@ def main() -> None:
     # Answerability: tune questions of their own corpus are positives; the same
     # questions asked of the other corpus, plus the golden unanswerable ones,
     # are negatives (thousands of realistic off-corpus questions).
+    # RealTime QA's questions asked of the Italian corpora, and theirs of the
+    # English news, are negatives too; so are the golden tune set's written
+    # off-corpus questions (t01-t30) asked of the English news.
     crossed = collect(sample, squad[::3], negative=True) + collect(wiki, golden, negative=True)
+    crossed += collect(sample, rtqa, negative=True) + collect(wiki, rtqa, negative=True)
+    crossed += collect(news, golden, negative=True) + collect(news, squad[::6], negative=True)
     rows = [(d, cands[0]) for d, cands in ranked] + [(d, scored(d)[0]) for d in crossed if len(d["rows"])]
     fits = {t: fit_answerability(rows, standout=t) for t in STANDOUTS}
     report("name standout", fits)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from bench.fit import built
-from rag.evaluate import EvalItem, half, load_golden
-from rag.lexical import fuse
-from rag.load import find_files
-from rag.retrieval import CANDIDATES
-from rag.squad import load_squad, squad_articles
+from evaluation.evaluate import EvalItem, half, load_golden
+from evaluation.squad import load_squad, squad_articles
+from rag.ingestion.load import find_files
+from rag.search.lexical import fuse
+from rag.search.retrieval import CANDIDATES
 
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5)
 

@@ -12,15 +12,16 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from rag import fitted, followup
-from rag.answer import newest_first
-from rag.attribution import asked_speaker, compose, not_quoted
-from rag.dates import temporal
+from rag import fitted
+from rag.answering import followup
+from rag.answering.extractive import newest_first
+from rag.answering.followup import History
+from rag.answering.llm import describe_failure, is_llm
 from rag.errors import RagError
-from rag.followup import History
 from rag.library import Library
-from rag.llm import describe_failure, is_llm
-from rag.question import check_question, entities, language
+from rag.news.attribution import asked_speaker, compose, not_quoted
+from rag.search.dates import temporal
+from rag.search.question import check_question, entities, language
 from rag.settings import Settings
 from rag.types import Answer, Filters, IngestReport, Passage, Quote, TimelineEntry, Where, to_filters
 from vectorstore.embeddings import Embedder
@@ -61,7 +62,7 @@ class Engine(Library):
     @cached_property
     def answerer(self) -> Any:
         """The extractive answerer."""
-        from rag.answer import ExtractiveAnswerer
+        from rag.answering.extractive import ExtractiveAnswerer
 
         return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
 
@@ -70,7 +71,20 @@ class Engine(Library):
         question = check_question(question, max_chars=self.settings.max_question_chars)
         self.sync()
         k = k or self.settings.top_k
-        return list(self.retriever.search(self._respelt(question), k=k, filters=to_filters(where)))
+        return self._search(self._respelt(question), k=k, filters=to_filters(where))
+
+    def _search(self, question: str, *, k: int, filters: Filters | None, vector: Any = None) -> list[Passage]:
+        """The fused top passages, reranked together when the reranker is on and fitted (rag/answering/rerank.py)."""
+        if not (self.settings.rerank and fitted.RERANK_WEIGHTS):
+            return list(self.retriever.search(question, k=k, filters=filters, vector=vector))
+        from rag.answering.rerank import DEPTH, rerank
+
+        vector = self.retriever.embed_question(question) if vector is None else vector
+        found = self.retriever.search(question, k=max(k, DEPTH), filters=filters, vector=vector)
+        ranked = rerank(
+            question, vector, found, answerer=self.answerer, language=language(question), weights=fitted.RERANK_WEIGHTS
+        )
+        return ranked[:k]
 
     def _respelt(self, question: str) -> str:
         """``question`` with misspelt names in the corpus's spelling ("Melloni" -> "Meloni"; rag/fitted.SPELLING)."""
@@ -129,7 +143,7 @@ class Engine(Library):
             yield extractive.text
             yield extractive
             return
-        from rag.chain import stream_or_fallback
+        from rag.answering.chain import stream_or_fallback
 
         for item in stream_or_fallback(
             self._llm_chain(mode, k=k, filters=filters),
@@ -141,10 +155,10 @@ class Engine(Library):
             yield self._corroborated(item) if isinstance(item, Answer) else item
 
     def _corroborated(self, answer: Answer) -> Answer:
-        """``answer`` with reprints, independent sources and differing figures marked (rag/agreement.py)."""
+        """``answer`` with reprints, independent sources and differing figures marked (rag/answering/agreement.py)."""
         if not self.settings.group_copies:
             return answer
-        from rag.agreement import corroborate
+        from rag.answering.agreement import corroborate
 
         def fetch(ids: Sequence[str]) -> list[Passage]:
             return [self.retriever.passage(r) for r in self.store.chunks_by_id(list(ids)).values()]
@@ -156,7 +170,7 @@ class Engine(Library):
         # A month becomes a date filter and leaves the text that is searched and checked for names.
         asked, filters, latest = temporal(standalone, filters, dated=self.date_span)
         vector = self.retriever.embed_question(asked)
-        passages = self.retriever.search(asked, k=k, filters=filters, vector=vector)
+        passages = self._search(asked, k=k, filters=filters, vector=vector)
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
             passages.sort(key=lambda p: p.date or "", reverse=True)
         answer = self._attributed(asked, self._answer(asked, passages, vector), passages, filters, vector)
@@ -167,7 +181,7 @@ class Engine(Library):
     def _attributed(
         self, question: str, answer: Answer, passages: list[Passage], filters: Filters | None, vector: Any
     ) -> Answer:
-        """``answer``, or for "what did X say" X's own words from ``passages`` (rag/attribution.py)."""
+        """``answer``, or for "what did X say" X's own words from ``passages`` (rag/news/attribution.py)."""
         if not self.settings.speaker_answers or answer.abstained:
             return answer
         speaker = asked_speaker(question, self.quotebook())
@@ -178,26 +192,27 @@ class Engine(Library):
     def _speaker_answer(
         self, question: str, speaker: str, passages: list[Passage], *, filters: Filters | None, vector: Any
     ) -> Answer | None:
-        """X's own words for "what did X say" (rag/attribution.py); None when none of them is relevant."""
+        """X's own words for "what did X say" (rag/news/attribution.py); None when none of them is relevant."""
         lang = language(question)
         said = self.quotes(speaker, where=filters)
         if not said:
             mentions = self.retriever.search(speaker, k=20, filters=filters)
             return not_quoted(question, speaker, passages=mentions, language=lang)
-        cross = not self.retriever.same_language(question)
-        candidates = self.answerer.rank(question, vector=vector, passages=passages, cross_language=cross)
+        candidates = self.answerer.rank(question, vector=vector, passages=passages, language=lang)
         found = compose(question, speaker, said=said, candidates=candidates, article=self._article, language=lang)
         # Like every other answer it carries the passages retrieved for it, not only the ones it quotes.
         return replace(found, passages=tuple(passages)) if found else None
 
     def _article(self, doc_id: str) -> tuple[list[Any], dict[str, Any]]:
-        from rag.chunk import split_sentences
+        from rag.ingestion.chunk import split_sentences
 
-        return split_sentences(self.store.document_text(doc_id) or ""), self.store.documents([doc_id]).get(doc_id, {})
+        meta = self.store.documents([doc_id]).get(doc_id, {})
+        text = self.store.document_text(doc_id) or ""
+        return split_sentences(text, language=str(meta.get("lang") or "it")), meta
 
     def timeline(self, subject: str, *, where: Where = None, k: int = 20) -> list[TimelineEntry]:
-        """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/quotebook.py."""
-        from rag.quotebook import may_name, timeline
+        """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/news/quotebook.py."""
+        from rag.news.quotebook import may_name, timeline
 
         self.sync()  # the quote book read below must be this index generation's
         subject = self.speaker_name(subject) if may_name(subject) else subject
@@ -218,15 +233,16 @@ class Engine(Library):
         if ours:  # answered as `ask` would answer from them, speakers named
             vector = self.retriever.embed_question(question)
             return self._attributed(question, self._answer(question, chosen, vector), chosen, None, vector)
-        from rag.vocabulary import Vocabulary
+        from rag.search.vocabulary import Vocabulary
 
-        texts = [p.text for p in chosen]
+        # Each outside passage is in its own language, detected here when its retriever did not say.
+        chosen = [p if p.language else replace(p, language=language(p.text)) for p in chosen]
         return self._answer(
             question,
             chosen,
             self.retriever.embed_question(question),
-            vocabulary=Vocabulary(texts, embedder=self.name_embedder),
-            cross_language=language(" ".join(texts)[:3000]) != language(question),
+            vocabulary=Vocabulary([p.text for p in chosen], embedder=self.name_embedder),
+            shared_language=language(question) in {p.language for p in chosen},
         )
 
     def _answer(
@@ -236,7 +252,7 @@ class Engine(Library):
         vector: Any,
         *,
         vocabulary: Any = None,
-        cross_language: bool | None = None,
+        shared_language: bool | None = None,
     ) -> Answer:
         answer: Answer = self.answerer.answer(
             question,
@@ -244,20 +260,20 @@ class Engine(Library):
             passages=passages,
             language=language(question),
             vocabulary=vocabulary or self.vocabulary(),
-            cross_language=not self.retriever.same_language(question) if cross_language is None else cross_language,
+            shared_language=self.retriever.same_language(question) if shared_language is None else shared_language,
         )
         return answer
 
     def _llm_chain(self, mode: str, *, k: int, filters: Filters | None) -> Any:
-        from rag.chain import LLMChain
-        from rag.verify import verify
+        from rag.answering.chain import LLMChain
+        from rag.answering.verify import verify
 
         check = partial(
             verify, store=self.store, embedder=self.name_embedder, threshold=self.settings.support_threshold
         )
         return LLMChain(
             model=self.chat_model(mode),
-            retrieve=lambda q: self.retriever.search(self._respelt(q), k=k, filters=filters),
+            retrieve=lambda q: self._search(self._respelt(q), k=k, filters=filters),
             check=check,
             mode=mode,
         )
@@ -266,7 +282,7 @@ class Engine(Library):
         """The LangChain chat model for ``mode`` (built once per mode)."""
         with self._models_lock:
             if mode not in self._models:
-                from rag.llm import make_chat_model
+                from rag.answering.llm import make_chat_model
 
                 self._models[mode] = make_chat_model(mode, settings=self.settings)
             return self._models[mode]

@@ -49,8 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("eval", help="score a question suite: ours, BM25 alone, dense alone, the LangChain tutorial")
     p.add_argument(
-        "--suite", choices=["golden", "squad-it", "all"], default="golden", help="question set (default golden)"
+        "--suite",
+        choices=["golden", "squad-it", "realtimeqa", "all"],
+        default="golden",
+        help="question set (default golden); realtimeqa reads ../shared/eval/realtimeqa-dev and is skipped without it",
     )
+    p.add_argument("--realtimeqa", default=None, help="the RealTime QA folder (default: ../shared/eval/realtimeqa-dev)")
     p.add_argument("--half", choices=["test", "tune", "all"], default="test", help="which fixed half (default test)")
     p.add_argument("--articles", default="data/articles", help="the articles the golden set is about")
     p.add_argument("--limit", type=int, default=None, help="score every n-th question only, for a quick look")
@@ -187,7 +191,7 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
 
 def engine_streams(engine: Any, mode: str | None) -> bool:
     """Whether answers come from a language model (worth printing as they stream)."""
-    from rag.llm import is_llm
+    from rag.answering.llm import is_llm
 
     return is_llm(mode or engine.settings.answerer)
 
@@ -263,7 +267,7 @@ def _embed_command(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _eval(engine: Any, args: argparse.Namespace) -> int:
-    from rag.cli_eval import run_eval
+    from evaluation.cli import run_eval
 
     return run_eval(engine, args)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from rag import fitted
-from rag.lock import writer_lock
-from rag.retrieval import passes
+from rag.ingestion.lock import writer_lock
+from rag.search.retrieval import passes
 from rag.settings import Settings
 from rag.types import IndexStats, Quote, Where, to_filters
 from vectorstore.embeddings import Embedder, make_embedder
@@ -80,7 +80,7 @@ class Index:
     @cached_property
     def retriever(self) -> Any:
         """Dense (and optionally lexical) retrieval over the store."""
-        from rag.retrieval import Retriever
+        from rag.search.retrieval import Retriever
 
         return Retriever(
             store=self.store,
@@ -95,7 +95,7 @@ class Index:
     def vocabulary(self) -> Any:
         """Names the corpus knows (built on first need, reset by ingest)."""
         if self._vocabulary is None:
-            from rag.vocabulary import Vocabulary
+            from rag.search.vocabulary import Vocabulary
 
             self._vocabulary = Vocabulary.cached(
                 self.derived_dir() / "vocabulary", self.store.document_texts, embedder=self.name_embedder
@@ -105,7 +105,7 @@ class Index:
     def quotebook(self) -> Any:
         """Every quote and speaker of the index (built on first need, saved per index generation)."""
         if self._quotebook is None:
-            from rag.quotebook import QuoteBook
+            from rag.news.quotebook import QuoteBook
 
             self._quotebook = QuoteBook.cached(self.derived_dir() / "quotes", self.store.iter_documents)
         return self._quotebook
@@ -139,7 +139,7 @@ class Index:
         """``name`` as the articles spell it when they quote no one by it ("Melloni" -> "Meloni").
 
         Only a name the quote book does not resolve is respelt, by the same
-        rule as questions (:meth:`rag.vocabulary.Vocabulary.respell`).
+        rule as questions (:meth:`rag.search.vocabulary.Vocabulary.respell`).
         """
         if self.quotebook().speaker(name) is not None:
             return name
@@ -202,7 +202,19 @@ class Index:
 
     @contextlib.contextmanager
     def _writing(self, wait: float = 0.0) -> Iterator[None]:
-        with self._write_lock, writer_lock(self.settings.persist_dir, wait=wait):
+        with self._write_lock, writer_lock(self.settings.persist_dir, wait=wait) as interrupted:
+            if interrupted and self.store.exists():
+                # The last writer was killed: rebuild the vector collections
+                # so the index searches exactly as a clean one (ChromaStore.rebuild),
+                # and have every reader reopen them. Read them on a fresh client:
+                # one opened before that writer ran still holds its vectors as they
+                # were then (ChromaStore.reopen), and would copy those.
+                with self._sync_lock:
+                    self.__dict__["store"] = self.store.reopen()
+                    self._forget_derived()
+                self.store.open(create=False)
+                self.store.rebuild()
+                self.store.bump_generation()
             yield
 
     def labels(self, doc_ids: Sequence[str]) -> dict[str, str]:

@@ -24,8 +24,8 @@ from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from pydantic import ConfigDict, Field
 
 from rag.api import Engine, engine
-from rag.chunk import split_sentences
 from rag.errors import ConfigError
+from rag.ingestion.chunk import split_sentences
 from rag.types import Answer, Passage, Where
 from vectorstore.embeddings import Embedder, make_embedder
 
@@ -46,8 +46,9 @@ def to_document(passage: Passage, question: str | None = None) -> Document:
         "end": passage.end,
         "score": passage.score,
         "sentences": [list(s) for s in passage.sentences],
-        "duplicates": list(passage.duplicates),  # other articles reprinting this passage (rag/copies.py)
+        "duplicates": list(passage.duplicates),  # other articles reprinting this passage (rag/search/copies.py)
         "copies": list(passage.copies),
+        "language": passage.language,
     }
     if question is not None:
         meta[QUESTION_KEY] = question
@@ -76,6 +77,7 @@ def to_passage(doc: Document, rank: int = 0) -> Passage:
         sentences=tuple((int(a), int(b)) for a, b in spans),
         duplicates=tuple(m.get("duplicates") or ()),
         copies=tuple(m.get("copies") or ()),
+        language=m.get("language"),
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rag.errors import ArticleNotFound, ConfigError
 from rag.index import Index
-from rag.indexing import Progress, ingest_paths
+from rag.ingestion.indexing import Progress, ingest_paths
 from rag.types import ArticleInfo, EmbedStatus, IngestReport
 
 
@@ -73,7 +73,7 @@ class Library(Index):
         Raises:
             ConfigError: unsupported type or too large, with the limit.
         """
-        from rag.load import SUFFIXES, safe_name
+        from rag.ingestion.load import SUFFIXES, safe_name
 
         safe = safe_name(name)
         if Path(safe).suffix.lower() not in SUFFIXES:
@@ -96,7 +96,7 @@ class Library(Index):
             stop: When set, stop after the current article (the rest stay keyword-only).
             wait: Seconds to wait for another process's ingest to release the writer lock.
         """
-        from rag.vectors import embed_pending
+        from rag.ingestion.vectors import embed_pending
 
         self.store.open(create=False)
         finished = embed_pending(
@@ -114,7 +114,7 @@ class Library(Index):
 
     def embed_in_background(self) -> threading.Thread:
         """Embed keyword-only articles in a daemon thread (one at a time); see :meth:`embed_status`."""
-        from rag.vectors import Background
+        from rag.ingestion.vectors import Background
 
         if self._background is None:
             # A background pass waits for another process's ingest rather than fail.

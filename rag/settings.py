@@ -38,9 +38,10 @@ class Settings:
     max_file_mb: float = 20.0
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
-    support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/verify.py
-    speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/attribution.py)
-    group_copies: bool = True  # one passage per group of reprinted copies (rag/copies.py)
+    support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/answering/verify.py
+    speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/news/attribution.py)
+    group_copies: bool = True  # one passage per group of reprinted copies (rag/search/copies.py)
+    rerank: bool = True  # the second-stage reranker over the top fused passages (rag/answering/rerank.py)
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None
     openai_base_url: str | None = None

@@ -19,6 +19,7 @@ class Article:
     outlet: str | None = None
     author: str | None = None
     content_hash: str = ""
+    language: str = "it"  # detected from the text (rag/search/language.py)
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,10 @@ class Passage:
     outlet: str | None = None
     author: str | None = None
     sentences: tuple[tuple[int, int], ...] = ()
-    # Other articles carrying a near-copy of this passage (rag/copies.py), and those copies' chunk ids.
+    # Other articles carrying a near-copy of this passage (rag/search/copies.py), and those copies' chunk ids.
     duplicates: tuple[str, ...] = ()
     copies: tuple[str, ...] = ()
+    language: str | None = None  # the article's, detected at ingest (rag/search/language.py)
 
     def sentence_texts(self) -> list[tuple[int, int, str]]:
         """The passage's sentences as ``(start, end, text)`` in article offsets."""
@@ -278,7 +280,7 @@ class ArticleInfo:
 
 @dataclass(frozen=True)
 class EmbedStatus:
-    """How far sentence vectors lag behind the articles (see ``rag/vectors.py``)."""
+    """How far sentence vectors lag behind the articles (see ``rag/ingestion/vectors.py``)."""
 
     keyword_only: int  # articles searchable by keyword only so far
     running: bool = False  # a background pass is embedding them

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 ORDERS = [
     "import rag.api",
-    "import rag.api, rag.indexing, rag.retrieval",
+    "import rag.api, rag.ingestion.indexing, rag.search.retrieval",
     "import rag.cli",
     "from rag.api import Engine",
     "",
@@ -36,3 +36,35 @@ def test_no_submodule_shadows_an_export():
         p.name for p in Path(rag.__file__).parent.iterdir() if (p / "__init__.py").exists()
     }
     assert not modules & set(rag.__all__)
+
+
+def test_the_runtime_package_never_imports_evaluation_code():
+    # Every module of rag/ and vectorstore/ imported, then the lazy names the
+    # README documents resolved: evaluation/ stays out of sys.modules.
+    code = (
+        "import pkgutil, importlib, sys, rag, vectorstore\n"
+        "for pkg in (rag, vectorstore):\n"
+        "    for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+        "        if not m.name.endswith('__main__'):\n"
+        "            importlib.import_module(m.name)\n"
+        "from rag import ingest, retrieve, ask, ask_stream, quotes, timeline\n"
+        "loaded = sorted(m for m in sys.modules if m == 'evaluation' or m.startswith('evaluation.'))\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_stage_packages_sit_below_the_public_api():
+    # The stack reads api -> library -> index -> news -> answering -> ingestion
+    # -> search -> vectorstore: no stage imports a stage above it.
+    order = ["vectorstore", "rag.search", "rag.ingestion", "rag.answering", "rag.news"]
+    for rank, stage in enumerate(order):
+        folder = ROOT.joinpath(*stage.split("."))
+        above = [*order[rank + 1 :], "rag.api", "rag.library", "rag.index", "rag.cli", "evaluation"]
+        for source in folder.rglob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            for name in above:
+                assert f"from {name} " not in text and f"from {name}." not in text and f"import {name}" not in text, (
+                    f"{source.relative_to(ROOT)} imports {name}, a layer above it"
+                )

@@ -62,3 +62,23 @@ def test_reading_the_generation_first_still_opens_every_collection(sample_engine
     fresh.quotebook()  # reads the index generation, which opens only the "meta" collection
     assert fresh.timeline("Zelenski") == sample_engine.timeline("Zelensky")
     assert not fresh.ask("What did Meloni commit?").abstained
+
+
+def test_a_rebuild_keeps_every_record_and_a_cut_swap_is_finished_on_open(engine: Engine):
+    from tests.conftest import snapshot
+
+    engine.ingest([ARTICLES])
+    before = snapshot(engine)
+    store = engine.store
+    store.rebuild()  # what the writer after a killed one does (rag/index.py)
+    assert snapshot(engine) == before  # records, vectors, copies and the same top 5 in order
+    # Killed between dropping "chunks" and renaming its copy: the next open renames it.
+    name = store._names["chunks"]
+    spare = store._client.create_collection(
+        f"{name}-rebuild", metadata=store._cols["chunks"].metadata, configuration={"hnsw": {"space": "cosine"}}
+    )
+    for batch in store._all_records(store._cols["chunks"]):
+        spare.add(**batch)
+    store._client.delete_collection(name)
+    reopened = Engine(engine.settings, embedder=engine.embedder)
+    assert snapshot(reopened) == before

@@ -1,0 +1,126 @@
+"""Several people asking in the Streamlit app at once: N browser sessions against one `streamlit run`.
+
+Starts the app on an index (default: the load benchmark's ~10k-chunk index,
+else RAG_PERSIST_DIR), opens N Playwright contexts in Debian's Chromium (one
+session each, as N people would), types a different question in each and
+sends them together, then waits in every session for a source card (a cited
+answer) or an error. Reports seconds from send to cited answer per session,
+and any error shown. Never downloads a browser; the app listens on 127.0.0.1.
+
+Usage: python -m bench.bench_app_load [--sessions 8] [--index DIR] [--embedder use-multilingual]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.corpus import CACHE, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+QUESTIONS = [
+    "What did Meloni commit?", "Cosa ha promesso Meloni?", "Who led the American delegation in Paris?",
+    "Quanti punti aveva il piano di pace?", "What did Putin say about the European changes?",
+    "Chi ha guidato la delegazione americana?", "What did Zelensky say about the allies?",
+    "Cosa comprende il pacchetto di garanzie di sicurezza?",
+]  # fmt: skip
+
+
+def start(index: Path, embedder: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "RAG_PERSIST_DIR": str(index), "RAG_EMBEDDER": embedder, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("the app did not start within 120 s")
+
+
+async def session(browser: Any, url: str, question: str, go: asyncio.Event) -> dict[str, Any]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = await context.new_page()
+    await page.goto(url)
+    box = page.get_by_placeholder("Ask about the articles")
+    await box.wait_for(timeout=120_000)
+    await box.fill(question)
+    await go.wait()
+    began = time.perf_counter()
+    await box.press("Enter")
+    cited = page.locator(".source-card").first
+    error = page.locator("[data-testid='stException'], [data-testid='stAlert']").first
+    done = await asyncio.wait(
+        [asyncio.create_task(cited.wait_for(timeout=300_000)), asyncio.create_task(error.wait_for(timeout=300_000))],
+        return_when=asyncio.FIRST_COMPLETED,
+    )
+    seconds = time.perf_counter() - began
+    shown_error = await error.inner_text() if await error.count() else None
+    for task in done[1]:
+        task.cancel()
+    await context.close()
+    return {"question": question, "seconds": round(seconds, 2), "error": shown_error}
+
+
+async def run(url: str, n: int) -> list[dict[str, Any]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        go = asyncio.Event()
+        tasks = [asyncio.create_task(session(browser, url, QUESTIONS[i % len(QUESTIONS)], go)) for i in range(n)]
+        await asyncio.sleep(0)
+        while sum(1 for t in tasks if not t.done()) and not go.is_set():
+            await asyncio.sleep(15)  # every session loaded and typed (generous on 2 cores)
+            go.set()
+        results = await asyncio.gather(*tasks)
+        await browser.close()
+    return list(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=8)
+    parser.add_argument("--index", default=str(CACHE / "load-index-10000-use-multilingual"))
+    parser.add_argument("--embedder", default="use-multilingual")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    proc = start(Path(args.index), args.embedder, args.port)
+    try:
+        rows = asyncio.run(run(f"http://127.0.0.1:{args.port}", args.sessions))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    seconds = [r["seconds"] for r in rows]
+    summary = {
+        "sessions": args.sessions,
+        "p50_s": round(statistics.median(seconds), 2),
+        "max_s": max(seconds),
+        "errors": sum(r["error"] is not None for r in rows),
+        "rows": rows,
+    }
+    print(json.dumps(summary, indent=1))
+    out = Path(__file__).resolve().parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"app-load-{args.sessions}.json").write_text(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Check a model's answer against the passages it was given.
+
+Markers that point to no passage are dropped; each sentence is scored against
+the sentences of the passages it cites (cosine with USE, the engine's name embedder),
+and the best-matching sentence becomes the citation's highlighted span. A
+sentence with no valid marker, or whose sources do not say anything close to
+it, is flagged as unsupported rather than shown as fact.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+from rag.answering.extractive import ABSTAIN, Candidate, passage_sentences
+from rag.ingestion.chunk import split_sentences
+from rag.types import Answer, Citation, Claim, Passage
+from vectorstore.embeddings import Embedder
+from vectorstore.store import ChromaStore
+
+MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+_LEADING_MARKERS = re.compile(r"^(\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
+
+
+def parse_claims(raw: str, *, language: str) -> list[tuple[str, list[int]]]:
+    """Split model output into ``(sentence without markers, marker numbers)``.
+
+    Markers a model puts after the full stop ("... truppe. [2] Poi ...") are
+    given to the sentence before them.
+    """
+    text = " ".join(raw.split())
+    out: list[tuple[str, list[int]]] = []
+    for s in split_sentences(text, language=language):
+        piece = s.text
+        lead = _LEADING_MARKERS.match(piece)
+        if lead and out:
+            out[-1][1].extend(_numbers(lead.group(0)))
+            piece = piece[lead.end() :]
+        numbers = _numbers(piece)
+        sentence = " ".join(MARKER.sub(" ", piece).split())
+        sentence = re.sub(r"\s+([.,;:!?])", r"\1", sentence)
+        if sentence:
+            out.append((sentence, numbers))
+        elif numbers and out:
+            out[-1][1].extend(numbers)
+    return out
+
+
+def is_refusal(raw: str) -> bool:
+    """True when the model gave the prescribed 'not in the passages' reply."""
+    said = _fold(raw)
+    return bool(said) and any(_fold(m) in said for m in ABSTAIN.values())
+
+
+def verify(
+    raw: str,
+    *,
+    question: str,
+    passages: list[Passage],
+    language: str,
+    store: ChromaStore,
+    embedder: Embedder,
+    threshold: float,
+    mode: str,
+) -> Answer:
+    """Turn model output into an :class:`Answer` whose citations are checked.
+
+    Args:
+        raw: The model's text with ``[n]`` markers numbering ``passages`` from 1.
+        question: The standalone question that was answered.
+        passages: The numbered passages the model saw.
+        language: ``"it"`` or ``"en"``.
+        store: Where the passages' sentence vectors are.
+        embedder: Embeds the answer's sentences for the support score.
+        threshold: Support below this marks a claim as unsupported.
+        mode: The answerer, e.g. ``ollama:qwen2.5:3b``.
+    """
+    if is_refusal(raw):
+        return Answer(question, ABSTAIN[language], (), True, tuple(passages), language=language, mode=mode)
+    parsed = parse_claims(raw, language=language)
+    # The passages' sentences are embedded with ``embedder`` (USE, whose
+    # cosines separate "says the same" from "is about the same" far better
+    # than E5's, which put unrelated sentences of one topic above 0.75),
+    # not taken from the store.
+    table = passage_sentences(passages, store=store, embedder=embedder, stored=False)
+    by_passage: dict[int, list[Candidate]] = {}
+    for row in table:
+        for i, p in enumerate(passages, 1):
+            if p.doc_id == row.passage.doc_id and p.start <= row.start and row.end <= p.end:
+                by_passage.setdefault(i, []).append(row)
+    vectors = embedder.embed([sentence for sentence, _ in parsed]) if parsed else np.zeros((0, 1))
+
+    renumber: dict[int, int] = {}
+    best: dict[int, tuple[float, Candidate]] = {}
+    claims: list[Claim] = []
+    for (sentence, numbers), vector in zip(parsed, vectors, strict=True):
+        valid = [n for n in dict.fromkeys(numbers) if n in by_passage]
+        support = 0.0
+        for n in valid:
+            rows = by_passage[n]
+            sims = np.stack([r.vector for r in rows]) @ vector
+            top = int(np.argmax(sims))
+            support = max(support, float(sims[top]))
+            if n not in best or sims[top] > best[n][0]:
+                best[n] = (float(sims[top]), rows[top])
+            renumber.setdefault(n, len(renumber) + 1)
+        cited = tuple(renumber[n] for n in valid)
+        claims.append(Claim(sentence, cited, round(support, 4), bool(cited) and support >= threshold))
+
+    citations = tuple(_citation(new, best[old]) for old, new in sorted(renumber.items(), key=lambda kv: kv[1]))
+    text = " ".join(c.text + "".join(f" [{n}]" for n in c.citations) for c in claims)
+    return Answer(question, text, citations, False, tuple(passages), language=language, mode=mode, claims=tuple(claims))
+
+
+def _citation(n: int, scored: tuple[float, Candidate]) -> Citation:
+    score, row = scored
+    p = row.passage
+    return Citation(
+        n=n,
+        doc_id=p.doc_id,
+        title=p.title,
+        date=p.date,
+        source=p.source,
+        quote=row.text,
+        start=row.start,
+        end=row.end,
+        score=round(score, 4),
+        score_kind="support",
+        outlet=p.outlet,
+        passage_start=p.start,
+        passage_end=p.end,
+    )
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group) if n.strip()]
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())

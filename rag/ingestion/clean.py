@@ -1,0 +1,144 @@
+"""Turn raw article text into clean text plus metadata (title, date, outlet, author).
+
+Page furniture (share buttons, "SEGUICI SUI SOCIAL", "Leggi anche", menu words)
+is dropped so it is never retrieved or cited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rag.ingestion.load import RawText
+from rag.search.language import detect
+from rag.types import Article
+
+MONTHS = {
+    "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6,
+    "luglio": 7, "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_MONTH_RE = "|".join(MONTHS)
+_DATE_HEADER = re.compile(r"^\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
+_WORD_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(\d{{4}})\b", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATELINE = re.compile(r"^\(([A-Z][\w .&'-]{1,40})\)\s*[-–—]\s*")
+_BYLINE = re.compile(r"^di\s+([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3})\s*(?:[-–—|,]|$)")
+_COPYRIGHT = re.compile(r"^©\s*(?:copyright\s+)?(.+?)\s*$", re.IGNORECASE)
+_SECTIONS = {"esteri", "politica", "cronaca", "economia", "world", "news", "mondo", "italia"}
+# Lines that are never article text, whole-line matches, case-insensitive.
+_FURNITURE = re.compile(
+    r"^(?:leggi anche|riproduzione riservata|tag|tags|vedi anche|seguici sui social|"
+    r"condividi|share|ora in|prima pagina|articoli|in evidenza|iscriviti.*|"
+    r"lettura:?\s*\d+\s*min\w*|read(?:ing)? time:?.*|\d+\s*min(?:uti)? di lettura|"
+    r"©.*|copyright.*|tutti i diritti riservati.*|all rights reserved.*|"
+    r"\d{1,2}\s+(?:" + _MONTH_RE + r")\s+\d{4}\s*[|,-]\s*\d{1,2}[.:]\d{2})$",
+    re.IGNORECASE,
+)
+_SOCIAL = {
+    "threads", "whatsapp", "linkedin", "twitter", "youtube", "facebook", "instagram",
+    "telegram", "x", "tiktok", "pinterest", "email", "e-mail", "share", "condividi",
+}  # fmt: skip
+
+
+def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
+    """Clean ``raw`` and extract its metadata.
+
+    Args:
+        raw: Text as read from the file, with markup metadata if any.
+        doc_id: The article's id (the file stem).
+        source: Where the article came from (its path).
+    """
+    text = unicodedata.normalize("NFC", raw.text).replace("\r\n", "\n").replace("\r", "\n")
+    date = _iso(raw.date)
+    outlet, author = raw.outlet, raw.author
+
+    header = _DATE_HEADER.match(text)
+    if header:
+        date = date or header.group(1)
+        text = text[header.end() :]
+        first, _, rest = text.partition("\n")
+        if first.strip().lower() in _SECTIONS:
+            text = rest
+
+    paragraphs: list[str] = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        low = line.lower()
+        if copyright := _COPYRIGHT.match(line):
+            outlet = outlet or copyright.group(1)
+        if _FURNITURE.match(line) or set(low.split()) <= _SOCIAL:
+            if (found := _WORD_DATE.search(line)) and not date:
+                date = _word_date(found)
+            continue
+        if dateline := _DATELINE.match(line):
+            outlet = outlet or dateline.group(1).strip()
+            line = line[dateline.end() :]
+        if (byline := _BYLINE.match(line)) and len(line) < 80:
+            author = author or byline.group(1)
+            if (found := _WORD_DATE.search(line)) and not date:
+                date = _word_date(found)
+            continue
+        paragraphs.append(line)
+
+    paragraphs = _drop_repeated_title(paragraphs)
+    paragraphs = _drop_trailing_menu(paragraphs)
+    body = "\n\n".join(paragraphs)
+    if not date and (found := _WORD_DATE.search(body[:1000])):
+        date = _word_date(found)
+    title = (raw.title or "").strip() or _guess_title(paragraphs, doc_id)
+    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+    return Article(
+        doc_id=doc_id, text=body, source=source, title=title, date=date,
+        outlet=outlet, author=author, content_hash=digest, language=detect(f"{title}\n{body}"),
+    )  # fmt: skip
+
+
+def _iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = _ISO_DATE.search(value)
+    return m.group(0) if m else None
+
+
+def _word_date(m: re.Match[str]) -> str:
+    day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _drop_repeated_title(paragraphs: list[str]) -> list[str]:
+    # Sites repeat a truncated title ("… La bozza:") under the real one.
+    if not paragraphs:
+        return paragraphs
+    head = paragraphs[0]
+    return (
+        [paragraphs[0]]
+        + [p for p in paragraphs[1:6] if not (len(p) < len(head) and head.startswith(p))]
+        + paragraphs[6:]
+    )
+
+
+def _drop_trailing_menu(paragraphs: list[str]) -> list[str]:
+    # A run of short unpunctuated lines at the end is a menu, not prose.
+    end = len(paragraphs)
+    while (
+        end > 1
+        and len(paragraphs[end - 1].split()) <= 3
+        and not paragraphs[end - 1].endswith((".", "!", "?", '"', "”", "»"))
+    ):
+        end -= 1
+    return paragraphs[:end]
+
+
+def _guess_title(paragraphs: list[str], doc_id: str) -> str:
+    if not paragraphs:
+        return doc_id
+    first = paragraphs[0]
+    if len(first) <= 160:
+        return first
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    return sentence if len(sentence) <= 160 else sentence[:157].rsplit(" ", 1)[0] + "…"

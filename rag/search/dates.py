@@ -1,0 +1,134 @@
+"""Dates written in the text ("ieri", "martedì 6 gennaio", "last week"), resolved against the article's date.
+
+dateparser does the parsing; it is slow (~50 ms a sentence) and reads
+bare numbers as dates, so it only sees sentences holding one of its own
+date words for the language (month and weekday names, "ieri", "oggi"...),
+and only matches holding such a word count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from functools import cache
+
+from rag.types import Filters
+
+_WORD = re.compile(r"[^\W\d_]+")
+MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
+
+
+@cache
+def date_words(lang: str) -> frozenset[str]:
+    """The words dateparser's locale data uses for months, weekdays and relative days."""
+    from dateparser.languages.loader import default_loader
+
+    info = default_loader.get_locale(lang).info
+    keys = [*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    found: set[str] = set()
+    for key in keys:
+        for form in info.get(key, []):
+            found.update(w.lower() for w in _WORD.findall(form) if len(w) >= 3)
+    for forms in info.get("relative-type", {}).values():
+        for form in forms:
+            found.update(w.lower() for w in _WORD.findall(form) if len(w) >= 3)
+    return frozenset(found)
+
+
+def month_name(month: int, lang: str) -> str:
+    """The full name of a month in ``lang`` ("gennaio", "January"), from dateparser's locale data."""
+    from dateparser.languages.loader import default_loader
+
+    forms = default_loader.get_locale(lang if lang in ("it", "en") else "en").info[MONTHS[month - 1]]
+    name = str(max(forms, key=len))
+    return name.capitalize() if lang != "it" else name
+
+
+def mentioned_date(text: str, *, base: str | None, lang: str = "it") -> str | None:
+    """The first date ``text`` mentions, as ``YYYY-MM-DD``, read relative to ``base`` (the article's date).
+
+    Dates more than a year before or a month after ``base`` are not taken
+    (a birthday, a treaty of 1994); without ``base`` nothing is resolved.
+    """
+    if not base or lang not in ("it", "en"):
+        return None
+    triggers = date_words(lang)
+    if not {w.lower() for w in _WORD.findall(text)} & triggers:
+        return None
+    from dateparser.search import search_dates
+
+    anchor = datetime.fromisoformat(base)
+    settings = {"RELATIVE_BASE": anchor, "PREFER_DATES_FROM": "past"}
+    for phrase, found in search_dates(text, languages=[lang], settings=settings) or []:  # type: ignore[arg-type]
+        if not {w.lower() for w in _WORD.findall(phrase)} & triggers:
+            continue
+        if anchor - timedelta(days=366) <= found <= anchor + timedelta(days=31):
+            return found.date().isoformat()
+    return None
+
+
+def month_range(question: str, *, lang: str, newest: str | None) -> tuple[str, str] | None:
+    """``(first, last)`` day of a month a question names ("in December", "a dicembre").
+
+    The year is the one the question gives, or the latest such month not
+    after the newest article.
+    """
+    from dateparser.languages.loader import default_loader
+
+    info = default_loader.get_locale(lang).info
+    lowered = {w.lower() for w in _WORD.findall(question)}
+    for number, key in enumerate(MONTHS, 1):
+        if not {f.lower() for f in info.get(key, []) if len(f) >= 4} & lowered:
+            continue
+        year_match = re.search(r"\b(19|20)\d{2}\b", question)
+        if year_match:
+            year = int(year_match.group(0))
+        else:
+            latest = date.fromisoformat(newest) if newest else date.today()
+            year = latest.year if number <= latest.month else latest.year - 1
+        first = date(year, number, 1)
+        last = (date(year + (number == 12), number % 12 + 1, 1)) - timedelta(days=1)
+        return first.isoformat(), last.isoformat()
+    return None
+
+
+# Words that ask for the newest reports ("the latest on…", "le ultime notizie"). "recently" is not
+# among them: "what has the army recently announced" asks about an event, not for the newest article.
+RECENT = {"latest", "newest", "ultimo", "ultima", "ultimi", "ultime"}
+
+
+def temporal(
+    question: str, filters: Filters | None, *, dated: Callable[[], tuple[str | None, str | None]]
+) -> tuple[str, Filters | None, bool]:
+    """What a question's time words ask for: ``(question without them, filters, newest first)``.
+
+    A month ("in December", "a settembre 2025") becomes a date range unless
+    the caller set one, and leaves the question (a month is not a name the
+    articles must know); "latest", "ultime" ask for the newest reports first.
+    A month outside the articles' dates (``dated()``: the oldest and newest)
+    is about the events, not the reports ("eletto nel novembre 1960"): it
+    stays in the question and filters nothing.
+    """
+    from rag.search.question import language
+
+    lowered = [w.lower() for w in _WORD.findall(question)]
+    latest = bool(set(lowered) & RECENT) or "most recent" in " ".join(lowered) or "più recenti" in " ".join(lowered)
+    if filters is not None and (filters.date_from or filters.date_to):
+        return question, filters, latest
+    lang = language(question)
+    oldest, newest = dated()
+    span = month_range(question, lang=lang, newest=newest)
+    if span is None or oldest is None or newest is None or span[1] < oldest or span[0] > newest:
+        return question, filters, latest
+    from dateparser.languages.loader import default_loader
+
+    info = default_loader.get_locale(lang).info
+    names = [re.escape(f) for m in MONTHS for f in info.get(m, []) if len(f) >= 4]
+    pattern = rf"\s*\b(?:in|during|a|di|nel|nel mese di|of)?\s*\b(?:{'|'.join(names)})\b(?:\s+(?:19|20)\d{{2}})?"
+    stripped = re.sub(pattern, "", question, flags=re.IGNORECASE).strip()
+    return stripped or question, replace(filters or Filters(), date_from=span[0], date_to=span[1]), latest

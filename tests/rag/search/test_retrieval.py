@@ -1,0 +1,48 @@
+from rag.api import Engine
+from rag.types import Filters
+
+
+def test_top_passage_for_known_questions(sample_engine: Engine):
+    passages = sample_engine.retrieve("Chi ha guidato la delegazione americana a Parigi?", k=5)
+    assert any("guidata da Steve Witkoff" in p.text for p in passages[:3])
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+    top = passages[0]
+    assert sample_engine.document(top.doc_id)[top.start : top.end] == top.text  # type: ignore[index]
+
+
+def test_filters_by_doc_outlet_and_date(sample_engine: Engine):
+    q = "garanzie di sicurezza per l'Ucraina"
+    only = sample_engine.retrieve(q, k=10, where={"doc_id": "001_51be7fdfb486c944"})
+    assert only and {p.doc_id for p in only} == {"001_51be7fdfb486c944"}
+    adn = sample_engine.retrieve(q, k=20, where={"outlet": "Adnkronos"})
+    assert adn and {p.outlet for p in adn} == {"Adnkronos"}
+    jan = sample_engine.retrieve(q, k=20, where=Filters(date_from="2026-01-01", date_to="2026-01-31"))
+    assert jan and {p.doc_id[:3] for p in jan} <= {"002", "003"}
+    sept = sample_engine.retrieve(q, k=20, where={"date_to": "2025-12-31"})
+    assert {p.doc_id[:3] for p in sept} == {"004"}
+
+
+def test_unknown_filter_is_a_config_error(sample_engine: Engine):
+    import pytest
+
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown filter"):
+        sample_engine.retrieve("Meloni", where={"author": "x"})
+
+
+def test_bm25_and_vocabulary_are_saved_per_generation_and_reloaded(engine: Engine, articles):
+    engine.ingest([articles])
+    first = engine.retrieve("Cosa ha promesso Meloni?")
+    engine.vocabulary()
+    folder = engine.derived_dir()
+    assert (folder / "bm25-by-language" / "languages.json").exists()
+    assert (folder / "vocabulary" / "vocabulary.json").exists()
+    other = Engine(engine.settings, embedder=engine.embedder)  # as a new process would
+    assert [p.chunk_id for p in other.retrieve("Cosa ha promesso Meloni?")] == [p.chunk_id for p in first]
+    assert other.vocabulary().match("Meloni").closeness == 1.0
+    (articles / "extra.txt").write_text("Il vertice di Oslo ha discusso di sanzioni e di energia.", "utf-8")
+    engine.ingest([articles])
+    assert engine.derived_dir() != folder and not folder.exists()  # the old generation's cache is gone
+    hits = other.retrieve("vertice di Oslo sanzioni energia")  # the other engine notices and rebuilds
+    assert hits[0].doc_id == "extra"
