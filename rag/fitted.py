@@ -2,27 +2,27 @@
 the numbers; docs/BENCHMARKS.md reports the test halves they were not fitted on).
 
 Tune halves: SQuAD-it articles and golden questions listed as "tune" in
-evaluation/data/splits.json.
+rag/eval/splits.json.
 """
 
-# BM25's weight against dense scores after z-scoring both (rag/search/lexical.py):
+# BM25's weight against dense scores after z-scoring both (rag/lexical.py):
 # for questions in the articles' language, and for the others.
 LEXICAL_WEIGHT = 0.8
 CROSS_LEXICAL_WEIGHT = 0.2
 
-# Logistic model of "this sentence holds the answer", over rag/answering/features.FEATURES.
+# Logistic model of "this sentence holds the answer", over rag/features.FEATURES.
 ANSWER_WEIGHTS = (7.804, 11.749, 3.328, 0.177, 3.278, 0.467, -0.862, 0.449)
 ANSWER_BIAS = -12.117
 # A runner-up joins the answer when its score is within this margin of the best.
 ANSWER_MARGIN = 2.0
-# A name of the question that only maybe matches a corpus name (rag/search/vocabulary.py)
+# A name of the question that only maybe matches a corpus name (rag/vocabulary.py)
 # is taken for something else unless that corpus name stands out by this much.
 # Chosen from 0, 0.05, 0.1, 0.15, 0.2 with the answerability model refitted for
 # each: the mildest within one standard error of the best (refused tune
 # negatives minus refused tune positives: 0.843 at 0, 0.861 at 0.1, 0.863 at 0.15).
 NAME_STANDOUT = 0.1
 # A word of the question no article spells counts as known when its nearest
-# corpus spelling is this close (normalised Levenshtein, rag/search/vocabulary.py):
+# corpus spelling is this close (normalised Levenshtein, rag/vocabulary.py):
 # "Zelenski", "Melloni". Chosen from 1.0 (forgive nothing), 0.9, 0.85, 0.8,
 # 0.75, 0.7 with the answerability model refitted for each, measured on the
 # tune questions and on the same questions with one typing error: the mildest
@@ -42,5 +42,6 @@ ANSWERABLE_WEIGHTS = (2.42, 2.785, -0.666, -0.544, -6.584, -1.527)
 ANSWERABLE_BIAS = 5.299
 
 # Second-stage reranker over the top fused passages (rag/answering/rerank.py),
-# one weight per rerank.FEATURES, fitted by bench/fit_rerank.py. Empty: off.
+# one weight per rerank.FEATURES, fitted by bench/fit_rerank.py. Empty: off
+# (not fitted yet: the fusion order is kept).
 RERANK_WEIGHTS: tuple[float, ...] = ()
