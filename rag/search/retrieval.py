@@ -107,11 +107,10 @@ class Retriever:
         # "Same language" is a property of the pair: each chunk's BM25 counts
         # by whether its article is in the question's language.
         q_lang = language(question)
-        same, cross = (1.0, 1.0) if self.unit == "none" else (self.lexical_weight, self.cross_lexical_weight)
 
         def weight(chunk_id: str) -> float:
             lang = lexical.language_of(chunk_id) if lexical is not None else None
-            return same if lang is None or lang == q_lang else cross
+            return self.weight_for(question, lang or q_lang)
 
         if filters is None or filters.is_empty():
             # Nothing to filter: fetch only the chunks that make the top k.
