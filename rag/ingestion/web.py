@@ -1,0 +1,190 @@
+"""Articles from the web: fetch a news page by its URL, safely, with the metadata it publishes.
+
+The HTTP client is httpx (timeouts, a redirect limit, streaming). The article
+body and most metadata (title, outlet, author, publication date, canonical
+URL from ``<link rel=canonical>`` or Open Graph) come from trafilatura, as for
+saved HTML files; the modification date from htmldate (``article:modified_time``,
+JSON-LD and the other places it reads). Only ``http`` and ``https`` are fetched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urldefrag, urlsplit
+
+from rag.ingestion.load import LoadError, RawText, decode
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = "rag-news/1.0 (+https://github.com; question answering over news articles)"
+MAX_REDIRECTS = 5
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One fetched page: its final URL, the canonical URL it names, and its text with metadata."""
+
+    url: str
+    canonical: str
+    raw: RawText
+    updated: str | None = None  # the modification time it publishes, when later than its date
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fetched body with the headers a conditional request needs next time."""
+
+    url: str
+    status: int
+    body: bytes
+    content_type: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def is_url(text: str) -> bool:
+    """Whether ``text`` names a URL (any scheme) rather than a file path."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", text)) and not re.match(r"^[A-Za-z]:[\\/]", text)
+
+
+def check_url(url: str) -> str:
+    """``url`` without its fragment, if it can be fetched.
+
+    Raises:
+        LoadError: Not http(s), or no host.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise LoadError(f"only http and https links are fetched, not {parts.scheme}:; give a local file as a path")
+    if not parts.hostname:
+        raise LoadError("the link has no host name; check the URL")
+    return urldefrag(url)[0]
+
+
+def client(*, timeout: float) -> httpx.Client:
+    """An HTTP client with our limits: ``timeout`` seconds per step, at most :data:`MAX_REDIRECTS` redirects."""
+    import httpx
+
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9"},
+    )
+
+
+def get(
+    http: httpx.Client, url: str, *, max_bytes: int, etag: str | None = None, last_modified: str | None = None
+) -> Response:
+    """GET ``url`` (conditionally when ``etag``/``last_modified`` are given), reading at most ``max_bytes``.
+
+    The cap counts decompressed bytes, so a small gzip bomb stops at the cap too.
+
+    Raises:
+        LoadError: Unreachable, timed out, an HTTP error, a redirect loop, or over the cap.
+    """
+    import httpx
+
+    url = check_url(url)
+    headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+    try:
+        with http.stream("GET", url, headers=headers) as r:
+            final = str(r.url)
+            check_url(final)  # a redirect to another scheme is refused like a link to it
+            if r.status_code == 304:
+                return Response(final, 304, b"", "", etag, last_modified)
+            if r.status_code >= 400:
+                raise LoadError(f"the server answered {r.status_code} {r.reason_phrase}; check the link")
+            declared = r.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise LoadError(_too_large(int(declared), max_bytes))
+            body = bytearray()
+            for piece in r.iter_bytes():
+                body += piece
+                if len(body) > max_bytes:
+                    raise LoadError(_too_large(len(body), max_bytes))
+            kind = r.headers.get("content-type", "").split(";")[0].strip().lower()
+            etag, modified = r.headers.get("etag"), r.headers.get("last-modified")
+            return Response(final, r.status_code, bytes(body), kind, etag, modified)
+    except httpx.TooManyRedirects:
+        raise LoadError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?); check the link") from None
+    except httpx.TimeoutException:
+        waited = http.timeout.read or 0
+        raise LoadError(f"no answer within {waited:g} s; try again later or raise RAG_FETCH_TIMEOUT") from None
+    except httpx.UnsupportedProtocol:
+        raise LoadError("a redirect led off the web: only http and https links are fetched; check the link") from None
+    except httpx.DecodingError:
+        raise LoadError("the server sent a body that does not decompress; check the link") from None
+    except httpx.HTTPError as exc:
+        raise LoadError(f"cannot reach the server ({type(exc).__name__}); check the link and the network") from None
+
+
+def fetch_page(http: httpx.Client, url: str, *, max_bytes: int) -> Page:
+    """Fetch a news page and extract its article.
+
+    Raises:
+        LoadError: The fetch failed, or the answer is not an HTML page.
+    """
+    response = get(http, url, max_bytes=max_bytes)
+    if response.content_type and response.content_type not in HTML_TYPES:
+        raise LoadError(f"not a web page ({response.content_type}); link to the article's HTML page")
+    return parse_page(response.body, response.url)
+
+
+def parse_page(data: bytes, url: str) -> Page:
+    """The article, its metadata and canonical URL from a page's bytes (``url`` is where it was fetched)."""
+    import htmldate
+    import trafilatura
+
+    if not data.strip():
+        raise LoadError("empty page")
+    html = decode(data)
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text:
+        raise LoadError("no article text found on the page; link to the article itself")
+    canonical = check_url(getattr(doc, "url", None) or url) if _fetchable(getattr(doc, "url", None)) else url
+    date = getattr(doc, "date", None)
+    modified = htmldate.find_date(html, original_date=False, outputformat="%Y-%m-%dT%H:%M:%S%z", url=url)
+    published = htmldate.find_date(html, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z", url=url)
+    updated = modified if modified and published and modified > published else None
+    raw = RawText(
+        text=text,
+        title=getattr(doc, "title", None),
+        date=date,
+        author=getattr(doc, "author", None),
+        outlet=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
+    )
+    return Page(url=url, canonical=canonical, raw=raw, updated=_readable(updated))
+
+
+def doc_id_for(url: str) -> str:
+    """A stable, readable id for the article at a canonical URL: its last path segment and a hash."""
+    parts = urlsplit(url)
+    segment = next((s for s in reversed(parts.path.split("/")) if s), parts.hostname or "page")
+    slug = re.sub(r"[^a-z0-9]+", "-", segment.lower().rsplit(".", 1)[0]).strip("-")[:48] or "page"
+    return f"{slug}-{hashlib.sha1(url.encode()).hexdigest()[:8]}"
+
+
+def _fetchable(url: str | None) -> bool:
+    try:
+        return bool(url) and bool(check_url(str(url)))
+    except LoadError:
+        return False
+
+
+def _readable(stamp: str | None) -> str | None:
+    # "2026-01-21T18:05:00+0100" -> "2026-01-21 18:05 +0100": what a citation card shows.
+    if not stamp:
+        return None
+    m = re.match(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}(.*)", stamp)
+    return f"{m.group(1)} {m.group(2)} {m.group(3)}".strip() if m else stamp
+
+
+def _too_large(size: int, cap: int) -> str:
+    return f"the page is over {cap / 1e6:g} MB ({size / 1e6:.1f} MB so far); raise RAG_MAX_FILE_MB to fetch it"

@@ -1,0 +1,155 @@
+"""Articles by link and by feed, against the local news site: cited with their link, updated as versions."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from rag.api import Engine
+from rag.cli import main
+from rag.errors import ConfigError
+from rag.settings import Settings
+from tests.conftest import ARTICLES, ROOT
+from tests.news_site import FIRST, SECOND, Route, Site, atom, update_story
+from vectorstore.embeddings import E5Small
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "Chi verificherà il rispetto della tregua energetica?"
+
+
+def test_ingest_a_link_from_the_cli_and_ask_cites_it_with_its_link(news_site: Site, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(tmp_path / "index"))
+    canonical = f"{news_site.url}/esteri/tregua-energetica"
+    assert main(["ingest", f"{news_site.url}/amp/tregua-energetica"]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert main(["ask", QUESTION]) == 0
+    out = capsys.readouterr().out
+    assert "Kiev e Mosca, tregua energetica di trenta giorni (Cronache dal Mondo, 2026-01-20)" in out
+    assert f"    {canonical}\n" in out and "osservatori dell'OSCE" in out
+    assert main(["stats"]) == 0
+    assert "1 documents" in capsys.readouterr().out
+
+
+def test_a_bad_link_is_skipped_with_its_reason_and_nothing_indexed_is_lost(news_site: Site, engine: Engine):
+    engine.ingest([ARTICLES])
+    before = engine.stats().chunks
+    news_site.pages["/report.pdf"] = Route(b"%PDF-1.7 \x00\x01", kind="application/pdf")
+    report = engine.ingest([f"{news_site.url}/report.pdf", f"{news_site.url}/missing", "file:///etc/passwd"])
+    assert report.added == () and len(report.skipped) == 3
+    assert [s.reason.split(";")[0] for s in report.skipped] == [
+        "not a web page (application/pdf)",
+        "the server answered 404 Not Found",
+        "only http and https links are fetched, not file:",
+    ]
+    assert engine.stats().chunks == before
+
+
+def test_the_same_story_at_two_links_is_one_article_and_a_reprint_is_refused(news_site: Site, engine: Engine):
+    report = engine.ingest([f"{news_site.url}/amp/tregua-energetica", f"{news_site.url}/esteri/tregua-energetica"])
+    assert len(report.added) == 1
+    assert "same page (same canonical URL)" in report.skipped[0].reason
+    # The same text under another canonical address: a copy of what is indexed.
+    copy = news_site.pages["/esteri/tregua-energetica"].body.replace(b"/esteri/tregua-energetica", b"/copia/tregua")
+    news_site.pages["/copia/tregua"] = Route(copy)
+    again = engine.ingest([f"{news_site.url}/copia/tregua"])
+    assert again.added == () and f"same text as already indexed {report.added[0]}" in again.skipped[0].reason
+
+
+def test_feeds_refresh_new_and_changed_items_only_and_name_the_update(news_site: Site, tmp_path, embedder: E5Small):
+    engine = Engine(Settings(persist_dir=tmp_path / "index", keep_versions=2), embedder=embedder)
+    feed = f"{news_site.url}/esteri/feed.xml"
+    assert engine.add_feed(feed).title == "Cronache dal Mondo - Esteri"
+    [first] = engine.refresh_feeds()
+    assert first.fetched == 1 and first.ingest is not None and len(first.ingest.added) == 1
+    story = first.ingest.added[0]
+    old = engine.ask(QUESTION).citations[0]
+    assert FIRST in old.quote and old.updated is None and old.earlier is None
+
+    update_story(news_site)  # the story is rewritten; a new story and a link-less item appear
+    pages = len(news_site.requests)
+    [second] = engine.refresh_feeds()
+    fetched = [p for p, _ in news_site.requests[pages:]]
+    assert fetched == ["/esteri/feed.xml", "/esteri/tregua-energetica", "/esteri/osservatori-tregua"]
+    assert second.ingest is not None and second.ingest.updated == (story,) and len(second.ingest.added) == 1
+    assert second.skipped_items == ("item 'Diretta senza pagina' has no link; skipped",)
+    cited = engine.ask(QUESTION).citations[0]
+    assert SECOND in cited.quote and cited.updated == "2026-01-21 18:05 +0100"
+    assert cited.earlier == FIRST and cited.earlier_as_of == "2026-01-20"
+    [info] = [a for a in engine.articles() if a.doc_id == story]
+    assert info.versions == 1 and info.updated == "2026-01-21 18:05 +0100"
+
+    # Unchanged: one conditional request, answered 304, and nothing indexed.
+    pages = len(news_site.requests)
+    [third] = engine.refresh_feeds()
+    assert third.not_modified and third.ingest is None
+    [(path, headers)] = news_site.requests[pages:]
+    assert path == "/esteri/feed.xml" and headers.get("if-none-match")
+    assert engine.feeds()[0].items == 2
+
+
+def test_a_feed_that_fails_does_not_stop_the_others(news_site: Site, engine: Engine):
+    good, bad = f"{news_site.url}/esteri/feed.xml", f"{news_site.url}/other/feed.xml"
+    news_site.pages["/other/feed.xml"] = atom(news_site.url, [("Altro", "2026-01-20T00:00:00Z", "/world/energy-truce")])
+    engine.add_feed(bad)
+    engine.add_feed(good)
+    news_site.pages["/other/feed.xml"] = Route(b"<h1>down</h1>", status=503)
+    failed, refreshed = engine.refresh_feeds()
+    assert failed.problem == "the server answered 503 Service Unavailable; check the link"
+    assert refreshed.ingest is not None and len(refreshed.ingest.added) == 1
+    engine.remove_feed(bad)
+    assert [f.url for f in engine.feeds()] == [good]
+    with pytest.raises(ConfigError, match="not following"):
+        engine.remove_feed(bad)
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        (Route(b"<html><body><p>Un articolo, non un feed.</p></body></html>"), "this is a web page, not a feed"),
+        (Route(b"just some text", kind="text/plain"), "not an RSS or Atom feed (text/plain)"),
+    ],
+)
+def test_a_link_that_is_not_a_feed_is_refused_with_the_fix(news_site: Site, engine: Engine, route: Route, reason):
+    news_site.pages["/not-a-feed"] = route
+    with pytest.raises(ConfigError, match=re.escape(reason)):
+        engine.add_feed(f"{news_site.url}/not-a-feed")
+    assert engine.feeds() == []
+
+
+def test_feeds_from_the_cli_and_a_refresh_loop_that_stops_on_ctrl_c(news_site: Site, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(tmp_path / "index"))
+    feed = f"{news_site.url}/esteri/feed.xml"
+    links = tmp_path / "links.txt"
+    links.write_text(f"# what to read\n{news_site.url}/world/energy-truce\n\n", encoding="utf-8")
+    assert main(["ingest", "--links", str(links)]) == 0
+    assert main(["feeds", "add", feed]) == 0
+    assert main(["feeds", "list"]) == 0
+    assert "last refresh: never, 0 item(s) seen" in capsys.readouterr().out
+    assert main(["feeds", "refresh"]) == 0
+    assert "Cronache dal Mondo - Esteri: 1 new or changed item(s): 1 added" in capsys.readouterr().out
+    assert main(["feeds", "refresh", "--every", "1s"]) == 2
+    assert "--every is under 10 s" in capsys.readouterr().err
+
+    env = {**os.environ, "RAG_PERSIST_DIR": str(tmp_path / "index"), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag", "feeds", "refresh", "--every", "10s"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.time() + 120
+    while time.time() < deadline and len(news_site.hits("/esteri/feed.xml")) < 3:
+        time.sleep(0.2)  # the loop's first refresh reached the site
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-500:]
+    assert "unchanged since the last refresh" in out and "stopped refreshing" in err and "Traceback" not in err
+    assert main(["feeds", "remove", feed]) == 0
+    assert main(["feeds", "remove", feed]) == 2
+    assert "not following" in capsys.readouterr().err
