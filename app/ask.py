@@ -67,12 +67,15 @@ def render_card(engine: Engine, c: Citation, key: str, *, also_in: list[str] | N
     # Relevance for a quoted sentence, support for a model's (Citation.score_kind).
     score = f"{c.score_kind} {c.score:.2f}" if c.score < 0.999 else ""
     meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, score) if x)
+    version = c.version_note()
+    link = f' · <a href="{html.escape(c.link)}" target="_blank">original</a>' if c.link else ""
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
     phrase = (c.answer_start, c.answer_end) if c.answer_start is not None and c.answer_end is not None else None
     st.markdown(
         f'<div id="src-{key}-{c.n}" class="source-card"><b>[{c.n}] {html.escape(c.title)}</b><br>'
-        f"<small>{html.escape(meta)}</small><br>{highlight(passage, c.start, c.end, c.passage_start, phrase)}"
+        f"<small>{html.escape(meta)}{link}</small><br>{highlight(passage, c.start, c.end, c.passage_start, phrase)}"
+        + (f'<br><small class="version">{html.escape(version)}</small>' if version else "")
         + (f'<br><small class="also-in">also in: {html.escape(", ".join(also_in))}</small>' if also_in else "")
         + "</div>",
         unsafe_allow_html=True,

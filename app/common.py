@@ -78,7 +78,26 @@ def upload_articles(engine: Engine) -> None:
                 st.error(str(exc))
             bar.progress(i / len(uploads))
         engine.embed_in_background()
+    add_link(engine)
     embedding_status(engine)
+
+
+def add_link(engine: Engine) -> None:
+    """The "Add from a link" box: fetch a news page, index it under its canonical URL."""
+    with st.form("add-link", clear_on_submit=True, border=False):
+        link = st.text_input("Add from a link", placeholder="https://… a news article")
+        if st.form_submit_button("Fetch and ingest") and link.strip():
+            try:
+                report = engine.ingest([link.strip()], embed=False)
+                for s in report.skipped:
+                    st.error(f"{link.strip()} skipped: {s.reason}")
+                if report.added or report.updated or report.unchanged:
+                    ids = set(report.added + report.updated + report.unchanged)
+                    titles = [a.title for a in engine.articles() if a.doc_id in ids]
+                    st.success(f"{', '.join(titles)}: {report.summary()}")
+            except RagError as exc:
+                st.error(str(exc))
+            engine.embed_in_background()
 
 
 def embedding_status(engine: Engine) -> None:

@@ -1,4 +1,4 @@
-"""The library page: every indexed article, to open, re-ingest or delete."""
+"""The library page: the followed feeds, and every indexed article, to open, re-ingest or delete."""
 
 from __future__ import annotations
 
@@ -17,18 +17,26 @@ def article_card(engine: Engine, article: ArticleInfo) -> None:
     facts = [article.outlet, article.date or "undated", article.author, f"{article.passages} passages"]
     if article.indexed_at:
         facts.append(f"added {article.indexed_at.replace('T', ' ').removesuffix('+00:00')} UTC")
+    if article.updated:
+        facts.append(f"updated {article.updated}")
+    if article.versions:
+        facts.append(f"{article.versions} earlier version(s) kept")
     if article.keyword_only:
         facts.append("keyword search only until embedded")
     with st.container(border=True, key=f"article-{article.doc_id}"):
         line = html.escape(" · ".join(f for f in facts if f))
         st.markdown(f"**{html.escape(article.title)}**  \n<small>{line}</small>", unsafe_allow_html=True)
-        st.caption(f"`{article.doc_id}` · {article.source or 'no file'}")
+        if article.source and article.source.startswith(("http://", "https://")):
+            st.markdown(f"<small>`{article.doc_id}` · [{html.escape(article.source)}]({article.source})</small>",
+                        unsafe_allow_html=True)  # fmt: skip
+        else:
+            st.caption(f"`{article.doc_id}` · {article.source or 'no file'}")
         show, again, delete = st.columns(3)
         if show.toggle("Open", key=f"open-{article.doc_id}"):
             text = engine.document(article.doc_id) or ""
             body = html.escape(text).replace("\n", "<br>")
             st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
-        if again.button("Re-ingest", key=f"again-{article.doc_id}", help="read the file again and index it afresh"):
+        if again.button("Re-ingest", key=f"again-{article.doc_id}", help="read the file (or page) again and index it"):
             try:
                 report = engine.reingest(article.doc_id)
                 st.session_state["library_notice"] = f"Re-ingested {article.title}: {report.summary()}"
@@ -46,6 +54,34 @@ def article_card(engine: Engine, article: ArticleInfo) -> None:
                 st.rerun()
 
 
+def feeds_panel(engine: Engine) -> None:
+    """The followed feeds with their last refresh, a box to follow one, and the refresh button."""
+    st.subheader("Feeds")
+    for feed in engine.feeds():
+        when = feed.refreshed_at.replace("T", " ").removesuffix("+00:00") + " UTC" if feed.refreshed_at else "never"
+        st.markdown(f"**{html.escape(feed.title or feed.url)}** <small>{html.escape(feed.url)} · last refresh: "
+                    f"{when} · {feed.items} item(s)</small>", unsafe_allow_html=True)  # fmt: skip
+    with st.form("add-feed", clear_on_submit=True, border=False):
+        url = st.text_input("Follow a feed", placeholder="https://… an RSS or Atom feed")
+        if st.form_submit_button("Follow") and url.strip():
+            try:
+                feed = engine.add_feed(url.strip())
+                st.session_state["library_notice"] = f"Following {feed.title or feed.url}; refresh to ingest its items."
+            except RagError as exc:
+                st.session_state["library_notice"] = f"error: {exc}"
+            st.rerun()
+    if engine.feeds() and st.button("Refresh feeds", help="ingest the new and changed items of every feed"):
+        with st.spinner("Refreshing feeds…"):
+            reports = engine.refresh_feeds()
+        for report in reports:
+            (st.error if report.problem else st.success)(report.summary())
+            for problem in report.skipped_items:
+                st.warning(problem)
+            for s in report.ingest.skipped if report.ingest else ():
+                st.warning(f"{s.path} skipped: {s.reason}")
+        engine.embed_in_background()
+
+
 def main() -> None:
     st.title("Library")
     engine = open_engine()
@@ -57,11 +93,13 @@ def main() -> None:
     if notice:
         (st.error if notice.startswith("error: ") else st.success)(notice.removeprefix("error: "))
     try:
+        feeds_panel(engine)  # first: a refresh's new articles are then in the list below
         articles = engine.articles()
         st.caption(describe(engine.stats()))
     except RagError as exc:
         st.error(str(exc))
         return
+    st.subheader("Articles")
     if not articles:
         st.info("No articles yet: add some with the upload box, or `python -m rag ingest FOLDER`.")
     for article in articles:

@@ -139,7 +139,8 @@ class Engine(Library):
         k = k or self.settings.top_k
         self.sync()
         if not is_llm(mode):
-            extractive = self._corroborated(self._extractive(question, history=history, k=k, filters=filters))
+            extractive = self._extractive(question, history=history, k=k, filters=filters)
+            extractive = self._versioned(self._corroborated(extractive))
             yield extractive.text
             yield extractive
             return
@@ -152,7 +153,17 @@ class Engine(Library):
             explain=lambda exc: describe_failure(exc, answerer=mode, settings=self.settings),
             fallback=lambda why: self._fallback(question, history, k, filters, mode, why),
         ):
-            yield self._corroborated(item) if isinstance(item, Answer) else item
+            yield self._versioned(self._corroborated(item)) if isinstance(item, Answer) else item
+
+    def _versioned(self, answer: Answer) -> Answer:
+        """``answer`` with each cited article's update time, and earlier wordings of sentences an update changed."""
+        if not answer.citations:
+            return answer
+        from rag.news.versions import with_versions
+        from vectorstore.history import versions
+
+        ids = sorted({c.doc_id for c in answer.citations})
+        return with_versions(answer, meta=self.store.documents(ids), versions=versions(self.store, ids))
 
     def _corroborated(self, answer: Answer) -> Answer:
         """``answer`` with reprints, independent sources and differing figures marked (rag/answering/agreement.py)."""

@@ -9,7 +9,9 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from rag.errors import RagError
+from rag.cli_feeds import add_parser as add_feeds_parser
+from rag.cli_feeds import run as _feeds
+from rag.errors import ConfigError, RagError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,8 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Configuration comes from RAG_* environment variables (see README).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="index article files and folders (.txt .md .html)")
-    p.add_argument("paths", nargs="+", help="files or folders of articles")
+    p = sub.add_parser("ingest", help="index article files and folders (.txt .md .html) and news pages by URL")
+    p.add_argument("paths", nargs="*", help="files or folders of articles, or http(s):// links to news pages")
+    p.add_argument("--links", default=None, metavar="FILE", help="a text file of links to fetch, one per line")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone from a folder")
     p.add_argument("--reindex", action="store_true", help="drop the index first (after changing RAG_EMBEDDER)")
     p.add_argument(
@@ -45,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("timeline", help="dated statements on a topic or a person, oldest first")
     p.add_argument("subject", help='a topic ("garanzie di sicurezza") or a person ("Zelensky")')
     p.add_argument("--json", action="store_true")
+    add_feeds_parser(sub)
     p = sub.add_parser("stats", help="what the index holds")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("eval", help="score a question suite: ours, BM25 alone, dense alone, the LangChain tutorial")
@@ -106,8 +110,11 @@ class Bar:
 def _ingest(engine: Any, args: argparse.Namespace) -> int:
     # Two stages: the articles are searchable by keyword when the report
     # prints; their sentence vectors (most of the time with E5) follow.
+    paths = list(args.paths) + (_links(args.links) if args.links else [])
+    if not paths:
+        raise ConfigError("nothing to ingest; name files, folders or links, or --links FILE.")
     bar = Bar("doc", "ingest", args.json)
-    report = engine.ingest(args.paths, prune=args.prune, reindex=args.reindex, embed=False, progress=bar)
+    report = engine.ingest(paths, prune=args.prune, reindex=args.reindex, embed=False, progress=bar)
     bar.close()
     if not args.json:
         print(report.summary())
@@ -121,6 +128,15 @@ def _ingest(engine: Any, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({**asdict(report), "keyword_only": left}, indent=2, ensure_ascii=False))
     return 130 if left and not args.keyword_only else 0
+
+
+def _links(path: str) -> list[str]:
+    """The links in a text file, one per line (blank lines and ``#`` comments skipped)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
+    except OSError as exc:
+        raise ConfigError(f"--links {path}: {exc.strerror or exc}; give a text file of links.") from None
 
 
 def _embed(engine: Any, args: argparse.Namespace) -> int:
@@ -181,7 +197,11 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         where = ", ".join(x for x in (c.outlet, c.date) if x)
         span = f"{c.doc_id} chars {c.start}-{c.end}"
         print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {span} · {c.score_kind} {c.score:.2f}")
+        if c.link:
+            print(f"    {c.link}")
         print(f"    “{c.quote}”")
+        if version := c.version_note():
+            print(f"    {version}")
         if c.duplicates:
             print(f"    also in: {', '.join(names.get(d, d) for d in c.duplicates)}")
         if c.answer:
@@ -280,5 +300,6 @@ COMMANDS = {
     "quotes": _quotes,
     "timeline": _timeline,
     "stats": _stats,
+    "feeds": _feeds,
     "eval": _eval,
 }

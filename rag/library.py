@@ -1,17 +1,20 @@
-"""Changing an index: ingest (in one or two stages), uploads, the article list, removal and re-ingest."""
+"""Changing an index: ingest (in one or two stages), uploads, links and feeds, the article list, removal, re-ingest."""
 
 from __future__ import annotations
 
 import importlib
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from rag.errors import ArticleNotFound, ConfigError
 from rag.index import Index
 from rag.ingestion.indexing import Progress, ingest_paths
-from rag.types import ArticleInfo, EmbedStatus, IngestReport
+from rag.ingestion.web import is_url
+from rag.types import ArticleInfo, EmbedStatus, FeedInfo, FeedReport, IngestReport
+from vectorstore import history
 
 
 class Library(Index):
@@ -29,7 +32,9 @@ class Library(Index):
         """Index the articles under ``paths`` (files or folders).
 
         Args:
-            paths: Files and folders of .txt, .md and .html articles.
+            paths: Files and folders of .txt, .md and .html articles, and
+                ``http(s)://`` links to news pages (fetched, with the metadata
+                the page publishes; its canonical URL becomes its source).
             prune: Remove documents whose files are gone from an ingested folder.
             reindex: Drop the index first (needed after changing the embedder).
             embed: Embed new articles' sentences before returning. With False
@@ -139,6 +144,8 @@ class Library(Index):
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated ones last)."""
         self.sync()
+        docs_meta = self.store.documents()
+        older = history.versions(self.store, list(docs_meta))
         docs = [
             ArticleInfo(
                 doc_id=d,
@@ -150,8 +157,10 @@ class Library(Index):
                 passages=int(m.get("chunks", 0)),
                 indexed_at=m.get("indexed_at"),
                 keyword_only=m.get("embedded") is False,
+                updated=m.get("updated"),
+                versions=len(older.get(d, ())),
             )
-            for d, m in self.store.documents().items()
+            for d, m in docs_meta.items()
         ]
         return sorted(docs, key=lambda a: (a.date or "", a.title), reverse=True)
 
@@ -177,6 +186,7 @@ class Library(Index):
             for doc_id, meta in known.items():
                 self.store.mark_pending(doc_id)  # a crash half-way is finished by the next ingest
                 self.store.purge_document(doc_id)
+                history.drop_versions(self.store, doc_id)
                 source = Path(str(meta.get("source", "")))
                 if source.is_relative_to(uploads):
                     source.unlink(missing_ok=True)
@@ -194,6 +204,8 @@ class Library(Index):
         meta = self.store.documents([doc_id]).get(doc_id)
         if meta is None:
             raise ArticleNotFound(f"no article {doc_id!r} in the index; `python -m rag stats` lists them.")
+        if is_url(str(meta.get("source", ""))):  # fetched again: a changed page becomes a new version
+            return self.ingest([str(meta["source"])])
         source = Path(str(meta.get("source", "")))
         if not source.is_file():
             raise ArticleNotFound(f"the file of {doc_id!r} is gone ({source}); upload the article again.")
@@ -202,3 +214,74 @@ class Library(Index):
             # by the same path that repairs an interrupted ingest.
             self.store.mark_pending(doc_id)
         return self.ingest([source])
+
+    # ----- feeds -----
+    def add_feed(self, url: str) -> FeedInfo:
+        """Follow an RSS or Atom feed (fetched once to check it; :meth:`refresh_feeds` ingests its items).
+
+        Raises:
+            ConfigError: The link is not http(s), cannot be fetched, or is not a feed.
+        """
+        from rag.ingestion.feeds import read_feed
+        from rag.ingestion.load import LoadError
+        from rag.ingestion.web import check_url, client
+
+        try:
+            url = check_url(url.strip())
+            with client(timeout=self.settings.fetch_timeout) as http:
+                read = read_feed(http, history.Feed(url), max_bytes=int(self.settings.max_file_mb * 1e6))
+        except LoadError as exc:
+            raise ConfigError(f"{url}: {exc}") from None
+        with self._writing():
+            self.store.open(create=True, dimension=self.embedder.dimension)
+            # Not yet refreshed: its items are ingested by the first refresh.
+            history.save_feed(self.store, history.Feed(url, title=read.feed.title))
+        return FeedInfo(url, read.feed.title, None, 0)
+
+    def feeds(self) -> list[FeedInfo]:
+        """The followed feeds, in the order they were added."""
+        if not self.store.exists():
+            return []
+        self.store.open(create=False)
+        return [FeedInfo(f.url, f.title, f.refreshed_at, len(f.items)) for f in history.feeds(self.store)]
+
+    def remove_feed(self, url: str) -> None:
+        """Stop following a feed (its articles stay indexed).
+
+        Raises:
+            ConfigError: The feed is not followed.
+        """
+        with self._writing():
+            self.store.open(create=False)
+            if not history.drop_feed(self.store, url.strip()):
+                raise ConfigError(f"not following {url}; `python -m rag feeds list` shows the feeds.")
+
+    def refresh_feeds(self, *, progress: Progress | None = None) -> list[FeedReport]:
+        """Fetch every followed feed and ingest its new and changed items; a feed that fails does not stop the rest."""
+        from rag.ingestion.feeds import changed, read_feed
+        from rag.ingestion.load import LoadError
+        from rag.ingestion.web import client
+
+        reports = []
+        self.store.open(create=False)
+        followed = history.feeds(self.store)
+        with client(timeout=self.settings.fetch_timeout) as http:
+            for i, feed in enumerate(followed, 1):
+                try:
+                    read = read_feed(http, feed, max_bytes=int(self.settings.max_file_mb * 1e6))
+                except LoadError as exc:
+                    reports.append(FeedReport(feed.url, feed.title, problem=str(exc)))
+                    continue
+                todo = changed(feed, read.items)
+                report = self.ingest([item.link for item in todo]) if todo else None
+                failed = {s.path for s in report.skipped if not s.reason.startswith("same ")} if report else set()
+                # An item that failed is tried again next time; the rest are remembered with their stamp.
+                seen = {**feed.items, **{it.key: it.stamp for it in todo if it.link not in failed}}
+                with self._writing():
+                    history.save_feed(self.store, replace(read.feed, items=seen))
+                reports.append(
+                    FeedReport(feed.url, read.feed.title, read.not_modified, len(todo), report, None, read.problems)
+                )
+                if progress:
+                    progress(i, len(followed), feed.url)
+        return reports

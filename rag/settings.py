@@ -35,7 +35,9 @@ class Settings:
     lexical_weight: float = fitted.LEXICAL_WEIGHT
     cross_lexical_weight: float = fitted.CROSS_LEXICAL_WEIGHT
     abstain_threshold: float = 0.0  # answerability log-odds below this are refused (rag/fitted.py)
-    max_file_mb: float = 20.0
+    max_file_mb: float = 20.0  # also the cap on a fetched page or feed
+    fetch_timeout: float = 15.0  # seconds per step of fetching a page or a feed (rag/ingestion/web.py)
+    keep_versions: int = 5  # earlier versions kept of an article that changed (vectorstore/history.py)
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
     support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/answering/verify.py
@@ -92,8 +94,12 @@ class Settings:
             raise ConfigError(f"RAG_CHROMA_URL={self.chroma_url!r} is not a URL; use e.g. http://127.0.0.1:8000.")
         if not (0.0 <= self.lexical_weight <= 5.0 and 0.0 <= self.cross_lexical_weight <= 5.0):
             raise ConfigError("RAG_LEXICAL_WEIGHT and RAG_CROSS_LEXICAL_WEIGHT must be between 0 and 5.")
-        if self.llm_timeout <= 0 or self.chroma_timeout <= 0:
-            raise ConfigError("RAG_LLM_TIMEOUT and RAG_CHROMA_TIMEOUT must be positive numbers of seconds.")
+        if self.llm_timeout <= 0 or self.chroma_timeout <= 0 or self.fetch_timeout <= 0:
+            raise ConfigError(
+                "RAG_LLM_TIMEOUT, RAG_CHROMA_TIMEOUT and RAG_FETCH_TIMEOUT must be positive numbers of seconds."
+            )
+        if self.keep_versions < 0:
+            raise ConfigError("RAG_KEEP_VERSIONS must be 0 (keep none) or more.")
 
     @property
     def store_location(self) -> str:

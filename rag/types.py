@@ -20,6 +20,7 @@ class Article:
     author: str | None = None
     content_hash: str = ""
     language: str = "it"  # detected from the text (rag/search/language.py)
+    updated: str | None = None  # when a web page says it was modified after its date (rag/ingestion/web.py)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,26 @@ class Citation:
     answer_end: int | None = None
     score_kind: str = "relevance"
     duplicates: tuple[str, ...] = ()  # doc ids of other articles that reprint the cited passage
+    # The article's last update, and the cited sentence as the previous version had it when the update
+    # changed it ("" when that version did not have it at all); see rag/news/versions.py.
+    updated: str | None = None
+    earlier: str | None = None
+    earlier_as_of: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        """The original's web address, for an article fetched by its URL (its canonical URL is its source)."""
+        return self.source if self.source and self.source.startswith(("http://", "https://")) else None
+
+    def version_note(self) -> str | None:
+        """One line about the version of the article this quotes; None for an article never updated."""
+        if self.earlier is None:
+            return f"updated {self.updated}" if self.updated else None
+        when = f"updated {self.updated}" if self.updated else "changed since the version"
+        before = f" (version of {self.earlier_as_of})" if self.earlier_as_of else ""
+        if not self.earlier:
+            return f"{when}: this sentence is new; the earlier version{before} did not have it"
+        return f"{when}: the earlier version{before} read “{self.earlier}”"
 
 
 @dataclass(frozen=True)
@@ -276,6 +297,45 @@ class ArticleInfo:
     passages: int
     indexed_at: str | None  # when this version was ingested (UTC, ISO 8601)
     keyword_only: bool  # its sentence vectors are still to come
+    updated: str | None = None  # the modification time its page publishes
+    versions: int = 0  # earlier versions kept (vectorstore/history.py)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """A followed feed, as the library lists it."""
+
+    url: str
+    title: str | None
+    refreshed_at: str | None  # the last refresh (UTC, ISO 8601); None before the first
+    items: int  # items seen so far
+
+
+@dataclass(frozen=True)
+class FeedReport:
+    """What one feed's refresh did: ``not_modified`` (the server said 304), items fetched, and what went wrong.
+
+    ``problem`` is why the feed itself could not be read (the others were
+    still refreshed); ``skipped_items`` are items without a usable link.
+    """
+
+    url: str
+    title: str | None = None
+    not_modified: bool = False
+    fetched: int = 0
+    ingest: IngestReport | None = None
+    problem: str | None = None
+    skipped_items: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line for people."""
+        name = self.title or self.url
+        if self.problem:
+            return f"{name}: not refreshed: {self.problem}"
+        if self.not_modified:
+            return f"{name}: unchanged since the last refresh"
+        done = f"{self.fetched} new or changed item(s)" + (f": {self.ingest.summary()}" if self.ingest else "")
+        return f"{name}: {done}"
 
 
 @dataclass(frozen=True)

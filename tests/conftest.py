@@ -23,6 +23,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from evaluation.reprints import Corpus, build
 from rag.api import Engine
 from rag.settings import Settings
+from tests.news_site import Site
 from vectorstore.embeddings import E5Small
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,6 +138,17 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     yield from serve(proc, f"http://127.0.0.1:{port}", "/api/v2/heartbeat")
+
+
+@pytest.fixture
+def news_site() -> Iterator[Site]:
+    """The news site of tests/news_site.py on 127.0.0.1, with its usual pages; a test may change them."""
+    from tests.news_site import news, start
+
+    site, server = start()
+    news(site)
+    yield site
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -69,3 +69,15 @@ def test_langchain_block_runs_verbatim(tmp_path: Path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("002_e0f27ceca1252032 ")  # the Meloni passage first, with its span
     assert "truppe" in done.stdout and "Sostegno politico e logistico" in lines[-1]
+
+
+@pytest.mark.slow
+def test_news_from_the_web_block_runs_verbatim(tmp_path: Path):
+    script = block("## News from the web", "bash")
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], capture_output=True, text=True, cwd=ROOT, env=environment(tmp_path), timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "1 added" in out and "Cronache dal Mondo - Esteri: 1 new or changed item(s): 1 added" in out
+    assert "Turkey" in out and "http://127.0.0.1:8731/energy-truce.html" in out  # the answer, and its link

@@ -180,6 +180,35 @@ class ChromaStore:
         got = self._call(self._cols["meta"].get, where={"kind": "pending"}, include=["metadatas"])
         return sorted(str(m["doc_id"]) for m in got["metadatas"] if m)
 
+    def put_notes(self, records: Sequence[Record]) -> None:
+        """Store small keyed records beside the index (article versions, feeds: ``vectorstore/history.py``)."""
+        if records:
+            self._call(
+                self._cols["meta"].upsert,
+                ids=[r.id for r in records],
+                documents=[r.text for r in records],
+                metadatas=[clean_meta(r.meta) for r in records],
+                embeddings=[[1.0]] * len(records),
+            )
+
+    def notes(self, kind: str, **where: Any) -> list[Record]:
+        """The records :meth:`put_notes` stored whose ``kind`` (and every ``where`` field) matches."""
+        col = self._meta()
+        if col is None:
+            return []
+        clauses = [{"kind": kind}] + [{k: v} for k, v in where.items()]
+        got = self._call(col.get, where=clauses[0] if len(clauses) == 1 else {"$and": clauses},
+                         include=["documents", "metadatas"])  # fmt: skip
+        return [
+            Record(i, t or "", dict(m or {}))
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def drop_notes(self, ids: Sequence[str]) -> None:
+        """Delete records stored by :meth:`put_notes`."""
+        if ids:
+            self._call(self._cols["meta"].delete, ids=list(ids))
+
     def purge_document(self, doc_id: str) -> None:
         """Remove every trace of ``doc_id`` (record, chunks, sentences) and its pending mark."""
         self._delete("docs", [doc_id])

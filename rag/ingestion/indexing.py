@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 
 from rag.ingestion.chunk import chunk_article
-from rag.ingestion.clean import clean
-from rag.ingestion.load import LoadError, find_files, read_file
+from rag.ingestion.sources import read_sources
 from rag.ingestion.vectors import Layout, chunk_vectors, layout, provisional_vectors, sentence_records
+from rag.ingestion.web import is_url
 from rag.settings import Settings
 from rag.types import Article, Chunk, IngestReport, Skipped
 from vectorstore.embeddings import Embedder
+from vectorstore.history import save_version
 from vectorstore.store import ChromaStore, DocumentWrite, Record
 from vectorstore.where import date_num
 
@@ -34,7 +35,7 @@ def ingest_paths(
     vectors: bool = True,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Bring the index in line with the article files under ``paths``.
+    """Bring the index in line with the article files under ``paths`` (and the pages of its links).
 
     Unchanged files (same cleaned text) are left alone, changed ones replace
     exactly their chunks, and with ``prune`` documents whose files are gone
@@ -58,35 +59,19 @@ def ingest_paths(
     articles: list[Article] = []
     skipped: list[Skipped] = []
     seen: dict[str, str] = {}
-    for path, problem in find_files(paths):
-        if problem:
-            skipped.append(Skipped(str(path), problem))
-            continue
-        t = time.perf_counter()
-        try:
-            raw = read_file(path, max_bytes=int(settings.max_file_mb * 1e6))
-            article = clean(raw, doc_id=path.stem, source=str(path.resolve()))
-            timings["load"] += time.perf_counter() - t
-        except LoadError as exc:
-            skipped.append(Skipped(str(path), str(exc)))
-            continue
-        except OSError as exc:
-            skipped.append(Skipped(str(path), f"cannot read: {exc.strerror or exc}"))
-            continue
-        if not article.text.strip():
-            skipped.append(Skipped(str(path), "no article text left after cleaning"))
-            continue
-        if not any(ch.isalpha() for ch in article.text):
-            skipped.append(Skipped(str(path), "no letters, only punctuation, digits or symbols; not an article"))
+    for label, article, problem in read_sources(paths, settings=settings, timings=timings):
+        if article is None:
+            skipped.append(Skipped(label, problem or "not an article"))
             continue
         if article.doc_id in seen:
-            skipped.append(Skipped(str(path), f"same file name as {seen[article.doc_id]}; rename one"))
+            same = "page (same canonical URL)" if is_url(article.source) else "file name"
+            skipped.append(Skipped(label, f"same {same} as {seen[article.doc_id]}; give it once"))
             continue
         twin = by_hash.get(article.content_hash)
         if twin and twin != article.doc_id:
-            skipped.append(Skipped(str(path), f"same text as already indexed {twin}"))
+            skipped.append(Skipped(label, f"same text as already indexed {twin}"))
             continue
-        seen[article.doc_id] = str(path)
+        seen[article.doc_id] = label
         by_hash[article.content_hash] = article.doc_id
         articles.append(article)
 
@@ -98,6 +83,10 @@ def ingest_paths(
             added.append(article.doc_id)
             todo.append(article)
         elif old.get("content_hash") != article.content_hash or old.get("source") != article.source:
+            if old.get("content_hash") != article.content_hash:
+                # An updated story: its earlier text stays readable (not searched), RAG_KEEP_VERSIONS deep.
+                text = store.document_text(article.doc_id) or ""
+                save_version(store, article.doc_id, text, old, keep=settings.keep_versions)
             updated.append(article.doc_id)
             todo.append(article)
         else:
@@ -228,6 +217,7 @@ def _doc_meta(article: Article) -> dict[str, Any]:
         "title": article.title,
         "date": article.date,
         "date_num": date_num(article.date),
+        "updated": article.updated,
         "outlet": article.outlet,
         "author": article.author,
         "source": article.source,

@@ -230,3 +230,36 @@ def test_who_said_what_lists_a_persons_quotes_with_sources(app: AppTest):
     text = markdown(app)
     assert "tappa fondamentale" in text and "as “il genero di Trump”" in text
     assert "<mark>Sulle garanzie di sicurezza" in text  # the source, highlighted exactly
+
+
+def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
+    engine: Engine, news_site, monkeypatch: pytest.MonkeyPatch
+):
+    from app.common import get_engine
+
+    engine.ingest([ROOT / "data" / "articles" / f"{MELONI}.txt"])
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
+    get_engine.clear()  # type: ignore[attr-defined]
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    link = next(t for t in at.text_input if t.label == "Add from a link")
+    link.set_value(f"{news_site.url}/missing")
+    next(b for b in at.button if b.label == "Fetch and ingest").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"{news_site.url}/missing skipped: the server answered 404 Not Found; check the link"
+    ]
+
+    at.switch_page("app/library.py").run()
+    feed = next(t for t in at.text_input if t.label == "Follow a feed")
+    feed.set_value(f"{news_site.url}/world/energy-truce")  # a page, not a feed
+    next(b for b in at.button if b.label == "Follow").click().run()
+    assert "this is a web page, not a feed" in at.error[0].value
+    feed = next(t for t in at.text_input if t.label == "Follow a feed")
+    feed.set_value(f"{news_site.url}/esteri/feed.xml")
+    next(b for b in at.button if b.label == "Follow").click().run()
+    assert at.success[0].value.startswith("Following Cronache dal Mondo - Esteri")
+    assert "last refresh: never" in markdown(at)
+    next(b for b in at.button if b.label == "Refresh feeds").click().run()
+    assert not at.exception
+    assert any("1 new or changed item(s): 1 added" in s.value for s in at.success)
+    assert "Kiev e Mosca, tregua energetica di trenta giorni" in markdown(at)  # listed with the articles

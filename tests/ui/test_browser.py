@@ -150,3 +150,36 @@ def test_library_deletes_an_article_and_answers_stop_citing_it(engine: Engine, t
     assert listed == 5 and remaining == 4
     assert "senza invio di truppe" not in answer and "A Parigi nuove prove di sicurezza" not in answer
     keep(tmp_path / "library.png")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_a_link_added_in_the_app_is_cited_with_its_original(engine: Engine, news_site: Any, tmp_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import ARTICLES, MELONI
+
+    engine.ingest([ARTICLES / f"{MELONI}.txt"])  # a private index the app may add to
+    canonical = f"{news_site.url}/esteri/tregua-energetica"
+    server = start_app(engine)
+    url = next(server)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 1100})
+            page.goto(url)
+            link_box = page.get_by_placeholder("https://… a news article")
+            link_box.wait_for(timeout=60_000)
+            link_box.fill(f"{news_site.url}/amp/tregua-energetica")
+            page.get_by_role("button", name="Fetch and ingest").click()
+            page.get_by_text("Kiev e Mosca, tregua energetica di trenta giorni: 1 added").wait_for(timeout=60_000)
+            box = page.get_by_placeholder("Ask about the articles")
+            box.fill("Chi verificherà il rispetto della tregua energetica?")
+            box.press("Enter")
+            page.locator(".source-card mark", has_text="osservatori").first.wait_for(timeout=60_000)
+            original = page.locator(".source-card a", has_text="original").first.get_attribute("href")
+            page.screenshot(path=str(tmp_path / "link.png"), full_page=True)
+            browser.close()
+    finally:
+        next(server, None)
+    assert original == canonical
+    keep(tmp_path / "link.png")
