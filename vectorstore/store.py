@@ -12,8 +12,10 @@ still marked, so a crash at any point costs only a redo of that document.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,7 @@ from vectorstore.connect import connect, is_connection_error
 from vectorstore.where import clean_meta, where_clause
 
 SCHEMA = 1
+RETRIES = 6  # attempts after the first for a call another process's writes got in the way of (~16 s in all)
 
 
 @dataclass(frozen=True)
@@ -420,6 +423,7 @@ class ChromaStore:
         return {
             i: Record(i, t, dict(m or {}))
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            if t is not None  # caught mid-write by another process (see iter_chunks): as if not there yet
         }
 
     def sentence_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -433,9 +437,18 @@ class ChromaStore:
         """Every chunk, in batches (for the lexical index)."""
         offset = 0
         while True:
-            got = self._call(self._cols["chunks"].get, include=["documents", "metadatas"], limit=batch, offset=offset)
+            read = partial(self._call, self._cols["chunks"].get, include=["documents", "metadatas"], limit=batch)
+            got = read(offset=offset)
+            for attempt in range(RETRIES):
+                # Read while another process writes, chunks can come back without their text (found by
+                # bench/bench_load.py --ingest): read the batch again once that write is through.
+                if all(t is not None for t in got["documents"]):
+                    break
+                time.sleep(0.25 * 2**attempt)
+                got = read(offset=offset)
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                yield Record(i, t, dict(m or {}))
+                if t is not None:  # still mid-write: left out now; the writer's generation bump brings it back
+                    yield Record(i, t, dict(m or {}))
             if len(got["ids"]) < batch:
                 return
             offset += batch
@@ -470,13 +483,33 @@ class ChromaStore:
             self._call(self._cols[part].delete, ids=list(ids[i : i + 1000]))
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (IndexNotFound, EmbedderMismatch):
-            raise
-        except Exception as exc:
-            if is_connection_error(exc):
-                raise StoreUnavailable(
-                    f"the Chroma server at {self.location} is not answering; start it or unset RAG_CHROMA_URL."
-                ) from None
-            raise
+        for attempt in range(RETRIES + 1):
+            try:
+                return fn(*args, **kwargs)
+            except (IndexNotFound, EmbedderMismatch):
+                raise
+            except Exception as exc:
+                if is_connection_error(exc):
+                    raise StoreUnavailable(
+                        f"the Chroma server at {self.location} is not answering; start it or unset RAG_CHROMA_URL."
+                    ) from None
+                if not _contended(exc):
+                    raise
+                if attempt == RETRIES:
+                    raise StoreUnavailable(
+                        f"the index at {self.location} stayed busy with another process's writes; try again, "
+                        "or use a Chroma server (RAG_CHROMA_URL) for many processes at once."
+                    ) from None
+                # Every call we make is idempotent (get, upsert, update, delete by id): trying again is safe.
+                time.sleep(0.25 * 2**attempt)
+        raise AssertionError("unreachable")
+
+
+def _contended(exc: Exception) -> bool:
+    """Chroma's embedded store failing because another process compacted its log at the same time.
+
+    chroma-core/chroma#5366 (open): with one process writing and others reading
+    one directory, a write (or read) can fail with "Error in compaction: Failed to
+    apply logs to the metadata segment"; the same call succeeds a moment later.
+    """
+    return "Failed to apply logs" in str(exc) or "database is locked" in str(exc)

@@ -85,6 +85,7 @@ def all_stopwords() -> frozenset[str]:
     return frozenset().union(*(stopwords(code) for code in LANGUAGES))
 
 
+@cache  # built once: it is passed to bm25s for every question (bm25s only reads it)
 def stop_list(code: str) -> list[str]:
     """:func:`stopwords` as the list ``bm25s.tokenize`` takes."""
     return sorted(stopwords(code))

@@ -84,6 +84,7 @@ def test_feeds_refresh_new_and_changed_items_only_and_name_the_update(news_site:
     assert cited.earlier == FIRST and cited.earlier_as_of == "2026-01-20"
     [info] = [a for a in engine.articles() if a.doc_id == story]
     assert info.versions == 1 and info.updated == "2026-01-21 18:05 +0100"
+    assert engine.reingest(story).unchanged == (story,)  # "Re-ingest" fetches the page again
 
     # Unchanged: one conditional request, answered 304, and nothing indexed.
     pages = len(news_site.requests)

