@@ -37,6 +37,12 @@ from rag.settings import Settings
 from rag.types import Answer
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# With --server: the Chroma server every asker and the ingest talk to (set in main, read by every Engine here).
+SERVER: dict[str, str | None] = {"url": None}
+
+
+def settings(index: Path, embedder: str) -> Settings:
+    return Settings(persist_dir=index, embedder=embedder, chroma_url=SERVER["url"], chroma_timeout=60.0)
 
 
 def questions() -> list[str]:
@@ -81,7 +87,7 @@ def share(n: int, per: int, offset: int = 0) -> list[list[str]]:
 
 
 def threads(index: Path, embedder: str, n: int, per: int) -> tuple[list[dict[str, Any]], float]:
-    engine = Engine(Settings(persist_dir=index, embedder=embedder))
+    engine = Engine(settings(index, embedder))
     engine.ask(questions()[0])  # warm: model, BM25, vocabulary
     rows: list[dict[str, Any]] = []
     lock = threading.Lock()
@@ -102,7 +108,7 @@ def threads(index: Path, embedder: str, n: int, per: int) -> tuple[list[dict[str
 
 def worker(index: Path, embedder: str, asked: list[str]) -> None:
     """One asking process: warm up, say ready, wait for 'go' on stdin, ask, print the rows."""
-    engine = Engine(Settings(persist_dir=index, embedder=embedder))
+    engine = Engine(settings(index, embedder))
     engine.ask(questions()[0])
     print("ready", flush=True)
     sys.stdin.readline()
@@ -114,6 +120,7 @@ def processes(index: Path, embedder: str, n: int, per: int) -> tuple[list[dict[s
     procs = []
     for a, asked in enumerate(share(n, per)):
         args = [sys.executable, "-m", "bench.bench_load", "--worker", str(index), "--embedder", embedder]
+        args += ["--chroma-url", SERVER["url"]] if SERVER["url"] else []
         procs.append(
             subprocess.Popen(
                 [*args, "--offset", str(a * per), "--per-asker", str(len(asked))],
@@ -145,9 +152,37 @@ def ingest_alongside(index: Path, embedder: str) -> subprocess.Popen[bytes]:
             shutil.copy(p, extra / p.name.replace("gen_", "extra_"))
         (extra / ".complete").write_text("copied\n")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_PERSIST_DIR": str(index), "RAG_EMBEDDER": embedder}
+    if SERVER["url"]:
+        env["RAG_CHROMA_URL"] = SERVER["url"]
     return subprocess.Popen(
         [sys.executable, "-m", "rag", "ingest", str(extra)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
     )
+
+
+def chroma_server(index: Path) -> subprocess.Popen[bytes]:
+    """`chroma run` on ``index`` at a free local port; sets SERVER["url"] once it answers."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(index), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                SERVER["url"] = url
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("chroma run did not start")
 
 
 def q(values: list[float], p: float) -> float:
@@ -178,9 +213,12 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", default=["threads", "processes"])
     parser.add_argument("--ingest", action="store_true", help="also measure with an ingest running alongside")
     parser.add_argument("--ingest-only", action="store_true", help="only the runs with an ingest alongside")
+    parser.add_argument("--server", action="store_true", help="run a `chroma run` server on the index copy")
+    parser.add_argument("--chroma-url", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    SERVER["url"] = args.chroma_url
     if args.worker:
         worker(Path(args.worker), args.embedder, share(1, args.per_asker, args.offset)[0])
         return
@@ -191,17 +229,25 @@ def main() -> None:
             for n in args.askers:
                 index = base
                 ingest = None
+                server = None
                 if with_ingest:  # a private copy: the ingest changes it
                     index = CACHE / "load-index-copy"
                     shutil.rmtree(index, ignore_errors=True)
                     shutil.copytree(base, index)
+                    if args.server:
+                        server = chroma_server(index)
                     ingest = ingest_alongside(index, args.embedder)
                 run = threads if mode == "threads" else processes
                 rows, wall = run(index, args.embedder, n, args.per_asker)
                 ingest_done = ingest is None or ingest.poll() is not None
                 if ingest is not None:
                     ingest.wait(timeout=3600)
-                row = {"mode": mode, "askers": n, "ingest": with_ingest, **summary(rows, wall)}
+                if server is not None:
+                    server.terminate()
+                    server.wait(timeout=30)
+                    SERVER["url"] = None
+                row = {"mode": mode, "askers": n, "ingest": with_ingest, "server": server is not None}
+                row.update(summary(rows, wall))
                 row["ingest_finished_first"] = ingest_done if with_ingest else None
                 print(json.dumps(row), flush=True)
                 results.append(row)
