@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,8 +38,10 @@ QUESTIONS = [
 ]  # fmt: skip
 
 
-def start(index: Path, embedder: str, port: int) -> subprocess.Popen[bytes]:
+def start(index: Path, embedder: str, port: int, chroma_url: str | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "RAG_PERSIST_DIR": str(index), "RAG_EMBEDDER": embedder, "HF_HUB_OFFLINE": "1"}
+    if chroma_url:
+        env["RAG_CHROMA_URL"] = chroma_url
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui.py"), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -82,7 +85,7 @@ async def session(browser: Any, url: str, question: str, go: asyncio.Event) -> d
     return {"question": question, "seconds": round(seconds, 2), "outcome": outcome, "error": shown}
 
 
-async def run(url: str, n: int) -> list[dict[str, Any]]:
+async def run(url: str, n: int, on_go: Any = None) -> list[dict[str, Any]]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -92,6 +95,8 @@ async def run(url: str, n: int) -> list[dict[str, Any]]:
         await asyncio.sleep(0)
         while sum(1 for t in tasks if not t.done()) and not go.is_set():
             await asyncio.sleep(15)  # every session loaded and typed (generous on 2 cores)
+            if on_go is not None:
+                on_go()
             go.set()
         results = await asyncio.gather(*tasks)
         await browser.close()
@@ -105,16 +110,43 @@ def main() -> None:
     # The answer model is fitted on E5 cosines: over a USE index most answers are refusals.
     parser.add_argument("--embedder", default="use-multilingual")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--ingest",
+        metavar="FOLDER",
+        help="as the questions go, another process ingests FOLDER (on a copy of the index served by `chroma run`)",
+    )
     args = parser.parse_args()
-    proc = start(Path(args.index), args.embedder, args.port)
+    index, server, ingest = Path(args.index), None, []
+    if args.ingest:
+        from bench.bench_load import SERVER, chroma_server
+
+        copy = CACHE / "app-load-index-copy"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(index, copy)
+        index, server = copy, chroma_server(copy)
+    url = SERVER["url"] if args.ingest else None
+
+    def ingest_now() -> None:
+        env = {**os.environ, "RAG_PERSIST_DIR": str(index), "RAG_EMBEDDER": args.embedder, "HF_HUB_OFFLINE": "1"}
+        env["RAG_CHROMA_URL"] = str(url)
+        ingest.append(subprocess.Popen([sys.executable, "-m", "rag", "ingest", args.ingest], cwd=ROOT, env=env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+
+    proc = start(index, args.embedder, args.port, url)
     try:
-        rows = asyncio.run(run(f"http://127.0.0.1:{args.port}", args.sessions))
+        rows = asyncio.run(run(f"http://127.0.0.1:{args.port}", args.sessions, ingest_now if args.ingest else None))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        for p in ingest:
+            p.wait(timeout=1800)
+        if server is not None:
+            server.terminate()
     seconds = [r["seconds"] for r in rows]
     summary = {
         "sessions": args.sessions,
+        "ingest_alongside": bool(args.ingest),
+        "ingest_ok": all(p.returncode == 0 for p in ingest) if ingest else None,
         "p50_s": round(statistics.median(seconds), 2),
         "max_s": max(seconds),
         "cited": sum(r["outcome"] == "cited" for r in rows),
@@ -124,7 +156,7 @@ def main() -> None:
     print(json.dumps(summary, indent=1))
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
-    (out / f"app-load-{args.sessions}.json").write_text(json.dumps(summary, indent=1))
+    (out / f"app-load-{args.sessions}{'-ingest' if args.ingest else ''}.json").write_text(json.dumps(summary, indent=1))
 
 
 if __name__ == "__main__":

@@ -110,7 +110,9 @@ def test_run_on_sentence_punctuation_and_deep_html_lose_nothing(engine: Engine, 
     assert len(chunks) > 3000 and max(len(c.text) for c in chunks) <= limit
     text = engine.document("runon") or ""
     assert all(text[c.meta["start"] : c.meta["end"]] == c.text for c in chunks)  # spans stay exact
-    assert elapsed < 60, elapsed
+    # A bound against a blow-up (quadratic splitting of 2.1 MB would take hours), not a speed
+    # figure: 60 s failed on a loaded 2-core machine at 89 s (docs/BENCHMARKS.md has the speeds).
+    assert elapsed < 300, elapsed
     after = engine.stats()
     assert after.documents == before.documents + 2  # nothing indexed before was lost
     assert engine.ask("What did Meloni commit?").citations[0].doc_id == "002_e0f27ceca1252032"
