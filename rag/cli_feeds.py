@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import re
 import sys
-import threading
+import time
 from typing import Any
 
 from rag.errors import ConfigError
@@ -56,12 +56,11 @@ def run(engine: Any, args: argparse.Namespace) -> int:
         print(f"no longer following {args.url}; its articles stay in the index")
     else:
         interval = every(args.every) if args.every else None
-        stop = threading.Event()
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C between feeds or while waiting: what is done stays
-            while True:
+            refresh(engine)
+            while interval is not None:
+                time.sleep(interval)
                 refresh(engine)
-                if interval is None or stop.wait(interval):
-                    break
         if interval is not None:
             print("stopped refreshing", file=sys.stderr)
     return 0

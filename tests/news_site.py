@@ -1,6 +1,6 @@
 """A small news site on 127.0.0.1 for the URL and feed tests: saved pages, feeds, and every bad source.
 
-Pages live in ``tests/site/`` (written in the style of real news pages:
+Pages live in ``tests/site/`` and ``docs/example-site/`` (written in the style of real news pages:
 JSON-LD ``NewsArticle``, Open Graph tags, a cookie banner, related links). The
 site answers conditional requests (ETag / If-None-Match) as real servers do,
 and records every request so tests can count them. ``site.pages`` may be
@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SITE = Path(__file__).parent / "site"
+# The README's offline example pages (served there on this port), reused here under the test site's address.
+EXAMPLE, EXAMPLE_BASE = Path(__file__).parent.parent / "docs" / "example-site", "http://127.0.0.1:8731"
 
 
 @dataclass
@@ -52,6 +54,11 @@ def page(name: str, **replacements: str) -> Route:
     for key, value in replacements.items():
         text = text.replace("{{" + key + "}}", value)
     return Route(text.encode("utf-8"))
+
+
+def example(name: str, base: str) -> Route:
+    """A page of docs/example-site/ as the site at ``base`` serves it (its canonical URL on that site)."""
+    return Route((EXAMPLE / name).read_text(encoding="utf-8").replace(EXAMPLE_BASE, base).encode("utf-8"))
 
 
 def start() -> tuple[Site, ThreadingHTTPServer]:
@@ -130,7 +137,7 @@ def news(site: Site) -> None:
         {
             "/esteri/tregua-energetica": page("tregua.html", site=base, modified=PUBLISHED, observers=FIRST),
             "/amp/tregua-energetica": page("tregua.html", site=base, modified=PUBLISHED, observers=FIRST),
-            "/world/energy-truce": page("energy-truce.html", site=base),
+            "/energy-truce.html": example("energy-truce.html", base),
             "/esteri/feed.xml": atom(base, [("Tregua energetica", PUBLISHED, "/esteri/tregua-energetica")]),
         }
     )
@@ -140,12 +147,12 @@ def update_story(site: Site) -> None:
     """The truce story rewritten the next day, and the feed announcing it with a new story and a link-less item."""
     base, modified = site.url, "2026-01-21T18:05:00+01:00"
     site.pages["/esteri/tregua-energetica"] = page("tregua.html", site=base, modified=modified, observers=SECOND)
-    site.pages["/esteri/osservatori-tregua"] = page("osservatori.html", site=base)
+    site.pages["/osservatori.html"] = example("osservatori.html", base)
     site.pages["/esteri/feed.xml"] = atom(
         base,
         [
             ("Tregua energetica", modified, "/esteri/tregua-energetica"),
-            ("Arrivano gli osservatori", "2026-01-23T11:00:00+01:00", "/esteri/osservatori-tregua"),
+            ("Arrivano gli osservatori", "2026-01-23T11:00:00+01:00", "/osservatori.html"),
             ("Diretta senza pagina", "2026-01-23T12:00:00+01:00", None),
         ],
     )

