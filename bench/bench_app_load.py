@@ -42,10 +42,11 @@ def start(index: Path, embedder: str, port: int, chroma_url: str | None = None) 
     env = {**os.environ, "RAG_PERSIST_DIR": str(index), "RAG_EMBEDDER": embedder, "HF_HUB_OFFLINE": "1"}
     if chroma_url:
         env["RAG_CHROMA_URL"] = chroma_url
+    log = (CACHE / "app-load.log").open("wb")  # the app's own output, to read when a session fails
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui.py"), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     deadline = time.time() + 120
     while time.time() < deadline:

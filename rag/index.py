@@ -198,6 +198,7 @@ class Index:
                 else:
                     self.__dict__.pop("answerer", None)
                     self.retriever.store = self.store
+                    self.retriever.forget_vectors()
             self._counters = counters
 
     @contextlib.contextmanager

@@ -355,6 +355,13 @@ class ChromaStore:
         got = self._call(self._cols["docs"].get, where={"embedded": False}, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
+    def chunk_ids_of(self, doc_ids: Sequence[str]) -> list[str]:
+        """The ids of the chunks of the documents ``doc_ids``."""
+        if not doc_ids:
+            return []
+        got = self._call(self._cols["chunks"].get, where={"doc_id": {"$in": list(doc_ids)}}, include=[])
+        return list(got["ids"])
+
     def chunks_of(self, doc_id: str) -> list[Record]:
         """One document's chunks."""
         got = self._call(self._cols["chunks"].get, where={"doc_id": doc_id}, include=["documents", "metadatas"])

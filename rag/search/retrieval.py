@@ -50,6 +50,7 @@ class Retriever:
         self._lexical: LexicalIndex | None = None
         self._copies: Copies | None = None
         self._languages: set[str] | None = None
+        self._unembedded: frozenset[str] | None = None
         self._lock = threading.Lock()
 
     def warm(self) -> None:
@@ -67,6 +68,18 @@ class Retriever:
         if self._languages is None:
             self._languages = {known(str(m.get("lang") or "")) for m in self.store.documents().values()}
         return self._languages
+
+    def unembedded(self) -> frozenset[str]:
+        """Ids of the chunks of keyword-only articles (no sentence vectors yet), kept until :meth:`forget_vectors`."""
+        with self._lock:
+            if self._unembedded is None:
+                self._unembedded = frozenset(self.store.chunk_ids_of(list(self.store.keyword_only())))
+            return self._unembedded
+
+    def forget_vectors(self) -> None:
+        """New vectors were written (another process or the background pass): re-read :meth:`unembedded`."""
+        with self._lock:
+            self._unembedded = None
 
     def same_language(self, question: str) -> bool:
         """Whether some indexed article is in ``question``'s language (an empty index counts as yes)."""
@@ -112,15 +125,17 @@ class Retriever:
             lang = lexical.language_of(chunk_id) if lexical is not None else None
             return self.weight_for(question, lang or q_lang)
 
+        unembedded = self.unembedded() if hits and self.unit != "none" else frozenset()
+
         if filters is None or filters.is_empty():
             # Nothing to filter: fetch only the chunks that make the top k.
-            fused = self._distinct(fuse(dense, hits, weight), k)
+            fused = self._distinct(fuse(dense, hits, weight, unembedded=unembedded), k)
             found = self.store.chunks_by_id([i for i, _ in fused])
             return [self.passage(found[i], score) for i, score in fused if i in found]
         # Dense hits are filtered by Chroma; lexical ones need their metadata checked.
         wanted = {i for i, _ in dense} | {i for i, _ in hits}
         found = self._matching(self.store.chunks_by_id(sorted(wanted)), filters)
-        fused = fuse(dense, [(i, s) for i, s in hits if i in found], weight)
+        fused = fuse(dense, [(i, s) for i, s in hits if i in found], weight, unembedded=unembedded)
         return [self.passage(found[i], score) for i, score in self._distinct(fused, k, among=found)]
 
     def _distinct(

@@ -1,3 +1,5 @@
+import pytest
+
 from rag.api import Engine
 from rag.types import Filters
 
@@ -46,3 +48,35 @@ def test_bm25_and_vocabulary_are_saved_per_generation_and_reloaded(engine: Engin
     assert engine.derived_dir() != folder and not folder.exists()  # the old generation's cache is gone
     hits = other.retrieve("vertice di Oslo sanzioni energia")  # the other engine notices and rebuilds
     assert hits[0].doc_id == "extra"
+
+
+def test_fusion_lets_bm25_stand_in_for_the_vectors_a_keyword_only_chunk_lacks():
+    from rag.search.lexical import fuse
+
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
+    lexical = [("new", 12.0), ("a", 6.0), ("b", 3.0)]
+    plain = dict(fuse(dense, lexical, 0.8))
+    stood_in = dict(fuse(dense, lexical, 0.8, unembedded={"new"}))
+    z_new = (12.0 - 7.0) / 14**0.5  # BM25 z-score of "new" over its list
+    z_floor = -(0.1 / (0.02 / 3) ** 0.5)  # the lowest dense z-score listed
+    assert plain["new"] == pytest.approx(z_floor + 0.8 * z_new)
+    assert stood_in["new"] == pytest.approx(z_new + 0.8 * z_new)
+    assert {k: v for k, v in stood_in.items() if k != "new"} == {k: v for k, v in plain.items() if k != "new"}
+    assert max(plain, key=plain.__getitem__) == "a" and max(stood_in, key=stood_in.__getitem__) == "new"
+
+
+def test_a_keyword_only_article_that_matches_best_is_found_first(engine: Engine, articles):
+    engine.ingest([articles])
+    (articles / "oslo.txt").write_text(
+        "Vertice di Oslo sulle garanzie di sicurezza\n\n"
+        "Il vertice di Oslo sulle garanzie di sicurezza per l'Ucraina si terrà il 12 marzo, "
+        "con i ministri degli Esteri di dodici Paesi europei.",
+        "utf-8",
+    )
+    engine.ingest([articles], embed=False)  # searchable by keyword, vectors later
+    assert engine.embed_status().keyword_only == 1
+    question = "Quali Paesi parteciperanno al vertice sulle garanzie di sicurezza per l'Ucraina?"
+    assert engine.retrieve(question, k=3)[0].doc_id == "oslo"
+    engine.embed_pending()
+    assert engine.embed_status().keyword_only == 0
+    assert engine.retrieve(question, k=3)[0].doc_id == "oslo"  # and still first once embedded
