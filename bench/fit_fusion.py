@@ -10,14 +10,19 @@ MRR over the top 5. Uses the indexes bench/fit.py caches.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 
 from bench.fit import built
 from evaluation.evaluate import EvalItem, half, load_golden
+from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
 from evaluation.squad import load_squad, squad_articles
+from rag.ingestion.chunk import sentence_id
 from rag.ingestion.load import find_files
 from rag.search.lexical import fuse
-from rag.search.retrieval import CANDIDATES
+from rag.search.retrieval import CANDIDATES, to_passage
 
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5)
 
@@ -54,21 +59,76 @@ def mrr(engine, candidates: list, method, weight: float) -> float:  # type: igno
     return total / len(candidates)
 
 
+def stand_in(engine, candidates: list) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """How well a BM25 hit's z-score predicts the dense z-score it has (for chunks without vectors).
+
+    For every BM25 candidate, its true dense score (best sentence cosine from
+    the stored vectors, found by the dense list or not) standardised with the
+    dense list's mean and spread, against its BM25 z-score (pairs pooled
+    over questions; :func:`line` fits them). What ``fuse(..., unembedded=)``
+    puts in place of a dense z-score is that line's prediction.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+    for item, dense, lexical in candidates:
+        if len(dense) < 2 or len(lexical) < 2:
+            continue
+        vector = engine.retriever.embed_question(item.question)
+        values = np.array([v for _, v in dense])
+        mean, spread = values.mean(), values.std()
+        lex = np.array([v for _, v in lexical])
+        zl = (lex - lex.mean()) / max(lex.std(), 1e-9)
+        found = engine.store.chunks_by_id([i for i, _ in lexical])
+        for (i, _), z in zip(lexical, zl, strict=True):
+            if i not in found:
+                continue
+            passage = to_passage(found[i])
+            ids = [sentence_id(passage.doc_id, a, t) for a, _, t in passage.sentence_texts()]
+            vectors = list(engine.store.sentence_vectors(ids).values())
+            if vectors:
+                xs.append(float(z))
+                ys.append(float((max(float(v @ vector) for v in vectors) - mean) / max(spread, 1e-9)))
+    return np.array(xs), np.array(ys)
+
+
+def line(x: np.ndarray, y: np.ndarray) -> str:
+    """Least-squares intercept and slope of ``y`` on ``x``, with the correlation."""
+    slope, intercept = np.polyfit(x, y, 1)
+    r = np.corrcoef(x, y)[0, 1]
+    return f"dense z = {intercept:.3f} + {slope:.3f} * BM25 z over {len(x)} BM25 candidates (r {r:.3f})"
+
+
 def main() -> None:
     tune = half("golden", "tune")
     golden = [i for i in load_golden() if i.id in tune and i.answerable]
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
     wiki = built("squad", squad_articles())
+    # CNN's texts stay outside the repository (evaluation only).
+    outside = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
+    news = built("realtimeqa", realtimeqa_articles(outside / "articles"), persist=outside / "index")
+    rtqa = [i for i in load_realtimeqa(weeks=half("realtimeqa", "tune")) if i.answerable]
     sets = {
+        "realtimeqa tune (en over en)": (news, rtqa),
         "squad-it tune (it)": (wiki, load_squad(docs=half("squad-it", "tune"))),
+        "squad-it tune (en over it)": (
+            wiki,
+            [i for i in load_squad(docs=half("squad-it", "tune"), english=True) if i.lang == "en"],
+        ),
         "golden tune (it)": (sample, [i for i in golden if i.lang == "it"]),
         "golden tune (en)": (sample, [i for i in golden if i.lang == "en"]),
     }
+    pooled: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"same": [], "cross": []}
     for name, (engine, items) in sets.items():
         candidates = lists(engine, items)
         z = {w: round(mrr(engine, candidates, fuse, w), 3) for w in WEIGHTS}
         r = {w: round(mrr(engine, candidates, rrf, w), 3) for w in (0.5, 1.0)}
         print(f"{name}, {len(items)} questions: z-score {z}; rrf {r}")
+        x, y = stand_in(engine, candidates)
+        pooled["cross" if "(en over it)" in name or "(en)" in name else "same"].append((x, y))
+        print(f"  {line(x, y)}")
+    for kind, pairs in pooled.items():
+        x, y = np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
+        print(f"pooled, {kind} language: {line(x, y)}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,13 @@ rag/eval/splits.json.
 LEXICAL_WEIGHT = 0.8
 CROSS_LEXICAL_WEIGHT = 0.2
 
+# The dense z-score a chunk without vectors yet (a keyword-only article) is
+# given in the fusion: intercept + slope * its BM25 z-score, the least-squares
+# line of true dense z-scores on BM25 z-scores over the tune questions' BM25
+# candidates (bench/fit_fusion.py), pooled by language pair.
+STAND_IN = (-1.729, 1.111)  # 71,000 same-language candidates, r 0.46
+CROSS_STAND_IN = (-4.110, 0.463)  # 3,823 cross-language candidates, r 0.14
+
 # Logistic model of "this sentence holds the answer", over rag/features.FEATURES.
 ANSWER_WEIGHTS = (7.804, 11.749, 3.328, 0.177, 3.278, 0.467, -0.862, 0.449)
 ANSWER_BIAS = -12.117

@@ -103,6 +103,7 @@ def fuse(
     weight: float | Callable[[str], float],
     *,
     unembedded: Container[str] = frozenset(),
+    stand_in: Callable[[str, float], float] | None = None,
 ) -> list[tuple[str, float]]:
     """Blend dense and BM25 scores after standardising each list (z-scores).
 
@@ -114,8 +115,10 @@ def fuse(
 
     A chunk in ``unembedded`` (its article is keyword-only: no vectors yet)
     was not missed by the dense side but never seen by it, so the lowest
-    dense score would be a verdict it has not earned; its BM25 z-score stands
-    in for the dense one instead, as if both sides agreed.
+    dense score would be a verdict it has not earned. It gets instead the
+    dense z-score its BM25 z-score predicts, ``stand_in(chunk_id, bm25_z)``
+    (a line fitted on tune data per language pair: ``bench/fit_fusion.py``);
+    without ``stand_in``, the BM25 z-score itself.
     """
     w = weight if callable(weight) else (lambda _: weight)
     d = _standardised(dense)
@@ -126,7 +129,9 @@ def fuse(
     def dense_z(i: str) -> float:
         if i in d:
             return d[i]
-        return lx[i] if i in unembedded else d_floor
+        if i not in unembedded:
+            return d_floor
+        return stand_in(i, lx[i]) if stand_in is not None else lx[i]
 
     scores = {i: dense_z(i) + w(i) * lx.get(i, l_floor) for i in [*d, *lx]}
     return sorted(scores.items(), key=lambda kv: -kv[1])

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.fitted import CROSS_STAND_IN, STAND_IN
 from rag.search.copies import Copies
 from rag.search.language import known
 from rag.search.lexical import LexicalIndex, fuse
@@ -36,6 +37,8 @@ class Retriever:
         cache_dir: Path | None = None,
         group_copies: bool = True,
         signatures: Path | None = None,
+        stand_in: tuple[float, float] = STAND_IN,
+        cross_stand_in: tuple[float, float] = CROSS_STAND_IN,
     ) -> None:
         self.store = store
         self.cache_dir = cache_dir  # where the BM25 index of this index generation is saved
@@ -50,6 +53,10 @@ class Retriever:
         self._lexical: LexicalIndex | None = None
         self._copies: Copies | None = None
         self._languages: set[str] | None = None
+        # (intercept, slope) of the dense z-score a keyword-only chunk's BM25
+        # z-score predicts, in the question's language and across (lexical.fuse).
+        self.stand_in = stand_in
+        self.cross_stand_in = cross_stand_in
         self._unembedded: frozenset[str] | None = None
         self._lock = threading.Lock()
 
@@ -127,15 +134,21 @@ class Retriever:
 
         unembedded = self.unembedded() if hits and self.unit != "none" else frozenset()
 
+        def predicted_dense(chunk_id: str, z: float) -> float:
+            lang = lexical.language_of(chunk_id) if lexical is not None else None
+            a, b = self.stand_in if known(lang or q_lang) == q_lang else self.cross_stand_in
+            return a + b * z
+
         if filters is None or filters.is_empty():
             # Nothing to filter: fetch only the chunks that make the top k.
-            fused = self._distinct(fuse(dense, hits, weight, unembedded=unembedded), k)
+            fused = self._distinct(fuse(dense, hits, weight, unembedded=unembedded, stand_in=predicted_dense), k)
             found = self.store.chunks_by_id([i for i, _ in fused])
             return [self.passage(found[i], score) for i, score in fused if i in found]
         # Dense hits are filtered by Chroma; lexical ones need their metadata checked.
         wanted = {i for i, _ in dense} | {i for i, _ in hits}
         found = self._matching(self.store.chunks_by_id(sorted(wanted)), filters)
-        fused = fuse(dense, [(i, s) for i, s in hits if i in found], weight, unembedded=unembedded)
+        kept = [(i, s) for i, s in hits if i in found]
+        fused = fuse(dense, kept, weight, unembedded=unembedded, stand_in=predicted_dense)
         return [self.passage(found[i], score) for i, score in self._distinct(fused, k, among=found)]
 
     def _distinct(
