@@ -1,6 +1,7 @@
 """Choose the fusion of dense and BM25 scores on the tune halves.
 
-    python -m bench.fit_fusion
+    python -m bench.fit_fusion                  # fit on the tune halves
+    python -m bench.fit_fusion --keyword-only tune|test   # the stand-in for missing vectors
 
 For every tune question (SQuAD-it tune articles; golden tune questions by
 language) it takes the two candidate lists the retriever fuses and scores
@@ -98,6 +99,65 @@ def line(x: np.ndarray, y: np.ndarray) -> str:
     return f"dense z = {intercept:.3f} + {slope:.3f} * BM25 z over {len(x)} BM25 candidates (r {r:.3f})"
 
 
+def keyword_only(engine, candidates: list, weight: float, line: tuple[float, float]) -> str:  # type: ignore[no-untyped-def]
+    """MRR@5 when every second article is keyword-only: its chunks dropped from the dense lists.
+
+    Against the dense floor (what such chunks got before) and the fitted line
+    (``fuse(..., unembedded=, stand_in=)``), over the questions whose gold
+    article is one of the keyword-only ones and over all.
+    """
+    docs = sorted({r.meta["doc_id"] for r in engine.store.iter_chunks()})
+    pending = set(docs[1::2])
+    owner = {r.id: r.meta["doc_id"] for r in engine.store.iter_chunks()}
+    unembedded = {i for i, d in owner.items() if d in pending}
+    a, b = line
+    scores: dict[str, list[float]] = {}
+    for item, dense, lexical in candidates:
+        kept = [(i, v) for i, v in dense if i not in unembedded]
+        gold_pending = any(item.gold(d) for d in pending)
+        values = [v for _, v in kept]
+        floor = (min(values) - np.mean(values)) / max(float(np.std(values)), 1e-9) if len(values) > 1 else 0.0
+        variants = {
+            "floor": {},
+            "line": {"unembedded": unembedded, "stand_in": lambda _, z: a + b * z},
+            "max(floor, line)": {"unembedded": unembedded, "stand_in": lambda _, z, f=floor: max(f, a + b * z)},
+        }
+        for name, args in variants.items():
+            fused = fuse(kept, lexical, weight, **args)  # type: ignore[arg-type]
+            top = [i for i, _ in fused[:5]]
+            found = engine.store.chunks_by_id(top)
+            ranks = (r for r, i in enumerate(top, 1) if i in found and item.hit(owner[i], found[i].text))
+            rank = next(ranks, 0)
+            scores.setdefault(name, []).append(1 / rank if rank else 0.0)
+            if gold_pending:
+                scores.setdefault(f"{name}, pending gold", []).append(1 / rank if rank else 0.0)
+    return "; ".join(f"{k} {np.mean(v):.3f} ({len(v)})" for k, v in scores.items() if v)
+
+
+def ablation(which: str) -> None:
+    """``--keyword-only tune|test``: the fitted stand-in line against the dense floor, on one half of each suite."""
+    from rag.fitted import CROSS_LEXICAL_WEIGHT, CROSS_STAND_IN, LEXICAL_WEIGHT, STAND_IN
+
+    test = half("golden", which)
+    golden = [i for i in load_golden() if i.id in test and i.answerable]
+    sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
+    wiki = built("squad", squad_articles())
+    outside = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
+    news = built("realtimeqa", realtimeqa_articles(outside / "articles"), persist=outside / "index")
+    same, cross = (LEXICAL_WEIGHT, STAND_IN), (CROSS_LEXICAL_WEIGHT, CROSS_STAND_IN)
+    sets = {
+        f"realtimeqa {which} (en over en)": (news, [i for i in load_realtimeqa(weeks=half("realtimeqa", which))
+                                                 if i.answerable and i.ranked], same),
+        f"squad-it {which} (it)": (wiki, load_squad(docs=half("squad-it", which)), same),
+        f"squad-it {which} (en over it)": (wiki, [i for i in load_squad(docs=half("squad-it", which), english=True)
+                                              if i.lang == "en"], cross),
+        f"golden {which} (it)": (sample, [i for i in golden if i.lang == "it"], same),
+        f"golden {which} (en)": (sample, [i for i in golden if i.lang == "en"], cross),
+    }  # fmt: skip
+    for name, (engine, items, (weight, fitted_line)) in sets.items():
+        print(f"{name}, {len(items)} questions: {keyword_only(engine, lists(engine, items), weight, fitted_line)}")
+
+
 def main() -> None:
     tune = half("golden", "tune")
     golden = [i for i in load_golden() if i.id in tune and i.answerable]
@@ -132,5 +192,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
     np.seterr(all="ignore")
-    main()
+    ablation(sys.argv[2]) if sys.argv[1:2] == ["--keyword-only"] else main()

@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="take articles out of the index by doc id (see `stats`)")
     p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
     p = sub.add_parser("embed", help="embed the sentences of articles searchable by keyword only so far")
+    p.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="N worker processes sharing the CPU (needs RAG_CHROMA_URL); on other machines run `embed --worker`",
+    )  # fmt: skip
+    p.add_argument("--worker", action="store_true", help="one worker among several: claim each article first")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads of the model (default RAG_EMBED_THREADS)")
     p = sub.add_parser("ask", help="answer a question from the indexed articles")
     p.add_argument("question")
     p.add_argument("-k", type=int, default=None, help="passages to retrieve (default RAG_TOP_K)")
@@ -74,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         from rag.api import Engine
         from rag.settings import Settings
 
-        engine = Engine(Settings.from_env())
+        overrides = {"embed_threads": args.threads} if getattr(args, "threads", None) else {}
+        engine = Engine(Settings.from_env(**overrides))
         if args.command in ("ask", "ingest", "embed"):
             engine.preload()
         return int(COMMANDS[args.command](engine, args) or 0)
@@ -280,6 +287,10 @@ def _remove(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _embed_command(engine: Any, args: argparse.Namespace) -> int:
+    if args.workers > 1 or args.worker:
+        from rag.cli_workers import run_worker, run_workers
+
+        return run_worker(engine) if args.worker else run_workers(engine, args.workers)
     if not engine.embed_status().keyword_only:
         print("nothing to embed: every article has its sentence vectors")
         return 0

@@ -51,7 +51,9 @@ class Index:
     @cached_property
     def embedder(self) -> Embedder:
         """The configured embedding model (loaded lazily by itself)."""
-        return make_embedder(self.settings.embedder, e5_engine=self.settings.e5_engine)
+        return make_embedder(
+            self.settings.embedder, e5_engine=self.settings.e5_engine, threads=self.settings.embed_threads
+        )
 
     @cached_property
     def name_embedder(self) -> Embedder:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
@@ -115,6 +116,54 @@ class Library(Index):
             self._counters = self.store.counters()
         if finished:  # the articles are complete: build who-said-what now, not on the first question
             self.quotebook()
+        return finished
+
+    def embed_as_worker(
+        self,
+        owner: str,
+        *,
+        progress: Progress | None = None,
+        stop: threading.Event | None = None,
+        finished_ids: list[str] | None = None,
+        poll: float = 2.0,
+    ) -> int:
+        """One of several embedding workers: embed keyword-only articles until none is left.
+
+        Each article is claimed for ``owner`` first (``vectorstore/claims.py``),
+        so workers in other processes or on other machines sharing the index
+        (a Chroma server) never take the same one; an article whose worker died
+        is taken once its claim's lease (``RAG_EMBED_LEASE``) has run out.
+
+        Returns:
+            How many articles this worker finished (their ids go to ``finished_ids``).
+        """
+        from rag.ingestion.vectors import embed_pending
+        from vectorstore import claims
+
+        self.store.open(create=False)
+        finished = 0
+        while stop is None or not stop.is_set():
+            finished += embed_pending(
+                store=self.store,
+                embedder=self.embedder,
+                guard=partial(self._writing, wait=self.settings.embed_lease),
+                progress=progress,
+                stop=stop,
+                owner=owner,
+                lease=self.settings.embed_lease,
+                finished_ids=finished_ids,
+            )
+            left = list(self.store.keyword_only())
+            if not left:
+                break
+            # The rest are other workers' (or a dead one's, until its lease ends).
+            pause = min(poll, claims.wait_for(self.store, left) or poll)
+            if stop is not None:
+                stop.wait(pause)
+            else:
+                time.sleep(pause)
+        with self._sync_lock:
+            self._counters = self.store.counters()
         return finished
 
     def embed_in_background(self) -> threading.Thread:

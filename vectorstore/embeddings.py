@@ -197,12 +197,13 @@ class SentenceTransformerEmbedder(SymmetricQueries):
         return _normalise(np.asarray(vectors, dtype=np.float32))
 
 
-def make_embedder(spec: str, *, e5_engine: str = "auto") -> Embedder:
+def make_embedder(spec: str, *, e5_engine: str = "auto", threads: int = 2) -> Embedder:
     """Build the embedder named by ``spec``.
 
     Args:
         spec: ``e5-small``, ``use-multilingual`` or ``sentence-transformers:<name-or-path>``.
         e5_engine: What runs e5-small's batches (see :class:`E5Small`).
+        threads: CPU threads of the model (e5-small and USE).
 
     Raises:
         ConfigError: ``spec`` names no known embedder.
@@ -210,9 +211,9 @@ def make_embedder(spec: str, *, e5_engine: str = "auto") -> Embedder:
     kind, _, name = spec.partition(":")
     match kind:
         case "e5-small" if not name:
-            return E5Small(engine=e5_engine)
+            return E5Small(engine=e5_engine, threads=threads)
         case "use-multilingual" if not name:
-            return UseMultilingual()
+            return UseMultilingual(threads=threads)
         case "sentence-transformers" if name:
             return SentenceTransformerEmbedder(name)
         case _:

@@ -183,11 +183,16 @@ class ChromaStore:
         got = self._call(self._cols["meta"].get, where={"kind": "pending"}, include=["metadatas"])
         return sorted(str(m["doc_id"]) for m in got["metadatas"] if m)
 
-    def put_notes(self, records: Sequence[Record]) -> None:
-        """Store small keyed records beside the index (article versions, feeds: ``vectorstore/history.py``)."""
+    def put_notes(self, records: Sequence[Record], *, replace: bool = True) -> None:
+        """Store small keyed records beside the index (article versions, feeds: ``vectorstore/history.py``).
+
+        With ``replace=False`` a record whose id exists is left as it is (Chroma
+        ignores an ``add`` of an existing id): the first writer wins
+        (``vectorstore/claims.py``).
+        """
         if records:
             self._call(
-                self._cols["meta"].upsert,
+                self._cols["meta"].upsert if replace else self._cols["meta"].add,
                 ids=[r.id for r in records],
                 documents=[r.text for r in records],
                 metadatas=[clean_meta(r.meta) for r in records],
@@ -207,10 +212,20 @@ class ChromaStore:
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
-    def drop_notes(self, ids: Sequence[str]) -> None:
-        """Delete records stored by :meth:`put_notes`."""
+    def note(self, note_id: str) -> Record | None:
+        """One record stored by :meth:`put_notes`, by id."""
+        col = self._meta()
+        if col is None:
+            return None
+        got = self._call(col.get, ids=[note_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        return Record(got["ids"][0], got["documents"][0] or "", dict(got["metadatas"][0] or {}))
+
+    def drop_notes(self, ids: Sequence[str], *, where: dict[str, Any] | None = None) -> None:
+        """Delete records stored by :meth:`put_notes` (only those matching ``where``, if given, in one call)."""
         if ids:
-            self._call(self._cols["meta"].delete, ids=list(ids))
+            self._call(self._cols["meta"].delete, ids=list(ids), where=where)
 
     def purge_document(self, doc_id: str) -> None:
         """Remove every trace of ``doc_id`` (record, chunks, sentences) and its pending mark."""

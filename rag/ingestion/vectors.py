@@ -25,6 +25,7 @@ import numpy as np
 from rag.ingestion.chunk import sentence_id
 from rag.search.retrieval import to_passage
 from rag.types import Sentence
+from vectorstore import claims
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore, Record
 
@@ -103,6 +104,9 @@ def embed_pending(
     guard: Guard,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    owner: str | None = None,
+    lease: float = 600.0,
+    finished_ids: list[str] | None = None,
 ) -> int:
     """Embed the sentences of every keyword-only article; returns how many articles were finished.
 
@@ -112,6 +116,11 @@ def embed_pending(
         guard: Returns the context (the writer lock) each article is written under.
         progress: Called as ``progress(sentences_done, sentences_total, doc_id)``.
         stop: When set, the pass ends after the current article.
+        owner: As one of several workers: claim each article for ``owner`` for
+            ``lease`` seconds first, and leave those another worker holds
+            (``vectorstore/claims.py``).
+        lease: Seconds a claim lasts (it must outlast embedding one article).
+        finished_ids: Gets the id of every article this pass finished.
     """
     todo = []
     for doc_id, meta in store.keyword_only().items():
@@ -125,19 +134,19 @@ def embed_pending(
     for doc_id, meta, plan in todo:
         if stop is not None and stop.is_set():
             break
-        vectors = embedder.embed([s.text for s in plan.sentences])
-        with guard():
-            now = store.documents([doc_id]).get(doc_id)
-            if now is not None and now.get("content_hash") == meta.get("content_hash"):
-                filterable = {k: meta.get(k) for k in ("doc_id", "outlet", "date", "date_num")}
-                store.write_vectors(
-                    doc_id,
-                    sentences=sentence_records(doc_id, filterable, plan),
-                    sentence_vectors=vectors,
-                    chunk_ids=plan.chunk_ids,
-                    chunk_vectors=chunk_vectors(plan, vectors),
-                )
+        if owner is not None and not claims.claim(store, doc_id, owner, lease=lease):
+            done += len(plan.sentences)  # another worker's
+            continue
+        try:
+            # Read again once claimed: a worker whose claim just ended may have finished it.
+            still = owner is None or store.documents([doc_id]).get(doc_id, {}).get("embedded") is False
+            if still and _write(store, embedder, guard, doc_id, meta, plan):
                 finished += 1
+                if finished_ids is not None:
+                    finished_ids.append(doc_id)
+        finally:
+            if owner is not None:
+                claims.release(store, doc_id, owner)
         done += len(plan.sentences)
         if progress:
             progress(done, total, doc_id)
@@ -145,6 +154,26 @@ def embed_pending(
         with guard():
             store.bump_counter("vectors")
     return finished
+
+
+def _write(
+    store: ChromaStore, embedder: Embedder, guard: Guard, doc_id: str, meta: dict[str, Any], plan: Layout
+) -> bool:
+    """Embed one article's sentences and write them, unless it changed or was embedded by another meanwhile."""
+    vectors = embedder.embed([s.text for s in plan.sentences])
+    with guard():
+        now = store.documents([doc_id]).get(doc_id)
+        if now is not None and now.get("content_hash") == meta.get("content_hash") and now.get("embedded") is False:
+            filterable = {k: meta.get(k) for k in ("doc_id", "outlet", "date", "date_num")}
+            store.write_vectors(
+                doc_id,
+                sentences=sentence_records(doc_id, filterable, plan),
+                sentence_vectors=vectors,
+                chunk_ids=plan.chunk_ids,
+                chunk_vectors=chunk_vectors(plan, vectors),
+            )
+            return True
+    return False
 
 
 class Background:

@@ -117,8 +117,8 @@ def fuse(
     was not missed by the dense side but never seen by it, so the lowest
     dense score would be a verdict it has not earned. It gets instead the
     dense z-score its BM25 z-score predicts, ``stand_in(chunk_id, bm25_z)``
-    (a line fitted on tune data per language pair: ``bench/fit_fusion.py``);
-    without ``stand_in``, the BM25 z-score itself.
+    (a line fitted on tune data per language pair: ``bench/fit_fusion.py``;
+    without ``stand_in``, the BM25 z-score itself), or the floor if that is higher.
     """
     w = weight if callable(weight) else (lambda _: weight)
     d = _standardised(dense)
@@ -131,7 +131,9 @@ def fuse(
             return d[i]
         if i not in unembedded:
             return d_floor
-        return stand_in(i, lx[i]) if stand_in is not None else lx[i]
+        # Never below the floor: a chunk the dense side never saw ranks no lower
+        # than one it saw and placed last.
+        return max(d_floor, stand_in(i, lx[i]) if stand_in is not None else lx[i])
 
     scores = {i: dense_z(i) + w(i) * lx.get(i, l_floor) for i in [*d, *lx]}
     return sorted(scores.items(), key=lambda kv: -kv[1])

@@ -63,9 +63,11 @@ def test_fusion_lets_bm25_stand_in_for_the_vectors_a_keyword_only_chunk_lacks():
     assert stood_in["new"] == pytest.approx(z_new + 0.8 * z_new)
     assert {k: v for k, v in stood_in.items() if k != "new"} == {k: v for k, v in plain.items() if k != "new"}
     assert max(plain, key=plain.__getitem__) == "a" and max(stood_in, key=stood_in.__getitem__) == "new"
-    # With a fitted line, the predicted dense z-score (a weak predictor across languages: less credit).
+    # With a fitted line, the dense z-score it predicts, but never below the floor.
     line = dict(fuse(dense, lexical, 0.2, unembedded={"new"}, stand_in=lambda i, z: -0.5 + 0.4 * z))
     assert line["new"] == pytest.approx(-0.5 + 0.4 * z_new + 0.2 * z_new)
+    low = dict(fuse(dense, lexical, 0.2, unembedded={"new"}, stand_in=lambda i, z: -4.0 + 0.4 * z))
+    assert low["new"] == pytest.approx(plain["new"] - 0.6 * z_new)  # the floor + 0.2 * z_new
 
 
 def test_a_keyword_only_article_that_matches_best_is_found_first(engine: Engine, articles):
