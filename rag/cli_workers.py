@@ -40,7 +40,7 @@ def run_worker(engine: Any) -> int:
 
 
 def run_workers(engine: Any, n: int) -> int:
-    """Start ``n`` worker processes on this machine and wait for them; a progress line per change."""
+    """Start ``n`` worker processes on this machine and wait for them (their "embedded" lines go to stdout)."""
     if engine.settings.chroma_url is None:
         raise ConfigError(
             "--workers needs a Chroma server: worker processes writing one embedded directory can deadlock in "
