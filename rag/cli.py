@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides = {"embed_threads": args.threads} if getattr(args, "threads", None) else {}
         engine = Engine(Settings.from_env(**overrides))
         if args.command in ("ask", "ingest", "embed"):
-            engine.preload()
+            engine.preload(passages=args.command != "ask")
         return int(COMMANDS[args.command](engine, args) or 0)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)

