@@ -114,6 +114,8 @@ class Library(Index):
         )
         with self._sync_lock:  # our own writes need no reopen (see sync)
             self._counters = self.store.counters()
+            if finished and "retriever" in self.__dict__:
+                self.retriever.forget_vectors()  # sync will not see our own counter move
         if finished:  # the articles are complete: build who-said-what now, not on the first question
             self.quotebook()
         return finished
@@ -164,6 +166,8 @@ class Library(Index):
                 time.sleep(pause)
         with self._sync_lock:
             self._counters = self.store.counters()
+            if finished and "retriever" in self.__dict__:
+                self.retriever.forget_vectors()
         return finished
 
     def embed_in_background(self) -> threading.Thread:
