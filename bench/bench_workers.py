@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.bench_load import SERVER, chroma_server
-from bench.bench_scale import machine
+from bench.bench_scale import RESULTS, machine
 from bench.corpus import CACHE, ROOT, build
 
 
@@ -57,9 +57,8 @@ def main() -> None:
     summary = {"machine": machine(), "chunks": args.chunks, "rows": rows,
                "ratio": round(float(rows[0]["seconds"]) / float(rows[1]["seconds"]), 2)}  # type: ignore[arg-type]  # fmt: skip
     print(json.dumps(summary, indent=1))
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"workers-{args.chunks}.json").write_text(json.dumps(summary, indent=1))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"workers-{args.chunks}.json").write_text(json.dumps(summary, indent=1))
 
 
 if __name__ == "__main__":

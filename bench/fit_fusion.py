@@ -106,9 +106,8 @@ def keyword_only(engine, candidates: list, weight: float, line: tuple[float, flo
     (``fuse(..., unembedded=, stand_in=)``), over the questions whose gold
     article is one of the keyword-only ones and over all.
     """
-    docs = sorted({r.meta["doc_id"] for r in engine.store.iter_chunks()})
-    pending = set(docs[1::2])
     owner = {r.id: r.meta["doc_id"] for r in engine.store.iter_chunks()}
+    pending = set(sorted(set(owner.values()))[1::2])
     unembedded = {i for i, d in owner.items() if d in pending}
     a, b = line
     scores: dict[str, list[float]] = {}

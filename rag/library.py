@@ -93,7 +93,13 @@ class Library(Index):
         return self.ingest([target], embed=embed)
 
     def embed_pending(
-        self, *, progress: Progress | None = None, stop: threading.Event | None = None, wait: float = 0.0
+        self,
+        *,
+        progress: Progress | None = None,
+        stop: threading.Event | None = None,
+        wait: float = 0.0,
+        owner: str | None = None,
+        finished_ids: list[str] | None = None,
     ) -> int:
         """Embed the sentences of keyword-only articles; returns how many were finished.
 
@@ -101,6 +107,9 @@ class Library(Index):
             progress: Called as ``progress(sentences_done, sentences_total, doc_id)``.
             stop: When set, stop after the current article (the rest stay keyword-only).
             wait: Seconds to wait for another process's ingest to release the writer lock.
+            owner: As one of several workers (:meth:`embed_as_worker`): claim each
+                article first and leave those another worker holds.
+            finished_ids: Gets the id of every article this pass finished.
         """
         from rag.ingestion.vectors import embed_pending
 
@@ -111,12 +120,17 @@ class Library(Index):
             guard=partial(self._writing, wait=wait),
             progress=progress,
             stop=stop,
+            owner=owner,
+            lease=self.settings.embed_lease,
+            finished_ids=finished_ids,
         )
         with self._sync_lock:  # our own writes need no reopen (see sync)
             self._counters = self.store.counters()
             if finished and "retriever" in self.__dict__:
                 self.retriever.forget_vectors()  # sync will not see our own counter move
-        if finished:  # the articles are complete: build who-said-what now, not on the first question
+        # The articles are complete: build who-said-what now, not on the first
+        # question (a worker leaves it to the processes that ask).
+        if finished and owner is None:
             self.quotebook()
         return finished
 
@@ -139,21 +153,12 @@ class Library(Index):
         Returns:
             How many articles this worker finished (their ids go to ``finished_ids``).
         """
-        from rag.ingestion.vectors import embed_pending
         from vectorstore import claims
 
-        self.store.open(create=False)
         finished = 0
         while stop is None or not stop.is_set():
-            finished += embed_pending(
-                store=self.store,
-                embedder=self.embedder,
-                guard=partial(self._writing, wait=self.settings.embed_lease),
-                progress=progress,
-                stop=stop,
-                owner=owner,
-                lease=self.settings.embed_lease,
-                finished_ids=finished_ids,
+            finished += self.embed_pending(
+                progress=progress, stop=stop, wait=self.settings.embed_lease, owner=owner, finished_ids=finished_ids
             )
             left = list(self.store.keyword_only())
             if not left:
@@ -164,10 +169,6 @@ class Library(Index):
                 stop.wait(pause)
             else:
                 time.sleep(pause)
-        with self._sync_lock:
-            self._counters = self.store.counters()
-            if finished and "retriever" in self.__dict__:
-                self.retriever.forget_vectors()
         return finished
 
     def embed_in_background(self) -> threading.Thread:

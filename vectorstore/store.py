@@ -370,13 +370,6 @@ class ChromaStore:
         got = self._call(self._cols["docs"].get, where={"embedded": False}, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
-    def chunk_ids_of(self, doc_ids: Sequence[str]) -> list[str]:
-        """The ids of the chunks of the documents ``doc_ids``."""
-        if not doc_ids:
-            return []
-        got = self._call(self._cols["chunks"].get, where={"doc_id": {"$in": list(doc_ids)}}, include=[])
-        return list(got["ids"])
-
     def chunks_of(self, doc_id: str) -> list[Record]:
         """One document's chunks."""
         got = self._call(self._cols["chunks"].get, where={"doc_id": doc_id}, include=["documents", "metadatas"])
@@ -475,10 +468,15 @@ class ChromaStore:
                 return
             offset += batch
 
-    def chunk_ids(self, doc_id: str | None = None) -> set[str]:
-        """Ids of every chunk, or of one document's chunks."""
-        if doc_id is not None:
+    def chunk_ids(self, doc_id: str | Sequence[str] | None = None) -> set[str]:
+        """Ids of every chunk, or of one document's (or several documents') chunks, in one call."""
+        if isinstance(doc_id, str):
             return set(self._ids("chunks", doc_id))
+        if doc_id is not None:
+            wanted = list(doc_id)
+            if not wanted:
+                return set()
+            return set(self._call(self._cols["chunks"].get, where={"doc_id": {"$in": wanted}}, include=[])["ids"])
         return set(self._call(self._cols["chunks"].get, include=[])["ids"])
 
     # ----- helpers -----

@@ -80,7 +80,7 @@ class Retriever:
         """Ids of the chunks of keyword-only articles (no sentence vectors yet), kept until :meth:`forget_vectors`."""
         with self._lock:
             if self._unembedded is None:
-                self._unembedded = frozenset(self.store.chunk_ids_of(list(self.store.keyword_only())))
+                self._unembedded = frozenset(self.store.chunk_ids(list(self.store.keyword_only())))
             return self._unembedded
 
     def forget_vectors(self) -> None:

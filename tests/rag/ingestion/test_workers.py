@@ -41,11 +41,13 @@ def test_two_workers_one_killed_embed_every_article_once(chroma_server: str, emb
     lease = 8.0
     doomed, survivor = worker(settings, lease), None
     try:
-        # Freeze the first worker, and kill it if it holds a claim (mid-article); else let it go on a moment.
+        # Freeze the first worker, and kill it if it holds a claim on an article it has not written yet
+        # (mid-article); else let it go on a moment.
         deadline, held = time.time() + 240, None
         while held is None and time.time() < deadline and doomed.poll() is None:
             os.kill(doomed.pid, signal.SIGSTOP)
-            held = next((d for d in doc_ids if claims.holder(shared.store, d)), None)
+            unwritten = shared.store.keyword_only()
+            held = next((d for d in doc_ids if d in unwritten and claims.holder(shared.store, d)), None)
             if held is None:
                 os.kill(doomed.pid, signal.SIGCONT)
                 time.sleep(0.05)
@@ -90,7 +92,7 @@ def test_claims_first_writer_wins_and_an_expired_lease_is_taken_over(embedder: E
     assert claims.holder(store, "a") is None and claims.wait_for(store, ["a"]) is None
 
 
-def test_several_workers_without_a_server_are_refused_with_the_fix(engine: Engine, capsys: pytest.CaptureFixture[str]):
+def test_several_workers_without_a_server_are_refused_with_the_fix(engine: Engine):
     from rag.cli_workers import run_workers
 
     with pytest.raises(ConfigError, match=r"RAG_CHROMA_URL=http://127\.0\.0\.1:8000"):
