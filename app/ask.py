@@ -22,25 +22,70 @@ EXAMPLES = (
 )
 
 
-def render_answer(engine: Engine, answer: Answer, key: str) -> None:
-    """Notices, the answer with markers linking to their cards, then the cards."""
+def render_answer(engine: Engine, answer: Answer, key: str) -> dict[int, Any]:
+    """Notices, the answer with markers linking to their cards, then the cards.
+
+    Returns an empty slot under each card whose source is in another language
+    than the question and not yet rendered, for :func:`fill_renderings`.
+    """
     if answer.notice:
         st.info(answer.notice)
     if answer.standalone_question:
         st.caption(f"Read as: {answer.standalone_question}")
     if answer.abstained:
         st.warning(answer.text)
-        return
+        return {}
     st.markdown(f'<div class="answer">{answer_html(answer, key)}</div>', unsafe_allow_html=True)
     if answer.unsupported:
         st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
     for d in answer.disagreements:
         st.warning(f"Sources disagree: {d.versions()}")
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
+    slots = {}
     for c in answer.citations:
-        render_card(engine, c, key, also_in=[names.get(d, d) for d in c.duplicates])
+        slot = render_card(engine, c, key, also_in=[names.get(d, d) for d in c.duplicates])
+        if c.translation is not None:
+            slot.markdown(rendering_html(c), unsafe_allow_html=True)
+        else:
+            slots[c.n] = slot
+    if answer.rendering_hint:
+        st.caption(answer.rendering_hint)
     if answer.mode != "extractive":
         st.caption(f"Answered by {answer.mode}")
+    return slots
+
+
+def fill_renderings(engine: Engine, answer: Answer, slots: dict[int, Any]) -> Answer:
+    """Render the cited sentences in the question's language into their slots, after the answer is on screen."""
+    if not slots or answer.abstained:
+        return answer
+    try:
+        with st.spinner("Rendering the sources in the question's language…"):
+            rendered = engine.render(answer)
+    except RagError as exc:
+        st.caption(f"No renderings: {exc}")
+        return answer
+    for c in rendered.citations:
+        if c.translation is not None and c.n in slots:
+            slots[c.n].markdown(rendering_html(c), unsafe_allow_html=True)
+    if rendered.rendering_hint and not answer.rendering_hint:
+        st.caption(rendered.rendering_hint)
+    return rendered
+
+
+def rendering_html(c: Citation) -> str:
+    """The machine translation under a card, labelled; or why it was withheld."""
+    r = c.translation
+    assert r is not None
+    if not r.shown:
+        return (
+            f'<div class="rendering withheld"><small>Machine translation of [{c.n}] withheld: '
+            f"{html.escape(r.withheld or '')}.</small></div>"
+        )
+    return (
+        f'<div class="rendering"><small>Machine translation of [{c.n}] ({html.escape(r.translator)}), '
+        f'not the article\'s words:</small><br><span lang="{r.language}">{html.escape(r.text)}</span></div>'
+    )
 
 
 def answer_html(answer: Answer, key: str) -> str:
@@ -62,8 +107,11 @@ def answer_html(answer: Answer, key: str) -> str:
     return " ".join(parts)
 
 
-def render_card(engine: Engine, c: Citation, key: str, *, also_in: list[str] | None = None) -> None:
-    """Title, outlet, date, the passage with the cited sentence highlighted, and the outlets reprinting it."""
+def render_card(engine: Engine, c: Citation, key: str, *, also_in: list[str] | None = None) -> Any:
+    """Title, outlet, date, the passage with the cited sentence highlighted, and the outlets reprinting it.
+
+    Returns the empty slot under the card where its rendering goes.
+    """
     # Relevance for a quoted sentence, support for a model's (Citation.score_kind).
     score = f"{c.score_kind} {c.score:.2f}" if c.score < 0.999 else ""
     meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, score) if x)
@@ -80,10 +128,12 @@ def render_card(engine: Engine, c: Citation, key: str, *, also_in: list[str] | N
         + "</div>",
         unsafe_allow_html=True,
     )
+    slot = st.empty()
     with st.expander(f"Whole article [{c.n}]"):
         st.markdown(
             f'<div class="article">{highlight(document, c.start, c.end, 0, phrase)}</div>', unsafe_allow_html=True
         )
+    return slot
 
 
 def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
@@ -176,7 +226,8 @@ def main() -> None:
             except RagError as exc:
                 st.error(str(exc))
                 return
-            render_answer(engine, answer, str(len(messages) + 1))
+            slots = render_answer(engine, answer, str(len(messages) + 1))
+            answer = fill_renderings(engine, answer, slots)
         messages.append(("user", question, None))
         messages.append(("assistant", answer.text, answer))
 

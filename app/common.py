@@ -17,6 +17,8 @@ CSS = """<style>
 .answer-phrase{background:#ffc53d;border-bottom:2px solid #b7791f}
 .sources,.also-in{color:#666}
 .unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
+.rendering{margin:-.4rem 0 .8rem 1rem;padding:.3rem .6rem;border-left:3px solid #7a8ca5;background:#f4f6f9}
+.rendering.withheld{border-left-color:#c0392b;background:#fbf1f0}
 </style>"""
 
 

@@ -31,7 +31,7 @@ def main() -> int:
         engine.ingest([articles])
         for q in questions:
             began = time.perf_counter()
-            a = engine.ask(q, k=5)
+            a = engine.ask(q, k=5, render=False)
             ms = (time.perf_counter() - began) * 1000
             row = {
                 "passages": [(p.doc_id, p.text) for p in a.passages],

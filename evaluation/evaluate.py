@@ -143,7 +143,7 @@ def engine_system(engine: Engine, *, k: int = 5) -> System:
 
     def run(question: str) -> Outcome:
         began = time.perf_counter()
-        answer = engine.ask(question, k=k)
+        answer = engine.ask(question, k=k, render=False)
         ms = (time.perf_counter() - began) * 1000
         passages = [(p.doc_id, p.text) for p in answer.passages]
         citations = [(c.doc_id, c.quote) for c in answer.citations]

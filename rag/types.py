@@ -71,6 +71,27 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Rendering:
+    """A machine translation of a cited sentence into the question's language.
+
+    ``withheld`` says why the rendering is not shown (it changed a number,
+    lost a name, drifted in meaning); only a rendering with ``withheld`` None
+    is shown, always labelled as a machine translation beside the verbatim
+    sentence, whose span it leaves unchanged.
+    """
+
+    text: str
+    language: str
+    translator: str
+    withheld: str | None = None
+
+    @property
+    def shown(self) -> bool:
+        """True when the rendering passed the faithfulness check."""
+        return self.withheld is None
+
+
+@dataclass(frozen=True)
 class Citation:
     """One numbered source of an answer.
 
@@ -107,6 +128,8 @@ class Citation:
     updated: str | None = None
     earlier: str | None = None
     earlier_as_of: str | None = None
+    language: str | None = None  # the cited article's
+    translation: Rendering | None = None  # into the question's language, when the article's differs
 
     @property
     def link(self) -> str | None:
@@ -134,6 +157,8 @@ class Claim:
     valid citation, or support below the threshold, is not ``supported``.
     ``sources`` are the independent reports behind it: each is the doc ids of
     one story's copies (a wire story reprinted by three outlets counts once).
+    ``why`` says what a claim its sources do not support gets wrong, when it
+    is a fact the check can name ("a number differs").
     """
 
     text: str
@@ -141,6 +166,7 @@ class Claim:
     support: float
     supported: bool
     sources: tuple[tuple[str, ...], ...] = ()
+    why: str | None = None
 
     def reported_by(self) -> str:
         """ "single source" or "reported by N independent sources", with how many articles print it."""
@@ -189,6 +215,8 @@ class Answer:
     claims: tuple[Claim, ...] = ()
     fallback: bool = False
     disagreements: tuple[Disagreement, ...] = ()
+    # Set when sources in another language could be rendered but no translator is installed: how to turn it on.
+    rendering_hint: str | None = None
 
     @property
     def unsupported(self) -> tuple[Claim, ...]:

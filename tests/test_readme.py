@@ -81,3 +81,49 @@ def test_news_from_the_web_block_runs_verbatim(tmp_path: Path):
     out = done.stdout
     assert "1 added" in out and "Cronache dal Mondo - Esteri: 1 new or changed item(s): 1 added" in out
     assert "Turkey" in out and "http://127.0.0.1:8731/energy-truce.html" in out  # the answer, and its link
+
+
+def run_block(heading: str, index: Path) -> list[subprocess.CompletedProcess[str]]:
+    """Each line of the bash block under ``heading``, run in order against ``index``; all must succeed."""
+    done = []
+    for line in [line for line in block(heading, "bash").splitlines() if line.strip()]:
+        result = subprocess.run(
+            ["bash", "-c", line], capture_output=True, text=True, cwd=ROOT, env=environment(index), timeout=1200
+        )
+        assert result.returncode == 0, f"{line}\n{result.stderr[-2000:]}"
+        done.append(result)
+    return done
+
+
+@pytest.mark.slow
+def test_renderings_block_runs_verbatim(tmp_path: Path):
+    from rag.answering.translators import Apertium
+
+    if not Apertium.available():
+        pytest.skip("Apertium is not installed (`make translator`, which make test runs, installs it as root)")
+    asked = run_block("## Sources in the reader's language", tmp_path)[-1]
+    assert "EN, machine translation (apertium): “" in asked.stdout, asked.stdout
+
+
+@pytest.mark.slow
+def test_local_model_block_runs_verbatim(tmp_path: Path):
+    import importlib.util
+
+    from rag.answering.local_models import installed
+    from rag.settings import Settings
+
+    if importlib.util.find_spec("llama_cpp") is None or not installed(
+        "qwen2.5-0.5b", cache_dir=Settings.from_env().model_dir
+    ):
+        pytest.skip("the local model is not installed (`make local-model`, which make test runs)")
+    ingest = subprocess.run(
+        [sys.executable, "-m", "rag", "ingest", "data/articles"],
+        cwd=ROOT,
+        env=environment(tmp_path),
+        capture_output=True,
+    )
+    assert ingest.returncode == 0
+    asked = run_block("## Answering with a language model (optional)", tmp_path)[-1]
+    assert "Sources:" in asked.stdout and "Traceback" not in asked.stderr
+    # The model's answer, verified; or, if it cited nothing, the extractive one with a note saying so.
+    assert "[1]" in asked.stdout or "note: The language model (llamacpp:qwen2.5-0.5b)" in asked.stderr

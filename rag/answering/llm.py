@@ -8,8 +8,13 @@ from typing import Any
 from rag.errors import ConfigError
 from rag.settings import Settings
 
-KINDS = ("extractive", "ollama:<model>", "openai:<model>")
-EXTRAS = {"ollama": "langchain-ollama", "openai": "langchain-openai"}
+KINDS = ("extractive", "llamacpp:<bundled model or .gguf path>", "ollama:<model>", "openai:<model>")
+EXTRAS = {"llamacpp": "llama-cpp-python", "ollama": "langchain-ollama", "openai": "langchain-openai"}
+INSTALL = {
+    "llamacpp": "`make local-model`",
+    "ollama": "`pip install -e '.[ollama]'` (or `make install`)",
+    "openai": "`pip install -e '.[openai]'` (or `make install`)",
+}
 
 
 def is_llm(answerer: str) -> bool:
@@ -21,9 +26,11 @@ def make_chat_model(answerer: str, *, settings: Settings) -> Any:
     """Build the LangChain chat model that ``answerer`` names.
 
     Args:
-        answerer: ``ollama:<model>`` (``OLLAMA_HOST``) or ``openai:<model>``
-            (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``; any OpenAI-compatible server).
-        settings: Timeouts and the servers' addresses.
+        answerer: ``llamacpp:<model>`` (in process: a bundled model's name
+            or a GGUF path), ``ollama:<model>`` (``OLLAMA_HOST``) or
+            ``openai:<model>`` (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``; any
+            OpenAI-compatible server).
+        settings: Timeouts, threads and the servers' addresses.
 
     Raises:
         ConfigError: unknown kind, empty model name, or the backend's package
@@ -34,6 +41,12 @@ def make_chat_model(answerer: str, *, settings: Settings) -> Any:
         raise ConfigError(f"RAG_ANSWERER={answerer!r} is not one of {', '.join(KINDS)}.")
     # No retries: a dead backend should fall back to extractive answers at once.
     match kind:
+        case "llamacpp":
+            try:
+                from rag.answering.llamacpp import local_chat_model
+            except ImportError:
+                raise _missing("llamacpp") from None
+            return local_chat_model(model, settings=settings)
         case "ollama":
             try:
                 from langchain_ollama import ChatOllama
@@ -64,15 +77,17 @@ def make_chat_model(answerer: str, *, settings: Settings) -> Any:
 
 
 def _missing(kind: str) -> ConfigError:
-    return ConfigError(
-        f"the {kind} backend needs {EXTRAS[kind]}; install it with `pip install -e '.[{kind}]'` (or `make install`)."
-    )
+    return ConfigError(f"the {kind} backend needs {EXTRAS[kind]}; install it with {INSTALL[kind]}.")
 
 
 def describe_failure(exc: BaseException, *, answerer: str, settings: Settings) -> str:
     """Why a backend failed, in one line for people (never showing the API key)."""
     name = type(exc).__name__
     kind = answerer.partition(":")[0]
+    if kind == "llamacpp":
+        if "Timeout" in name or isinstance(exc, TimeoutError):
+            return f"{exc} (RAG_LLM_TIMEOUT)"
+        return f"{name}: {' '.join(str(exc).split())[:160]}"
     where = (settings.ollama_host or "http://127.0.0.1:11434") if kind == "ollama" else settings.openai_base_url
     where = where or "the default server"
     if "Timeout" in name or isinstance(exc, TimeoutError):

@@ -3,8 +3,10 @@
 Markers that point to no passage are dropped; each sentence is scored against
 the sentences of the passages it cites (cosine with USE, the engine's name embedder),
 and the best-matching sentence becomes the citation's highlighted span. A
-sentence with no valid marker, or whose sources do not say anything close to
-it, is flagged as unsupported rather than shown as fact.
+sentence with no valid marker, whose sources do not say anything close to
+it, or that says a number, a month or a negation its cited sentences do not
+(rag/answering/faithfulness.py), whatever the cosine, is flagged as
+unsupported rather than shown as fact.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import unicodedata
 import numpy as np
 
 from rag.answering.extractive import ABSTAIN, Candidate, passage_sentences
+from rag.answering.faithfulness import months, negated
+from rag.answering.faithfulness import numbers as figures
 from rag.ingestion.chunk import split_sentences
 from rag.types import Answer, Citation, Claim, Passage
 from vectorstore.embeddings import Embedder
@@ -98,20 +102,41 @@ def verify(
     for (sentence, numbers), vector in zip(parsed, vectors, strict=True):
         valid = [n for n in dict.fromkeys(numbers) if n in by_passage]
         support = 0.0
+        evidence: list[Candidate] = []
         for n in valid:
             rows = by_passage[n]
             sims = np.stack([r.vector for r in rows]) @ vector
             top = int(np.argmax(sims))
             support = max(support, float(sims[top]))
+            evidence.append(rows[top])
             if n not in best or sims[top] > best[n][0]:
                 best[n] = (float(sims[top]), rows[top])
             renumber.setdefault(n, len(renumber) + 1)
         cited = tuple(renumber[n] for n in valid)
-        claims.append(Claim(sentence, cited, round(support, 4), bool(cited) and support >= threshold))
+        why = unsupported_fact(sentence, evidence, language=language) if cited else None
+        supported = bool(cited) and support >= threshold and why is None
+        claims.append(Claim(sentence, cited, round(support, 4), supported, why=why))
 
     citations = tuple(_citation(new, best[old]) for old, new in sorted(renumber.items(), key=lambda kv: kv[1]))
     text = " ".join(c.text + "".join(f" [{n}]" for n in c.citations) for c in claims)
     return Answer(question, text, citations, False, tuple(passages), language=language, mode=mode, claims=tuple(claims))
+
+
+def unsupported_fact(sentence: str, evidence: list[Candidate], *, language: str) -> str | None:
+    """What ``sentence`` says that its best-matching cited sentences do not: a number, a month or a negation.
+
+    A number or month of the claim must be in one of the cited sentences; the
+    claim is negated if and only if one of them is. Cosine alone cannot see
+    these: "did not send troops" and "sent troops" embed almost alike.
+    """
+    cited = [(r.text, r.passage.language or language) for r in evidence]
+    if not set(figures(sentence)) <= {n for text, _ in cited for n in figures(text)}:
+        return "a number its sources do not give"
+    if not set(months(sentence, language)) <= {m for text, lang in cited for m in months(text, lang)}:
+        return "a date its sources do not give"
+    if negated(sentence, language) != any(negated(text, lang) for text, lang in cited):
+        return "a negation its sources do not have" if negated(sentence, language) else "drops its sources' negation"
+    return None
 
 
 def _citation(n: int, scored: tuple[float, Candidate]) -> Citation:

@@ -99,6 +99,25 @@ def test_meloni_question_in_a_real_browser(app_url: str, tmp_path: Path):
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_english_question_shows_checked_renderings_of_italian_sources(app_url: str, tmp_path: Path):
+    from rag.answering.translators import Apertium
+
+    if not Apertium.available():
+        pytest.skip("Apertium is not installed (`make translator`)")
+    with asked(app_url, "What did Meloni commit?") as page:
+        page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=30_000)
+        # After the answer is on screen, each Italian source gets its rendering (or the reason it was withheld).
+        page.locator(".rendering").first.wait_for(timeout=60_000)
+        page.get_by_text("Chi ha guidato la delegazione").wait_for(state="detached", timeout=30_000)
+        renderings = page.locator(".rendering").all_inner_texts()
+        page.screenshot(path=str(tmp_path / "rendering.png"), full_page=True)
+    assert renderings and all("Machine translation of [" in r for r in renderings)
+    shown = [r for r in renderings if "withheld" not in r]
+    assert shown and any("Meloni" in r for r in shown) and all("(apertium)" in r for r in shown)
+    keep(tmp_path / "rendering.png")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_llm_answer_streams_then_shows_verified_citations(llm_app_url: str, tmp_path: Path):
     with asked(llm_app_url, "What did Meloni commit, and on taxes?") as page:
         # Mid-stream: the first words are on the page, the source cards are not yet.

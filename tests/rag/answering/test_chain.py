@@ -257,3 +257,31 @@ def test_notices_stay_readable_whatever_the_key(key: str):
     assert echoed == "RuntimeError: Error code: 401 - invalid api key *** for the next request".replace(
         "the next", "*** next" if key == "the" else "the next"
     )
+
+
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [
+        ("Italy confirmed political and logistical support, without sending 3000 troops [{n}].",
+         "a number its sources do not give"),
+        ("Italy confirmed political and logistical support, sending troops [{n}].", "drops its sources' negation"),
+        ("Italy confirmed political and logistical support in March, without sending troops [{n}].",
+         "a date its sources do not give"),
+    ],
+)  # fmt: skip
+def test_a_changed_fact_is_unsupported_whatever_the_cosine(sample_engine: Engine, reply: str, why: str):
+    model, _ = scripted(reply.format(n=troops_number(sample_engine)))
+    answer = with_model(sample_engine, model).ask(QUESTION, mode=MODE)
+    (claim,) = answer.claims
+    assert claim.support >= 0.45, claim  # close in meaning: only the fact check catches it
+    assert not claim.supported and claim.why == why
+
+
+def test_an_added_negation_is_unsupported(sample_engine: Engine):
+    question = "Who went with Witkoff to Moscow?"
+    passages = sample_engine.retrieve(question)
+    n = next(i for i, p in enumerate(passages, 1) if "accompagnato da Jared Kushner" in p.text)
+    model, _ = scripted(f"Witkoff was not accompanied by Jared Kushner [{n}].")
+    answer = with_model(sample_engine, model).ask(question, mode=MODE)
+    (claim,) = answer.claims
+    assert not claim.supported and claim.why == "a negation its sources do not have"

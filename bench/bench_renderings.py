@@ -1,0 +1,183 @@
+"""Renderings of cited sentences: each translator's quality, speed and faithfulness; fits the cosine bar.
+
+    python -m bench.bench_renderings --translators apertium llamacpp:qwen2.5-0.5b llamacpp:qwen2.5-1.5b
+
+Reads ``../shared/eval/it-en-parallel`` (Italian paragraphs with their
+English originals; skipped with a message when absent) and renders each
+Italian sentence alone, as the product does. Reports corpus chrF against the
+English paragraphs (sacrebleu), median seconds per sentence, and how often
+the faithfulness check withholds a rendering and why.
+
+The check's minimum cross-lingual E5 cosine is fitted on the reference
+translations, not on any translator's output: sentence pairs of paragraphs
+whose Italian and English split into as many sentences are aligned; a
+sentence with its own translation is a faithful rendering, with another
+sentence of the same paragraph an unfaithful one on the same topic. The bar
+is fitted on the odd paragraphs and its error rates are reported on the even
+ones. It also renders every 3rd sentence of the sample articles for judging
+by hand (written to bench/.cache/renderings-sample-<translator>.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from rag.answering.rendering import rendered_quotes
+from rag.answering.translators import make_translators
+from rag.ingestion.chunk import split_sentences
+from rag.settings import Settings
+from vectorstore.embeddings import make_embedder
+
+PAIRS = Path("../shared/eval/it-en-parallel/pairs.jsonl")
+RESULTS = Path("bench/results/renderings.json")
+CACHE = Path("bench/.cache")
+
+
+def sentences(text: str, language: str) -> list[str]:
+    return [s.text for s in split_sentences(text, language=language)]
+
+
+def fit_bar(pairs: list[dict], embedder) -> dict:  # type: ignore[no-untyped-def]
+    """The cosine bar that best tells a sentence's translation from a sibling's, fitted on odd paragraphs."""
+    rows: dict[str, list[tuple[float, bool]]] = {"fit": [], "check": []}
+    for i, p in enumerate(pairs):
+        it, en = sentences(p["it"], "it"), sentences(p["en"], "en")
+        if len(it) != len(en) or len(it) < 2:
+            continue
+        v_it, v_en = embedder.embed_query(it), embedder.embed_query(en)
+        sims = v_it @ v_en.T
+        side = "fit" if i % 2 == 0 else "check"
+        for a in range(len(it)):
+            for b in range(len(en)):
+                rows[side].append((float(sims[a, b]), a == b))
+    scores = np.array([s for s, _ in rows["fit"]])
+    truth = np.array([t for _, t in rows["fit"]])
+
+    def balanced(bar: float, s: np.ndarray, t: np.ndarray) -> float:
+        return float(((s >= bar) & t).sum() / t.sum() + ((s < bar) & ~t).sum() / (~t).sum()) / 2
+
+    bars = np.round(np.arange(0.70, 0.96, 0.005), 3)
+    best = float(max(bars, key=lambda b: balanced(b, scores, truth)))
+    cs = np.array([s for s, _ in rows["check"]])
+    ct = np.array([t for _, t in rows["check"]])
+    return {
+        "bar": best,
+        "fit_pairs": int(truth.sum()),
+        "check_pairs": int(ct.sum()),
+        "check_faithful_withheld": round(float((cs[ct] < best).mean()), 3),
+        "check_sibling_passed": round(float((cs[~ct] >= best).mean()), 3),
+    }
+
+
+class Reference:
+    """Each Italian sentence rendered by its aligned English original.
+
+    How often does the check withhold a faithful rendering?
+    """
+
+    name = "reference"
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    def translate(self, texts, *, source: str, target: str) -> list[str]:  # type: ignore[no-untyped-def]
+        return [self.table.get(t, t) for t in texts]
+
+
+def aligned(pairs: list[dict]) -> dict[str, str]:
+    """Italian sentence -> its English original, for paragraphs that split into as many sentences."""
+    table = {}
+    for p in pairs:
+        it, en = sentences(p["it"], "it"), sentences(p["en"], "en")
+        if len(it) == len(en):
+            table.update(zip(it, en, strict=True))
+    return table
+
+
+def run(spec: str, pairs: list[dict], *, settings: Settings, embedder, bar: float) -> dict:  # type: ignore[no-untyped-def]
+    """Render every paragraph's sentences as an answer's citations are rendered (rag/answering/rendering.py)."""
+    import sacrebleu
+
+    if spec == "reference":
+        table = aligned(pairs)
+        translators = [Reference(table)]
+        pairs = [p for p in pairs if all(s in table for s in sentences(p["it"], "it"))]
+    else:
+        translators = make_translators(spec, settings=settings)
+    hyps, refs, seconds, verdicts = [], [], [], []
+    for p in pairs:
+        quotes = sentences(p["it"], "it")
+        t = time.perf_counter()
+        out = rendered_quotes(quotes, source="it", target="en", translators=translators, embedder=embedder, bar=bar)
+        seconds.append((time.perf_counter() - t) / len(quotes))
+        hyps.append(" ".join(out[q].text for q in quotes))
+        refs.append(p["en"])
+        verdicts += [out[q] for q in quotes]
+    why: dict[str, int] = {}
+    for r in verdicts:
+        if r.withheld:
+            key = "a name is missing" if r.withheld.startswith("the name") else r.withheld
+            why[key] = why.get(key, 0) + 1
+    return {
+        "translator": spec,
+        "chrf": round(sacrebleu.corpus_chrf(hyps, [refs]).score, 1),
+        "sentences": len(verdicts),
+        "median_s_per_sentence": round(statistics.median(seconds), 3),
+        "withheld": round(sum(not r.shown for r in verdicts) / len(verdicts), 3),
+        "withheld_why": why,
+        "shown_by": {t.name: sum(r.shown and r.translator == t.name for r in verdicts) for t in translators},
+    }
+
+
+def sample(spec: str, *, settings: Settings, embedder, bar: float) -> Path:  # type: ignore[no-untyped-def]
+    """Every 3rd sentence (up to 45) of the sample articles with its rendering and verdict, for judging by hand."""
+    translators = make_translators(spec, settings=settings)
+    picked = []
+    for path in sorted(Path("data/articles").glob("*.txt")):
+        picked += [s for s in sentences(path.read_text(encoding="utf-8"), "it") if len(s) > 40]
+    picked = picked[::3][:45]
+    out = rendered_quotes(picked, source="it", target="en", translators=translators, embedder=embedder, bar=bar)
+    target = CACHE / f"renderings-sample-{spec.replace(':', '-').replace(',', '+')}.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8") as f:
+        for i, s in enumerate(picked, 1):
+            r = out[s]
+            f.write(f"{i}. IT: {s}\n   EN ({r.translator}): {r.text}\n   check: {r.withheld or 'shown'}\n\n")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--translators",
+        nargs="+",
+        default=["reference", "apertium", "llamacpp:qwen2.5-1.5b", "llamacpp:qwen2.5-1.5b,apertium"],
+    )
+    parser.add_argument("--pairs", type=Path, default=PAIRS)
+    parser.add_argument("--no-sample", action="store_true")
+    args = parser.parse_args()
+    if not args.pairs.is_file():
+        print(f"skipped: {args.pairs} is absent (the parallel set is read from ../shared at evaluation time)")
+        return
+    pairs = [json.loads(line) for line in args.pairs.read_text(encoding="utf-8").splitlines() if line.strip()]
+    settings = Settings.from_env()
+    embedder = make_embedder(settings.embedder, threads=settings.embed_threads)
+    fitted = fit_bar(pairs, embedder)
+    print("bar", fitted)
+    rows = []
+    for spec in args.translators:
+        rows.append(run(spec, pairs, settings=settings, embedder=embedder, bar=fitted["bar"]))
+        print(rows[-1])
+        if not args.no_sample and spec != "reference":
+            print("sample for judging:", sample(spec, settings=settings, embedder=embedder, bar=fitted["bar"]))
+    RESULTS.write_text(json.dumps({"bar": fitted, "translators": rows}, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Renderings of an answer's cited sentences in the question's language.
+
+Runs after the answer is shown, on its few cited sentences only, and caches
+each rendering by sentence (article, span, target language, translator). A
+rendering is attached to its citation only after the faithfulness check
+(rag/answering/faithfulness.py) has had its say; a withheld one carries why.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from rag.answering.faithfulness import missing_names, withheld_because
+from rag.answering.translators import INSTALL_HINT, Translator
+from rag.types import Answer, Citation, Rendering
+from vectorstore.embeddings import Embedder
+
+Key = tuple[str, int, int, str, str]
+LANGUAGE_NAMES = {"it": "Italian", "en": "English"}
+
+
+class RenderingCache:
+    """Renderings by sentence, least recently used dropped first (thread-safe)."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._items: OrderedDict[Key, Rendering] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Key) -> Rendering | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Key, rendering: Rendering) -> None:
+        with self._lock:
+            self._items[key] = rendering
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def foreign(answer: Answer, languages: Mapping[str, str]) -> list[Citation]:
+    """The citations of ``answer`` whose article is not in the question's language."""
+    return [c for c in answer.citations if languages.get(c.doc_id, answer.language) != answer.language]
+
+
+def render(
+    answer: Answer,
+    *,
+    languages: Mapping[str, str],
+    translators: Sequence[Translator],
+    embedder: Embedder,
+    bar: float,
+    cache: RenderingCache,
+) -> Answer:
+    """``answer`` with a :class:`Rendering` on each citation whose article's language is not the question's.
+
+    Args:
+        answer: The answer as shown.
+        languages: Each cited article's language, by doc id.
+        translators: In fallback order: a rendering the check withholds is
+            made again by the next one. Empty when none is installed: the
+            answer then gets a ``rendering_hint`` saying how to install one.
+        embedder: The multilingual E5 embedder, for the meaning check.
+        bar: The fitted minimum cross-lingual cosine (rag/fitted.py).
+        cache: Renderings already made.
+    """
+    target = answer.language
+    todo = foreign(answer, languages)
+    if not todo:
+        return answer
+    if not translators:
+        sources = sorted({LANGUAGE_NAMES.get(languages[c.doc_id], languages[c.doc_id]) for c in todo})
+        hint = (
+            f"The {' and '.join(sources)} sources are quoted verbatim; to see them rendered in "
+            f"{LANGUAGE_NAMES.get(target, target)} too, install a translator with {INSTALL_HINT}."
+        )
+        return replace(answer, rendering_hint=hint)
+    order = ",".join(t.name for t in translators)
+
+    def key(c: Citation) -> Key:
+        return (c.doc_id, c.start, c.end, target, order)
+
+    made = {key(c): found for c in todo if (found := cache.get(key(c))) is not None}
+    by_source: dict[str, list[str]] = {}
+    for c in todo:
+        if key(c) not in made:
+            by_source.setdefault(languages[c.doc_id], []).append(c.quote)
+    for source, quotes in by_source.items():
+        rendered = rendered_quotes(list(dict.fromkeys(quotes)), source=source, target=target, translators=translators,
+                                   embedder=embedder, bar=bar)  # fmt: skip
+        for c in todo:
+            if languages[c.doc_id] == source and c.quote in rendered:
+                made[key(c)] = rendered[c.quote]
+                cache.put(key(c), rendered[c.quote])
+    citations = tuple(
+        replace(c, language=languages.get(c.doc_id), translation=made.get(key(c))) for c in answer.citations
+    )
+    return replace(answer, citations=citations)
+
+
+def rendered_quotes(
+    quotes: list[str], *, source: str, target: str, translators: Sequence[Translator], embedder: Embedder, bar: float
+) -> dict[str, Rendering]:
+    """Each quote's rendering by the first translator whose rendering passes the check (else the first's, withheld)."""
+    out: dict[str, Rendering] = {}
+    left = quotes
+    for translator in translators:
+        if not left:
+            break
+        for quote, rendering in zip(left, checked(left, source=source, target=target, translator=translator,
+                                                  embedder=embedder, bar=bar), strict=True):  # fmt: skip
+            if quote not in out or rendering.shown:
+                out[quote] = rendering
+        left = [q for q in left if not out[q].shown]
+    return out
+
+
+def checked(
+    quotes: list[str], *, source: str, target: str, translator: Translator, embedder: Embedder, bar: float
+) -> list[Rendering]:
+    """``translator``'s renderings of ``quotes``, each with the faithfulness check's verdict."""
+    texts = translator.translate(quotes, source=source, target=target)
+    vectors = embedder.embed_query(quotes + texts)
+    cosines = np.sum(vectors[: len(quotes)] * vectors[len(quotes) :], axis=1)
+    # Names the renderings spell differently, rendered alone in one call ("Stati Uniti" -> "United States").
+    names = list(dict.fromkeys(n for q, t in zip(quotes, texts, strict=True) for n in missing_names(q, t)))
+    alone = dict(zip(names, translator.translate(names, source=source, target=target), strict=True)) if names else {}
+    return [
+        Rendering(
+            text=text,
+            language=target,
+            translator=translator.name,
+            withheld=withheld_because(
+                quote,
+                text,
+                source_language=source,
+                target_language=target,
+                cosine=float(cosine),
+                bar=bar,
+                name_renderings=alone,
+            ),
+        )
+        for quote, text, cosine in zip(quotes, texts, cosines, strict=True)
+    ]

@@ -1,0 +1,130 @@
+"""Renderings of cited sentences in the question's language: engine, check, cache, CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from rag.answering.rendering import RenderingCache, render
+from rag.answering.translators import Apertium
+from rag.api import Engine
+from rag.settings import Settings
+from tests.conftest import ARTICLES, MELONI
+from tests.rag.test_cli import run
+
+needs_apertium = pytest.mark.skipif(not Apertium.available(), reason="Apertium is not installed (`make translator`)")
+QUESTION = "What did Meloni commit?"
+
+
+class Counting:
+    """A real translator that counts the texts it is asked to render."""
+
+    def __init__(self, inner: Apertium) -> None:
+        self.inner, self.name, self.texts = inner, inner.name, 0
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        self.texts += len(texts)
+        return self.inner.translate(texts, source=source, target=target)
+
+
+class Miscounting:
+    """Scripted: renders every sentence with its numbers changed (an exact-output case)."""
+
+    name = "miscounting"
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        return [t.replace("2026", "2027") + " 12" for t in texts]
+
+
+@needs_apertium
+def test_english_question_gets_checked_renderings_of_italian_sources(sample_engine: Engine):
+    bare = sample_engine.ask(QUESTION, render=False)
+    answer = sample_engine.ask(QUESTION)
+    assert answer.citations and all(c.translation is not None for c in answer.citations)
+    for plain, c in zip(bare.citations, answer.citations, strict=True):
+        assert (c.start, c.end, c.quote) == (plain.start, plain.end, plain.quote)  # the source span is unchanged
+        assert c.language == "it" and c.translation.language == "en" and c.translation.translator == "apertium"
+        assert c.translation.text and c.translation.text != c.quote
+    meloni = next(c for c in answer.citations if c.doc_id == MELONI)
+    assert meloni.translation is not None and meloni.translation.shown and "Meloni" in meloni.translation.text
+    italian = sample_engine.ask("Cosa ha promesso Meloni?")
+    assert all(c.translation is None for c in italian.citations)  # same language: nothing to render
+
+
+@needs_apertium
+def test_renderings_are_cached_by_sentence(sample_engine: Engine):
+    answer = sample_engine.ask(QUESTION, render=False)
+    translator, cache = Counting(Apertium(timeout=30)), RenderingCache()
+    kwargs = dict(languages={c.doc_id: "it" for c in answer.citations}, embedder=sample_engine.embedder, bar=0.8)
+    first = render(answer, translators=[translator], cache=cache, **kwargs)  # type: ignore[arg-type]
+    rendered = translator.texts
+    again = render(answer, translators=[translator], cache=cache, **kwargs)  # type: ignore[arg-type]
+    assert rendered >= len(answer.citations) and translator.texts == rendered
+    assert [c.translation for c in again.citations] == [c.translation for c in first.citations]
+
+
+def test_a_rendering_that_changes_a_number_is_withheld(sample_engine: Engine):
+    answer = sample_engine.ask("When did the leaders meet in Paris?", render=False)
+    assert answer.citations
+    out = render(
+        answer, languages={c.doc_id: "it" for c in answer.citations}, translators=[Miscounting()],
+        embedder=sample_engine.embedder, bar=0.8, cache=RenderingCache(),
+    )  # fmt: skip
+    assert all(c.translation is not None and c.translation.withheld == "a number differs" for c in out.citations)
+
+
+def test_without_a_translator_the_answer_says_how_to_get_one(sample_engine: Engine):
+    answer = sample_engine.ask(QUESTION, render=False)
+    out = render(
+        answer, languages={c.doc_id: "it" for c in answer.citations}, translators=[],
+        embedder=sample_engine.embedder, bar=0.8, cache=RenderingCache(),
+    )  # fmt: skip
+    assert out.rendering_hint and "make translator" in out.rendering_hint and "Italian" in out.rendering_hint
+    assert all(c.translation is None for c in out.citations)
+
+
+@needs_apertium
+def test_italian_question_over_an_english_article_is_rendered_in_italian(tmp_path: Path, sample_engine: Engine):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "grain.md").write_text(
+        "# Black Sea grain corridor reopens\n\n"
+        "Ukraine reopened the Black Sea grain corridor on Friday after a pause of three weeks. "
+        "The first convoy carried 240,000 tonnes of wheat from Odesa to Istanbul, port officials said. "
+        "Insurers in London had raised their premiums after two ships were damaged by drones in December.",
+        encoding="utf-8",
+    )
+    (folder / "meloni.txt").write_text((ARTICLES / f"{MELONI}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    engine = Engine(Settings(persist_dir=tmp_path / "index"), embedder=sample_engine.embedder)
+    engine.ingest([folder])
+    answer = engine.ask("Quante tonnellate di grano ha trasportato il primo convoglio?")
+    cited = [c for c in answer.citations if c.doc_id == "grain"]
+    assert cited and cited[0].language == "en"
+    r = cited[0].translation
+    assert r is not None and r.language == "it" and r.translator == "apertium"
+    assert r.shown and "240" in r.text, r
+
+
+@needs_apertium
+def test_cli_shows_the_rendering_labelled_and_in_json(sample_engine: Engine):
+    index = sample_engine.settings.persist_dir
+    text = run("ask", QUESTION, index=index)
+    assert text.returncode == 0, text.stderr
+    assert "EN, machine translation (apertium): “" in text.stdout or "(machine translation withheld:" in text.stdout
+    data = json.loads(run("ask", QUESTION, "--json", index=index).stdout)
+    assert data["citations"][0]["translation"]["translator"] == "apertium"
+    off = json.loads(run("ask", QUESTION, "--json", index=index, RAG_TRANSLATOR="none").stdout)
+    assert off["citations"][0]["translation"] is None
+
+
+def test_no_translator_named_is_no_translator(sample_engine: Engine):
+    engine = Engine(
+        replace(sample_engine.settings, translator="none"), embedder=sample_engine.embedder, store=sample_engine.store
+    )
+    answer = engine.ask(QUESTION)
+    assert engine.translators == [] and answer.rendering_hint is None
+    assert all(c.translation is None for c in answer.citations)
