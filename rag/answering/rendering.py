@@ -16,12 +16,12 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answering.faithfulness import missing_names, withheld_because
-from rag.answering.translators import INSTALL_HINT, Translator
+from rag.answering.translators import INSTALL_HINT, LANGUAGE_NAMES, Translator
+from rag.errors import RagError
 from rag.types import Answer, Citation, Rendering
 from vectorstore.embeddings import Embedder
 
 Key = tuple[str, int, int, str, str]
-LANGUAGE_NAMES = {"it": "Italian", "en": "English"}
 
 
 class RenderingCache:
@@ -110,7 +110,10 @@ def render(
 def rendered_quotes(
     quotes: list[str], *, source: str, target: str, translators: Sequence[Translator], embedder: Embedder, bar: float
 ) -> dict[str, Rendering]:
-    """Each quote's rendering by the first translator whose rendering passes the check (else the first's, withheld)."""
+    """Each quote's rendering by the first translator whose rendering passes the check.
+
+    Else the first withheld rendering that has a text, with the check's reason.
+    """
     out: dict[str, Rendering] = {}
     left = quotes
     for translator in translators:
@@ -118,7 +121,8 @@ def rendered_quotes(
             break
         for quote, rendering in zip(left, checked(left, source=source, target=target, translator=translator,
                                                   embedder=embedder, bar=bar), strict=True):  # fmt: skip
-            if quote not in out or rendering.shown:
+            # A shown rendering wins; so does any rendering over a failed translator's empty one.
+            if quote not in out or rendering.shown or not out[quote].text:
                 out[quote] = rendering
         left = [q for q in left if not out[q].shown]
     return out
@@ -127,13 +131,24 @@ def rendered_quotes(
 def checked(
     quotes: list[str], *, source: str, target: str, translator: Translator, embedder: Embedder, bar: float
 ) -> list[Rendering]:
-    """``translator``'s renderings of ``quotes``, each with the faithfulness check's verdict."""
-    texts = translator.translate(quotes, source=source, target=target)
+    """``translator``'s renderings of ``quotes``, each with the faithfulness check's verdict.
+
+    A translator that fails (times out, is gone) withholds its renderings with
+    the reason, so the next one in the order gets its turn and the answer, already
+    shown, never fails for want of a rendering.
+    """
+    try:
+        texts = translator.translate(quotes, source=source, target=target)
+    except RagError as exc:
+        return [Rendering("", target, translator.name, withheld=f"the translator failed: {exc}") for _ in quotes]
     vectors = embedder.embed_query(quotes + texts)
     cosines = np.sum(vectors[: len(quotes)] * vectors[len(quotes) :], axis=1)
     # Names the renderings spell differently, rendered alone in one call ("Stati Uniti" -> "United States").
     names = list(dict.fromkeys(n for q, t in zip(quotes, texts, strict=True) for n in missing_names(q, t)))
-    alone = dict(zip(names, translator.translate(names, source=source, target=target), strict=True)) if names else {}
+    try:
+        alone = dict(zip(names, translator.translate(names, source=source, target=target), strict=True))
+    except RagError:  # then a name counts as kept only as written or spelt alike
+        alone = {}
     return [
         Rendering(
             text=text,

@@ -12,6 +12,7 @@ import pytest
 from rag.answering.rendering import RenderingCache, render
 from rag.answering.translators import Apertium
 from rag.api import Engine
+from rag.errors import LLMUnavailable
 from rag.settings import Settings
 from tests.conftest import ARTICLES, MELONI
 from tests.rag.test_cli import run
@@ -75,6 +76,26 @@ def test_a_rendering_that_changes_a_number_is_withheld(sample_engine: Engine):
         embedder=sample_engine.embedder, bar=0.8, cache=RenderingCache(),
     )  # fmt: skip
     assert all(c.translation is not None and c.translation.withheld == "a number differs" for c in out.citations)
+
+
+class Failing:
+    """Scripted: a translator that times out."""
+
+    name = "failing"
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        raise LLMUnavailable("apertium ita-spa failed (TimeoutExpired)")
+
+
+def test_a_failing_translator_withholds_and_the_next_one_renders(sample_engine: Engine):
+    answer = sample_engine.ask(QUESTION, render=False)
+    kwargs = dict(languages={c.doc_id: "it" for c in answer.citations}, embedder=sample_engine.embedder, bar=0.8)
+    alone = render(answer, translators=[Failing()], cache=RenderingCache(), **kwargs)  # type: ignore[arg-type]
+    assert all(c.translation and c.translation.withheld and "TimeoutExpired" in c.translation.withheld
+               for c in alone.citations)  # fmt: skip
+    both = render(answer, translators=[Failing(), Miscounting()], cache=RenderingCache(), **kwargs)  # type: ignore[arg-type]
+    # The next translator's own verdict stands once the first one failed.
+    assert all(c.translation and c.translation.translator == "miscounting" for c in both.citations)
 
 
 def test_without_a_translator_the_answer_says_how_to_get_one(sample_engine: Engine):
