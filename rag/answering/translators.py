@@ -177,7 +177,7 @@ def make_translator(spec: str, *, settings: Settings, chat_model: Any = None) ->
 
 
 # Measured on the parallel set's dev half (docs/BENCHMARKS.md, "Renderings").
-AUTO_ORDER = ("apertium", "llamacpp:qwen2.5-0.5b")
+AUTO_ORDER = ("apertium",)  # the local models render more fluently but invert facts (docs/BENCHMARKS.md): opt-in only
 
 
 def _installed(spec: str, *, settings: Settings) -> bool:
