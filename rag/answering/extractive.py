@@ -78,10 +78,16 @@ class ExtractiveAnswerer:
         candidates = self.rank(question, vector=vector, passages=passages, language=language)
         if unknown_name or not candidates:
             return abstain(question, passages, language)
-        # Words of a question in the articles' language that no article uses
-        # ("carri armati", "carbonara") say it is about something else.
-        unknown = vocabulary.unknown_share(content_words(question), near=fitted.SPELLING) if shared_language else 0.0
         cross = known(candidates[0].passage.language or language) != known(language)
+        # Words of a question in the articles' language that no article uses
+        # ("carri armati", "carbonara") say it is about something else. When the
+        # best passage is in another language (a mixed corpus), that lookup says
+        # nothing about it: the model was fitted with unknown = 0 on every cross pair.
+        unknown = (
+            vocabulary.unknown_share(content_words(question), near=fitted.SPELLING)
+            if shared_language and not cross
+            else 0.0
+        )
         if answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross) < self.threshold:
             return abstain(question, passages, language)
         chosen = compose(question, select(candidates))

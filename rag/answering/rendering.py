@@ -16,8 +16,9 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answering.faithfulness import missing_names, withheld_because
-from rag.answering.translators import INSTALL_HINT, LANGUAGE_NAMES, Translator
+from rag.answering.translators import INSTALL_HINT, Translator
 from rag.errors import RagError
+from rag.search.language import LANGUAGE_NAMES
 from rag.types import Answer, Citation, Rendering
 from vectorstore.embeddings import Embedder
 

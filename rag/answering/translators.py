@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from rag.errors import ConfigError, LLMUnavailable
+from rag.search.language import LANGUAGE_NAMES
 from rag.settings import Settings
 
 KINDS = ("auto", "none", "apertium", "llamacpp:<model>", "a comma-separated order of those two")
 # Apertium has no direct Italian-English pair in Debian; Spanish is the pivot.
 APERTIUM_ROUTES = {("it", "en"): ("ita-spa", "spa-eng"), ("en", "it"): ("eng-spa", "spa-ita")}
-LANGUAGE_NAMES = {"it": "Italian", "en": "English"}
 INSTALL_HINT = "`make translator` (Apertium) or `make local-model` (a local model)"
 
 

@@ -24,6 +24,8 @@ from typing import Any
 # question likelier to be taken for another one ("What did Angela Merkel
 # promise?" reads as German among seven).
 LANGUAGES = ("en", "it")
+# How prompts and messages name each language.
+LANGUAGE_NAMES = {"it": "Italian", "en": "English"}
 _SNOWBALL = {"en": "english", "it": "italian"}
 _STOPLIST = {"en": "STOPWORDS_EN_PLUS", "it": "STOPWORDS_ITALIAN"}
 # Too little text to tell (an empty or one-name question): the language the

@@ -110,6 +110,7 @@ def test_without_a_translator_the_answer_says_how_to_get_one(sample_engine: Engi
 
 @needs_apertium
 def test_italian_question_over_an_english_article_is_rendered_in_italian(tmp_path: Path, sample_engine: Engine):
+    # A mixed corpus: an English article beside an Italian one, asked in Italian.
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "grain.md").write_text(
@@ -122,14 +123,19 @@ def test_italian_question_over_an_english_article_is_rendered_in_italian(tmp_pat
     (folder / "meloni.txt").write_text((ARTICLES / f"{MELONI}.txt").read_text(encoding="utf-8"), encoding="utf-8")
     engine = Engine(Settings(persist_dir=tmp_path / "index"), embedder=sample_engine.embedder)
     engine.ingest([folder])
-    # Asked in English to find the passage, then rendered for an Italian reader (the en -> it direction).
-    found = engine.ask("How many tonnes of wheat did the first convoy carry?", render=False)
-    answer = engine.render(replace(found, language="it"))
+    question = "Quante tonnellate di grano ha trasportato il primo convoglio?"
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.language == "it", answer
     cited = [c for c in answer.citations if "240,000" in c.quote]
     assert cited and cited[0].language == "en", answer
     r = cited[0].translation
     assert r is not None and r.language == "it" and r.translator == "apertium"
     assert r.shown and "240" in r.text, r
+    # The same in the CLI, labelled as a machine translation; an off-corpus Italian question is still refused.
+    shown = run("ask", question, index=tmp_path / "index")
+    assert shown.returncode == 0 and "IT, machine translation (apertium): “" in shown.stdout, shown.stdout
+    off = engine.ask("Qual è la ricetta della carbonara?")
+    assert off.abstained, off
 
 
 @needs_apertium
