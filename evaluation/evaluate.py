@@ -58,6 +58,7 @@ class EvalItem:
     answers: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
     ranked: bool = True
+    asked_on: str | None = None  # the day the question was asked (ISO), when the suite says
 
     def gold(self, doc_id: str) -> bool:
         """Whether ``doc_id`` is a gold article of this question."""
@@ -135,15 +136,16 @@ class Outcome:
     phrases: tuple[str, ...] = ()  # answer phrases marked inside cited sentences
 
 
-System = Callable[[str], Outcome]
+# Called with the question and the day it was asked (None: today).
+System = Callable[[str, str | None], Outcome]
 
 
 def engine_system(engine: Engine, *, k: int = 5) -> System:
     """Our pipeline as a :data:`System`."""
 
-    def run(question: str) -> Outcome:
+    def run(question: str, asked_on: str | None) -> Outcome:
         began = time.perf_counter()
-        answer = engine.ask(question, k=k, render=False)
+        answer = engine.ask(question, k=k, render=False, as_of=asked_on)
         ms = (time.perf_counter() - began) * 1000
         passages = [(p.doc_id, p.text) for p in answer.passages]
         citations = [(c.doc_id, c.quote) for c in answer.citations]
@@ -156,7 +158,7 @@ def engine_system(engine: Engine, *, k: int = 5) -> System:
 def baseline_system(baseline: TutorialBaseline, *, k: int = 5) -> System:
     """The LangChain tutorial RAG: top chunk as the answer, its k=4 context as the sources."""
 
-    def run(question: str) -> Outcome:
+    def run(question: str, asked_on: str | None) -> Outcome:  # the tutorial has no notion of dates
         began = time.perf_counter()
         found = baseline.search(question, k=k)
         ms = (time.perf_counter() - began) * 1000
@@ -173,7 +175,7 @@ def evaluate(system: System, items: list[EvalItem], *, name: str) -> EvalResult:
     """
     rows: list[dict[str, Any]] = []
     for item in items:
-        out = system(item.question)
+        out = system(item.question, item.asked_on)
         rank = next((i for i, (d, t) in enumerate(out.passages, 1) if item.hit(d, t)), None)
         cited = any(item.gold(d) for d, _ in out.citations)
         text = _MARKER.sub("", out.answer)

@@ -55,6 +55,7 @@ def load_realtimeqa(folder: Path = REALTIMEQA, *, weeks: set[str] | None = None)
             EvalItem(
                 id=row["question_id"], lang="en", question=row["question"], doc_id=gold[0], also=gold[1:],
                 contexts=tuple(normalise(a) for a in answers), answers=answers, ranked=verbatim,
+                asked_on=row["question_date"].replace("/", "-"),
             )
         )  # fmt: skip
     return items

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from rag.answering import followup
 from rag.answering.extractive import newest_first
 from rag.answering.followup import History
 from rag.answering.llm import describe_failure, is_llm
-from rag.errors import RagError
+from rag.errors import BadQuestion, RagError
 from rag.library import Library
 from rag.news.attribution import asked_speaker, compose, not_quoted
 from rag.search.dates import temporal
@@ -107,6 +108,7 @@ class Engine(Library):
         where: Where = None,
         mode: str | None = None,
         render: bool = True,
+        as_of: date | str | None = None,
     ) -> Answer:
         """Answer ``question`` from the indexed articles, citing every sentence.
 
@@ -118,9 +120,11 @@ class Engine(Library):
             mode: ``extractive``, ``llamacpp:<model>``, ``ollama:<model>`` or
                 ``openai:<model>``; ``RAG_ANSWERER`` when omitted.
             render: Add renderings of sources in another language (:meth:`render`).
+            as_of: The day the question is asked (ISO string or date; today when
+                omitted): "this week", "ieri" count back from it.
         """
         answer: Answer | None = None
-        for item in self.ask_stream(question, history=history, k=k, where=where, mode=mode):
+        for item in self.ask_stream(question, history=history, k=k, where=where, mode=mode, as_of=as_of):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None  # ask_stream always ends with the answer
@@ -164,6 +168,7 @@ class Engine(Library):
         k: int | None = None,
         where: Where = None,
         mode: str | None = None,
+        as_of: date | str | None = None,
     ) -> Iterator[str | Answer]:
         """Like :meth:`ask`, but yield the answer's text as it is written, then the :class:`Answer`.
 
@@ -178,7 +183,7 @@ class Engine(Library):
         k = k or self.settings.top_k
         self.sync()
         if not is_llm(mode):
-            extractive = self._extractive(question, history=history, k=k, filters=filters)
+            extractive = self._extractive(question, history=history, k=k, filters=filters, as_of=as_of)
             extractive = self._versioned(self._corroborated(extractive))
             yield extractive.text
             yield extractive
@@ -215,12 +220,26 @@ class Engine(Library):
 
         return corroborate(answer, copies=self.retriever.copies(), fetch=fetch, language=answer.language)
 
-    def _extractive(self, question: str, *, history: History | None, k: int, filters: Filters | None) -> Answer:
+    def _extractive(
+        self,
+        question: str,
+        *,
+        history: History | None,
+        k: int,
+        filters: Filters | None,
+        as_of: date | str | None = None,
+    ) -> Answer:
         standalone = self._respelt(followup.standalone(question, history))
-        # A month becomes a date filter and leaves the text that is searched and checked for names.
-        asked, filters, latest = temporal(standalone, filters, dated=self.date_span)
+        # A month becomes a date filter and leaves the text that is searched and checked for names;
+        # "this week" becomes the days before the question was asked.
+        today = asked_on(as_of)
+        asked, dated, latest = temporal(standalone, filters, dated=self.date_span, today=today)
         vector = self.retriever.embed_question(asked)
-        passages = self._search(asked, k=k, filters=filters, vector=vector)
+        passages = self._search(asked, k=k, filters=dated, vector=vector)
+        if not passages and dated != filters:  # the period holds no report on it: the question still stands
+            passages = self._search(asked, k=k, filters=filters, vector=vector)
+        else:
+            filters = dated
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
             passages.sort(key=lambda p: p.date or "", reverse=True)
         answer = self._attributed(asked, self._answer(asked, passages, vector), passages, filters, vector)
@@ -385,10 +404,11 @@ def ask(
     k: int = 5,
     where: Where = None,
     render: bool = True,
+    as_of: date | str | None = None,
     settings: Settings | None = None,
 ) -> Answer:
     """Answer ``question`` with cited sentences, sources in another language rendered; see :meth:`Engine.ask`."""
-    return engine(settings).ask(question, history=history, k=k, where=where, render=render)
+    return engine(settings).ask(question, history=history, k=k, where=where, render=render, as_of=as_of)
 
 
 def ask_stream(
@@ -410,3 +430,13 @@ __all__ = [
     "timeline",
     "to_filters",
 ]
+
+
+def asked_on(as_of: date | str | None) -> date | None:
+    """The day a question is asked, from an ISO string or a date; a clear error for anything else."""
+    if as_of is None or isinstance(as_of, date):
+        return as_of
+    try:
+        return date.fromisoformat(as_of.strip().replace("/", "-"))
+    except (AttributeError, ValueError):
+        raise BadQuestion(f"as_of={as_of!r} is not a date; give it as YYYY-MM-DD (e.g. 2026-01-07).") from None

@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="extractive, llamacpp:<model>, ollama:<model> or openai:<model> (default RAG_ANSWERER)",
     )
+    p.add_argument(
+        "--as-of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help='the day "this week", "ieri" count back from (default today)',
+    )
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p = sub.add_parser("quotes", help="who said what: direct quotes and reported speech, newest first")
     p.add_argument("--speaker", default=None, help="one speaker, any form of the name (Zelensky, il leader ucraino…)")
@@ -182,7 +188,7 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
 
     answer: Answer | None = None
     streamed = False
-    for item in engine.ask_stream(args.question, k=args.k, mode=args.mode):
+    for item in engine.ask_stream(args.question, k=args.k, mode=args.mode, as_of=args.as_of):
         if isinstance(item, Answer):
             answer = item
         elif not args.json and engine_streams(engine, args.mode):

@@ -97,13 +97,44 @@ def month_range(question: str, *, lang: str, newest: str | None) -> tuple[str, s
     return None
 
 
+# dateparser's relative periods that name a span of reports: "today", "this week", "last
+# month" ("0 week ago", "1 month ago"). Hours, minutes and seconds are left out: Italian
+# "ora" is "now" and also "hour"; years are left out: "last year" mostly dates an event.
+_PERIOD = re.compile(r"^([0-2]) (day|week|month) ago$")
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 31}
+
+
+def recent_window(question: str, *, lang: str, today: date) -> tuple[str, str] | None:
+    """``(first, last)`` day of the reports a relative period asks about ("this week", "ieri").
+
+    The window ends on ``today`` (the day the question is asked) and goes back
+    over the whole period named, plus the ones between it and today: "last
+    week" spans the last fourteen days.
+    """
+    from dateparser.languages.loader import default_loader
+
+    lowered = " ".join(w.lower() for w in _WORD.findall(question))
+    back = 0
+    for key, forms in default_loader.get_locale(lang).info.get("relative-type", {}).items():
+        period = _PERIOD.match(key)
+        if period and any(re.search(rf"\b{re.escape(f.lower())}\b", lowered) for f in forms):
+            back = max(back, (int(period.group(1)) + 1) * _UNIT_DAYS[period.group(2)])
+    if not back:
+        return None
+    return (today - timedelta(days=back)).isoformat(), today.isoformat()
+
+
 # Words that ask for the newest reports ("the latest on…", "le ultime notizie"). "recently" is not
 # among them: "what has the army recently announced" asks about an event, not for the newest article.
 RECENT = {"latest", "newest", "ultimo", "ultima", "ultimi", "ultime"}
 
 
 def temporal(
-    question: str, filters: Filters | None, *, dated: Callable[[], tuple[str | None, str | None]]
+    question: str,
+    filters: Filters | None,
+    *,
+    dated: Callable[[], tuple[str | None, str | None]],
+    today: date | None = None,
 ) -> tuple[str, Filters | None, bool]:
     """What a question's time words ask for: ``(question without them, filters, newest first)``.
 
@@ -112,7 +143,10 @@ def temporal(
     articles must know); "latest", "ultime" ask for the newest reports first.
     A month outside the articles' dates (``dated()``: the oldest and newest)
     is about the events, not the reports ("eletto nel novembre 1960"): it
-    stays in the question and filters nothing.
+    stays in the question and filters nothing. A relative period ("this
+    week", "ieri") becomes the range of days before ``today`` (the day the
+    question is asked; the clock's when omitted) that it names, when some
+    article is dated in it.
     """
     from rag.search.question import language
 
@@ -123,7 +157,12 @@ def temporal(
     lang = language(question)
     oldest, newest = dated()
     span = month_range(question, lang=lang, newest=newest)
-    if span is None or oldest is None or newest is None or span[1] < oldest or span[0] > newest:
+    if span is None:
+        recent = recent_window(question, lang=lang, today=today or date.today())
+        if recent is None or oldest is None or newest is None or recent[1] < oldest or recent[0] > newest:
+            return question, filters, latest
+        return question, replace(filters or Filters(), date_from=recent[0], date_to=recent[1]), latest
+    if oldest is None or newest is None or span[1] < oldest or span[0] > newest:
         return question, filters, latest
     from dateparser.languages.loader import default_loader
 
