@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import zlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -115,11 +116,12 @@ def embed_pending(
         embedder: The index's embedder.
         guard: Returns the context (the writer lock) each article is written under.
         progress: Called as ``progress(sentences_done, sentences_total, doc_id)``.
-        stop: When set, the pass ends after the current article.
+        stop: When set, the pass ends after the current batch (articles up to
+            :data:`BATCH_SENTENCES` sentences, embedded in one model call).
         owner: As one of several workers: claim each article for ``owner`` for
             ``lease`` seconds first, and leave those another worker holds
             (``vectorstore/claims.py``).
-        lease: Seconds a claim lasts (it must outlast embedding one article).
+        lease: Seconds a claim lasts (it must outlast embedding one batch).
         finished_ids: Gets the id of every article this pass finished.
     """
     todo = []
@@ -131,36 +133,69 @@ def embed_pending(
     done = finished = 0
     if progress and total:
         progress(0, total, "")
-    for doc_id, meta, plan in todo:
-        if stop is not None and stop.is_set():
-            break
-        if owner is not None and not claims.claim(store, doc_id, owner, lease=lease):
-            done += len(plan.sentences)  # another worker's
-            continue
+    queue = deque(todo)
+    while queue and not (stop is not None and stop.is_set()):
+        batch, skipped = _next_batch(queue, store=store, owner=owner, lease=lease)
+        done += skipped
         try:
-            # Read again once claimed: a worker whose claim just ended may have finished it.
-            still = owner is None or store.documents([doc_id]).get(doc_id, {}).get("embedded") is False
-            if still and _write(store, embedder, guard, doc_id, meta, plan):
-                finished += 1
-                if finished_ids is not None:
-                    finished_ids.append(doc_id)
+            # One model call for the whole batch: E5 embeds several times more
+            # sentences per second in batches of ~200 than of ~20 (docs/BENCHMARKS.md).
+            vectors = embedder.embed([s.text for _, _, plan in batch for s in plan.sentences])
+            at = 0
+            for doc_id, meta, plan in batch:
+                mine = vectors[at : at + len(plan.sentences)]
+                at += len(plan.sentences)
+                if _write(store, guard, doc_id, meta, plan, mine):
+                    finished += 1
+                    if finished_ids is not None:
+                        finished_ids.append(doc_id)
+                done += len(plan.sentences)
+                if progress:
+                    progress(done, total, doc_id)
         finally:
             if owner is not None:
-                claims.release(store, doc_id, owner)
-        done += len(plan.sentences)
-        if progress:
-            progress(done, total, doc_id)
+                for doc_id, _, _ in batch:
+                    claims.release(store, doc_id, owner)
     if finished:
         with guard():
             store.bump_counter("vectors")
     return finished
 
 
+# Sentences embedded per model call, across articles.
+BATCH_SENTENCES = 192
+
+
+def _next_batch(
+    queue: deque[tuple[str, dict[str, Any], Layout]], *, store: ChromaStore, owner: str | None, lease: float
+) -> tuple[list[tuple[str, dict[str, Any], Layout]], int]:
+    """``(batch, sentences skipped)``, taken from the front of ``queue``: articles up to :data:`BATCH_SENTENCES`.
+
+    As a worker, each is claimed first (another worker's are skipped) and
+    read again once claimed: a worker whose claim just ended may have
+    finished it.
+    """
+    batch: list[tuple[str, dict[str, Any], Layout]] = []
+    skipped = size = 0
+    while queue and (not batch or size + len(queue[0][2].sentences) <= BATCH_SENTENCES):
+        doc_id, meta, plan = queue.popleft()
+        if owner is not None:
+            if not claims.claim(store, doc_id, owner, lease=lease):
+                skipped += len(plan.sentences)  # another worker's
+                continue
+            if store.documents([doc_id]).get(doc_id, {}).get("embedded") is not False:
+                claims.release(store, doc_id, owner)
+                skipped += len(plan.sentences)
+                continue
+        batch.append((doc_id, meta, plan))
+        size += len(plan.sentences)
+    return batch, skipped
+
+
 def _write(
-    store: ChromaStore, embedder: Embedder, guard: Guard, doc_id: str, meta: dict[str, Any], plan: Layout
+    store: ChromaStore, guard: Guard, doc_id: str, meta: dict[str, Any], plan: Layout, vectors: np.ndarray
 ) -> bool:
-    """Embed one article's sentences and write them, unless it changed or was embedded by another meanwhile."""
-    vectors = embedder.embed([s.text for s in plan.sentences])
+    """Write one article's sentence vectors, unless it changed or was embedded by another meanwhile."""
     with guard():
         now = store.documents([doc_id]).get(doc_id)
         if now is not None and now.get("content_hash") == meta.get("content_hash") and now.get("embedded") is False:
