@@ -364,6 +364,16 @@ class Engine(Library):
         return replace(answer, fallback=True, notice=notice, mode=f"extractive (fallback from {mode})")
 
 
+def asked_on(as_of: date | str | None) -> date | None:
+    """The day a question is asked, from an ISO string or a date; a clear error for anything else."""
+    if as_of is None or isinstance(as_of, date):
+        return as_of
+    try:
+        return date.fromisoformat(as_of.strip().replace("/", "-"))
+    except (AttributeError, ValueError):
+        raise BadQuestion(f"as_of={as_of!r} is not a date; give it as YYYY-MM-DD (e.g. 2026-01-07).") from None
+
+
 _engines: dict[Settings, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -430,13 +440,3 @@ __all__ = [
     "timeline",
     "to_filters",
 ]
-
-
-def asked_on(as_of: date | str | None) -> date | None:
-    """The day a question is asked, from an ISO string or a date; a clear error for anything else."""
-    if as_of is None or isinstance(as_of, date):
-        return as_of
-    try:
-        return date.fromisoformat(as_of.strip().replace("/", "-"))
-    except (AttributeError, ValueError):
-        raise BadQuestion(f"as_of={as_of!r} is not a date; give it as YYYY-MM-DD (e.g. 2026-01-07).") from None

@@ -137,6 +137,8 @@ def embed_pending(
     while queue and not (stop is not None and stop.is_set()):
         batch, skipped = _next_batch(queue, store=store, owner=owner, lease=lease)
         done += skipped
+        if not batch:
+            continue  # all of them another worker's
         try:
             # One model call for the whole batch: E5 embeds several times more
             # sentences per second in batches of ~200 than of ~20 (docs/BENCHMARKS.md).
