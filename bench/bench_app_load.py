@@ -142,8 +142,13 @@ def main() -> None:
         proc = subprocess.Popen([sys.executable, "-m", "rag", "ingest", args.ingest], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         ingest.append(proc)
+
         # When it ends, against the sessions' seconds (the answers that overlap it are the measured ones).
-        threading.Thread(target=lambda: (proc.wait(), ended.append(time.perf_counter() - began)), daemon=True).start()
+        def wait(proc: Any = proc) -> None:
+            proc.wait()
+            ended.append(time.perf_counter() - began)
+
+        threading.Thread(target=wait, daemon=True).start()
 
     proc = start(index, args.embedder, args.port, url)
     try:

@@ -17,6 +17,7 @@ import statistics
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from evaluation.evaluate import half, load_golden
 from rag.api import Engine
@@ -34,9 +35,11 @@ def main() -> None:
     engine = Engine(Settings.from_env(persist_dir=INDEX, answerer=args.mode, llm_timeout=300, translator="none"))
     ids = half("golden", args.half)
     items = [i for i in load_golden() if ids is None or i.id in ids]
-    seconds, claims, why = [], 0, Counter()
-    counts = Counter()
-    examples = []
+    seconds: list[float] = []
+    claims = 0
+    why: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    examples: list[dict[str, Any]] = []
     for item in items:
         t = time.perf_counter()
         answer = engine.ask(item.question, render=False)

@@ -74,7 +74,11 @@ def ask_many(engine: Engine, asked: list[str]) -> list[dict[str, Any]]:
         began = time.perf_counter()
         try:
             answer = engine.ask(q)
-            row = {"ms": (time.perf_counter() - began) * 1000, "error": None, "valid": valid(engine, answer)}
+            row: dict[str, Any] = {
+                "ms": (time.perf_counter() - began) * 1000,
+                "error": None,
+                "valid": valid(engine, answer),
+            }
         except Exception as exc:  # counted, not raised: the figure is how many
             row = {"ms": (time.perf_counter() - began) * 1000, "error": f"{type(exc).__name__}: {exc}", "valid": False}
         out.append(row)

@@ -25,6 +25,7 @@ import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -92,7 +93,7 @@ class Reference:
 
 def aligned(pairs: list[dict]) -> dict[str, str]:
     """Italian sentence -> its English original, for paragraphs that split into as many sentences."""
-    table = {}
+    table: dict[str, str] = {}
     for p in pairs:
         it, en = sentences(p["it"], "it"), sentences(p["en"], "en")
         if len(it) == len(en):
@@ -106,7 +107,7 @@ def run(spec: str, pairs: list[dict], *, settings: Settings, embedder, bar: floa
 
     if spec == "reference":
         table = aligned(pairs)
-        translators = [Reference(table)]
+        translators: list[Any] = [Reference(table)]
         pairs = [p for p in pairs if all(s in table for s in sentences(p["it"], "it"))]
     else:
         translators = make_translators(spec, settings=settings)

@@ -206,7 +206,7 @@ def report(name: str, fits: dict[float, dict[str, Any]]) -> None:
 
 def main() -> None:
     golden_tune = half("golden", "tune")
-    golden = [i for i in load_golden() if i.id in golden_tune]
+    golden = [i for i in load_golden() if golden_tune is None or i.id in golden_tune]
     squad = load_squad(docs=half("squad-it", "tune"), english=True)  # with the English slice
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
     wiki = built("squad", squad_articles())

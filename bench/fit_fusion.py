@@ -138,7 +138,7 @@ def ablation(which: str) -> None:
     from rag.fitted import CROSS_LEXICAL_WEIGHT, CROSS_STAND_IN, LEXICAL_WEIGHT, STAND_IN
 
     test = half("golden", which)
-    golden = [i for i in load_golden() if i.id in test and i.answerable]
+    golden = [i for i in load_golden() if (test is None or i.id in test) and i.answerable]
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
     wiki = built("squad", squad_articles())
     outside = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
@@ -159,7 +159,7 @@ def ablation(which: str) -> None:
 
 def main() -> None:
     tune = half("golden", "tune")
-    golden = [i for i in load_golden() if i.id in tune and i.answerable]
+    golden = [i for i in load_golden() if (tune is None or i.id in tune) and i.answerable]
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
     wiki = built("squad", squad_articles())
     # CNN's texts stay outside the repository (evaluation only).

@@ -60,7 +60,7 @@ def ranks(rows: list[dict[str, Any]], weights: np.ndarray | None) -> dict[str, f
 
 def main() -> None:
     golden_tune = half("golden", "tune")
-    golden = [i for i in load_golden() if i.id in golden_tune]
+    golden = [i for i in load_golden() if golden_tune is None or i.id in golden_tune]
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
     wiki = built("squad", squad_articles())
     outside = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
