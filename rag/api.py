@@ -311,7 +311,6 @@ class Engine(Library):
             chosen,
             self.retriever.embed_question(question),
             vocabulary=Vocabulary([p.text for p in chosen], embedder=self.name_embedder),
-            shared_language=language(question) in {p.language for p in chosen},
         )
 
     def _answer(
@@ -321,7 +320,6 @@ class Engine(Library):
         vector: Any,
         *,
         vocabulary: Any = None,
-        shared_language: bool | None = None,
     ) -> Answer:
         answer: Answer = self.answerer.answer(
             question,
@@ -329,7 +327,6 @@ class Engine(Library):
             passages=passages,
             language=language(question),
             vocabulary=vocabulary or self.vocabulary(),
-            shared_language=self.retriever.same_language(question) if shared_language is None else shared_language,
         )
         return answer
 

@@ -34,6 +34,22 @@ TROOPS = (
     "L’Italia, con la premier Giorgia Meloni, ha confermato il proprio sostegno politico "
     "e logistico senza invio di truppe."
 )
+# An English article for mixed corpora, and the Italian question it answers.
+GRAIN = (
+    "# Black Sea grain corridor reopens\n\n"
+    "Ukraine reopened the Black Sea grain corridor on Friday after a pause of three weeks. "
+    "The first convoy carried 240,000 tonnes of wheat from Odesa to Istanbul, port officials said. "
+    "Insurers in London had raised their premiums after two ships were damaged by drones in December."
+)
+GRAIN_QUESTION_IT = "Quante tonnellate di grano ha trasportato il primo convoglio?"
+
+
+def mixed_corpus(folder: Path) -> Path:
+    """``folder`` holding the English grain article beside the Italian Meloni one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "grain.md").write_text(GRAIN, encoding="utf-8")
+    shutil.copy(ARTICLES / f"{MELONI}.txt", folder / "meloni.txt")
+    return folder
 
 
 @pytest.fixture(scope="session")

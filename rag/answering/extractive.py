@@ -57,7 +57,6 @@ class ExtractiveAnswerer:
         passages: list[Passage],
         language: str,
         vocabulary: Vocabulary,
-        shared_language: bool = True,
     ) -> Answer:
         """Compose a cited answer from ``passages`` or abstain.
 
@@ -67,9 +66,7 @@ class ExtractiveAnswerer:
             passages: Retrieved passages, best first.
             language: The question's language (``"it"``, ``"en"``): for the
                 abstention message, and against each passage's language.
-            vocabulary: The corpus's names, to refuse questions about others.
-            shared_language: Some article is in the question's language, so
-                the question's words can be looked up in the corpus.
+            vocabulary: The corpus's names and words, to refuse questions about others.
         """
         unknown_name, doubtful = verdict(
             (vocabulary.match(n, near=fitted.SPELLING) for n in name_phrases(question, entities(question))),
@@ -79,15 +76,12 @@ class ExtractiveAnswerer:
         if unknown_name or not candidates:
             return abstain(question, passages, language)
         cross = known(candidates[0].passage.language or language) != known(language)
-        # Words of a question in the articles' language that no article uses
-        # ("carri armati", "carbonara") say it is about something else. When the
-        # best passage is in another language (a mixed corpus), that lookup says
-        # nothing about it: the model was fitted with unknown = 0 on every cross pair.
-        unknown = (
-            vocabulary.unknown_share(content_words(question), near=fitted.SPELLING)
-            if shared_language and not cross
-            else 0.0
-        )
+        # Words of a question in the best passage's language that no article uses
+        # ("carri armati", "carbonara") say it is about something else. When that
+        # passage is in another language (an English question over Italian articles,
+        # or a mixed corpus), the lookup says nothing: the model was fitted with
+        # unknown = 0 on every cross-language pair.
+        unknown = 0.0 if cross else vocabulary.unknown_share(content_words(question), near=fitted.SPELLING)
         if answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross) < self.threshold:
             return abstain(question, passages, language)
         chosen = compose(question, select(candidates))

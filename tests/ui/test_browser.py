@@ -120,24 +120,15 @@ def test_english_question_shows_checked_renderings_of_italian_sources(app_url: s
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_italian_question_shows_an_italian_rendering_of_an_english_source(engine: Engine, tmp_path: Path):
     from rag.answering.translators import Apertium
-    from tests.conftest import ARTICLES, MELONI
+    from tests.conftest import GRAIN_QUESTION_IT, mixed_corpus
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`)")
-    folder = tmp_path / "articles"  # a mixed corpus: an English article beside an Italian one
-    folder.mkdir()
-    (folder / "grain.md").write_text(
-        "# Black Sea grain corridor reopens\n\n"
-        "Ukraine reopened the Black Sea grain corridor on Friday after a pause of three weeks. "
-        "The first convoy carried 240,000 tonnes of wheat from Odesa to Istanbul, port officials said.",
-        encoding="utf-8",
-    )
-    (folder / "meloni.txt").write_text((ARTICLES / f"{MELONI}.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    engine.ingest([folder])
+    engine.ingest([mixed_corpus(tmp_path / "articles")])  # the English grain article beside an Italian one
     server = start_app(engine)
     url = next(server)
     try:
-        with asked(url, "Quante tonnellate di grano ha trasportato il primo convoglio?") as page:
+        with asked(url, GRAIN_QUESTION_IT) as page:
             page.locator(".source-card", has_text="240,000").first.wait_for(timeout=60_000)
             page.locator(".rendering").first.wait_for(timeout=60_000)
             rendering = page.locator(".rendering").first.inner_text()

@@ -14,7 +14,7 @@ from rag.answering.translators import Apertium
 from rag.api import Engine
 from rag.errors import LLMUnavailable
 from rag.settings import Settings
-from tests.conftest import ARTICLES, MELONI
+from tests.conftest import GRAIN_QUESTION_IT, MELONI, mixed_corpus
 from tests.rag.test_cli import run
 
 needs_apertium = pytest.mark.skipif(not Apertium.available(), reason="Apertium is not installed (`make translator`)")
@@ -111,19 +111,9 @@ def test_without_a_translator_the_answer_says_how_to_get_one(sample_engine: Engi
 @needs_apertium
 def test_italian_question_over_an_english_article_is_rendered_in_italian(tmp_path: Path, sample_engine: Engine):
     # A mixed corpus: an English article beside an Italian one, asked in Italian.
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "grain.md").write_text(
-        "# Black Sea grain corridor reopens\n\n"
-        "Ukraine reopened the Black Sea grain corridor on Friday after a pause of three weeks. "
-        "The first convoy carried 240,000 tonnes of wheat from Odesa to Istanbul, port officials said. "
-        "Insurers in London had raised their premiums after two ships were damaged by drones in December.",
-        encoding="utf-8",
-    )
-    (folder / "meloni.txt").write_text((ARTICLES / f"{MELONI}.txt").read_text(encoding="utf-8"), encoding="utf-8")
     engine = Engine(Settings(persist_dir=tmp_path / "index"), embedder=sample_engine.embedder)
-    engine.ingest([folder])
-    question = "Quante tonnellate di grano ha trasportato il primo convoglio?"
+    engine.ingest([mixed_corpus(tmp_path / "articles")])
+    question = GRAIN_QUESTION_IT
     answer = engine.ask(question)
     assert not answer.abstained and answer.language == "it", answer
     cited = [c for c in answer.citations if "240,000" in c.quote]
