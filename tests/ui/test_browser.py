@@ -176,6 +176,8 @@ def test_library_deletes_an_article_and_answers_stop_citing_it(engine: Engine, t
             card.get_by_role("button", name="Delete").click()
             page.get_by_role("button", name="Delete for good").click()
             page.get_by_text("Deleted A Parigi nuove prove di sicurezza").wait_for(timeout=30_000)
+            # The notice can show before the list re-renders: count once the deleted card is gone.
+            card.wait_for(state="detached", timeout=30_000)
             remaining = page.locator("[class*='st-key-article-']").count()
 
             page.get_by_role("link", name="Ask").click()  # the same running app, no restart
