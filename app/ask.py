@@ -88,6 +88,9 @@ def rendering_html(c: Citation) -> str:
     )
 
 
+ATTRIBUTED = "The model gave this sentence no source; the checker found the passage that says it"
+
+
 def answer_html(answer: Answer, key: str) -> str:
     """The answer as HTML: markers link to source cards, unsupported sentences are marked."""
 
@@ -102,6 +105,8 @@ def answer_html(answer: Answer, key: str) -> str:
         sentence = html.escape(c.text)
         if not c.supported:
             sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
+        elif c.attributed:
+            sentence = f'<span class="attributed" title="{ATTRIBUTED}">{sentence}</span>'
         reported = f' <small class="sources">{html.escape(c.reported_by())}</small>' if c.sources else ""
         parts.append(f"{sentence} {markers}{reported}".strip())
     return " ".join(parts)

@@ -16,6 +16,7 @@ CSS = """<style>
 .source-card mark{background:#ffe58a;padding:0 .1rem}
 .answer-phrase{background:#ffc53d;border-bottom:2px solid #b7791f}
 .sources,.also-in{color:#666}
+.attributed{text-decoration:underline dotted #7f8c8d;text-underline-offset:3px}
 .unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
 .rendering{margin:-.4rem 0 .8rem 1rem;padding:.3rem .6rem;border-left:3px solid #7a8ca5;background:#f4f6f9}
 .rendering.withheld{border-left-color:#c0392b;background:#fbf1f0}

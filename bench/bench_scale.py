@@ -1,7 +1,9 @@
 """Speed and scale: ingest throughput by stage, latency, cold start, memory and disk at ~1k/10k/100k chunks.
 
-Usage: python -m bench.bench_scale --sizes 0 1000 10000 100000 [--repeats 3]   (0 = the five sample articles)
-Writes bench/results/scale-<size>.json; bench/report.py turns them into tables and plots.
+Usage: python -m bench.bench_scale --sizes 0 1000 10000 100000 [--repeats 3] [--embedder e5-small]
+(0 = the five sample articles; USE by default, the embedder the earlier runs used)
+Writes bench/results/scale-<size>.json (scale-<size>-<embedder>.json for another embedder);
+bench/report.py turns them into tables and plots.
 """
 
 from __future__ import annotations
@@ -26,10 +28,15 @@ from rag.ingestion.chunk import chunk_article
 from rag.ingestion.clean import clean
 from rag.ingestion.load import read_file
 from rag.settings import Settings
-from vectorstore.embeddings import UseMultilingual
+from vectorstore.embeddings import Embedder, make_embedder
 
 RESULTS = Path(__file__).resolve().parent / "results"
 QUESTION = "Cosa ha promesso Meloni?"
+
+
+def suffix(spec: str) -> str:
+    """What result files and indexes of an embedder other than the earlier runs' USE carry in their names."""
+    return "" if spec == "use-multilingual" else f"-{spec}"
 
 
 def machine() -> dict[str, Any]:
@@ -44,7 +51,7 @@ def machine() -> dict[str, Any]:
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem, 1), "python": platform.python_version()}
 
 
-def embedder_alone(embedder: UseMultilingual, folder: Path, *, chunks_wanted: int, repeats: int) -> float:
+def embedder_alone(embedder: Embedder, folder: Path, *, chunks_wanted: int, repeats: int) -> float:
     """Chunks per second the embedder alone manages on this corpus's sentences (the reference line)."""
     sentences, chunks = [], 0
     for path in sorted(folder.glob("*.txt")):
@@ -63,9 +70,9 @@ def embedder_alone(embedder: UseMultilingual, folder: Path, *, chunks_wanted: in
     return chunks / statistics.median(times)
 
 
-def ingest_once(embedder: UseMultilingual, folder: Path, index: Path) -> dict[str, Any]:
+def ingest_once(embedder: Embedder, folder: Path, index: Path) -> dict[str, Any]:
     shutil.rmtree(index, ignore_errors=True)
-    engine = Engine(Settings(persist_dir=index), embedder=embedder)
+    engine = Engine(Settings(persist_dir=index, embedder=embedder.name), embedder=embedder)
     report = engine.ingest([folder])
     return {"seconds": report.seconds, "chunks": report.chunks, "timings": report.timings}
 
@@ -84,9 +91,9 @@ def latencies(engine: Engine, questions: list[str], repeats: int) -> dict[str, l
     return out
 
 
-def cold_cli(index: Path, repeats: int) -> list[float]:
+def cold_cli(index: Path, repeats: int, spec: str) -> list[float]:
     """Seconds from a new `python -m rag ask` process to its printed answer."""
-    env = {**os.environ, "RAG_PERSIST_DIR": str(index), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "RAG_PERSIST_DIR": str(index), "HF_HUB_OFFLINE": "1", "RAG_EMBEDDER": spec}
     times = []
     for _ in range(repeats):
         began = time.perf_counter()
@@ -97,9 +104,9 @@ def cold_cli(index: Path, repeats: int) -> list[float]:
     return times
 
 
-def app_probe(index: Path) -> dict[str, float]:
+def app_probe(index: Path, spec: str) -> dict[str, float]:
     """Cold start to first answer and peak RSS of the Streamlit app script (bench/app_probe.py)."""
-    env = {**os.environ, "RAG_PERSIST_DIR": str(index), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "RAG_PERSIST_DIR": str(index), "HF_HUB_OFFLINE": "1", "RAG_EMBEDDER": spec}
     out = subprocess.run(
         [sys.executable, "-m", "bench.app_probe", QUESTION], env=env, cwd=ROOT, capture_output=True, text=True
     )
@@ -115,21 +122,21 @@ def q(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p * (len(values) - 1)))]
 
 
-def run(size: int, repeats: int, *, reuse: bool = False) -> dict[str, Any]:
+def run(size: int, repeats: int, *, spec: str, reuse: bool = False) -> dict[str, Any]:
     folder = ARTICLES if size == 0 else build(size)
-    embedder = UseMultilingual()
+    embedder = make_embedder(spec)
     embedder.embed(["warm up"])
-    previous = RESULTS / f"scale-{size}.json"
+    previous = RESULTS / f"scale-{size}{suffix(spec)}.json"
     if reuse and previous.exists():
         # Keep the ingest figures and index; measure everything else again.
         result = json.loads(previous.read_text())
-        index = sorted(CACHE.glob(f"index-{size}-*"))[-1]
+        index = sorted(CACHE.glob(f"index-{size}{suffix(spec)}-*"))[-1]
         result.update(measure(embedder, index, repeats))
         return result
     ingest_repeats = max(repeats, 5) if size == 0 else repeats if size <= 10_000 else 1
     reference = embedder_alone(embedder, folder, chunks_wanted=min(size or 100, 2000), repeats=repeats)
     # A new directory per run: Chroma caches one client per path in-process.
-    indexes = [CACHE / f"index-{size}-{i}" for i in range(ingest_repeats)]
+    indexes = [CACHE / f"index-{size}{suffix(spec)}-{i}" for i in range(ingest_repeats)]
     runs = [ingest_once(embedder, folder, index) for index in indexes]
     index = indexes[-1]
     for other in indexes[:-1]:
@@ -157,11 +164,11 @@ def run(size: int, repeats: int, *, reuse: bool = False) -> dict[str, Any]:
     }
 
 
-def measure(embedder: UseMultilingual, index: Path, repeats: int) -> dict[str, Any]:
+def measure(embedder: Embedder, index: Path, repeats: int) -> dict[str, Any]:
     """Warm latency, cold starts, memory and disk of one built index."""
-    engine = Engine(Settings(persist_dir=index), embedder=embedder)
+    engine = Engine(Settings(persist_dir=index, embedder=embedder.name), embedder=embedder)
     lat = latencies(engine, [i.question for i in load_golden()], repeats)
-    cli = cold_cli(index, repeats)
+    cli = cold_cli(index, repeats, embedder.name)
     return {
         "retrieve_ms": {"p50": round(statistics.median(lat["retrieve"]), 1), "p95": round(q(lat["retrieve"], 0.95), 1)},
         "ask_ms": {"p50": round(statistics.median(lat["ask"]), 1), "p95": round(q(lat["ask"], 0.95), 1)},
@@ -170,7 +177,7 @@ def measure(embedder: UseMultilingual, index: Path, repeats: int) -> dict[str, A
             "min": round(min(cli), 2),
             "max": round(max(cli), 2),
         },
-        "app": app_probe(index),
+        "app": app_probe(index, embedder.name),
         "bench_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
         "disk_mb": round(disk_mb(index), 1),
     }
@@ -181,16 +188,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep existing indexes and ingest figures")
+    parser.add_argument("--embedder", default="use-multilingual", help="e5-small for the product's default")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for size in args.sizes:
         # One process per size, so peak RSS and caches do not carry over.
         if len(args.sizes) > 1:
             cmd = [sys.executable, "-m", "bench.bench_scale", "--sizes", str(size), "--repeats", str(args.repeats)]
+            cmd += ["--embedder", args.embedder]
             subprocess.run(cmd + (["--reuse"] if args.reuse else []), check=True)
             continue
-        result = run(size, args.repeats, reuse=args.reuse)
-        (RESULTS / f"scale-{size}.json").write_text(json.dumps(result, indent=2))
+        result = run(size, args.repeats, spec=args.embedder, reuse=args.reuse)
+        (RESULTS / f"scale-{size}{suffix(args.embedder)}.json").write_text(json.dumps(result, indent=2))
         print(json.dumps(result), flush=True)
 
 

@@ -257,6 +257,8 @@ def render_claims(answer: Any) -> str:
     for c in answer.claims:
         marks = "".join(f" [{n}]" for n in c.citations)
         flag = "" if c.supported else (f" [unsupported: {c.why}]" if c.why else " [unsupported]")
+        if c.supported and c.attributed:
+            flag = " [source found by the checker]"
         reported = f" ({c.reported_by()})" if c.sources else ""
         parts.append(f"{c.text}{marks}{flag}{reported}")
     return " ".join(parts)

@@ -158,7 +158,9 @@ class Claim:
     ``sources`` are the independent reports behind it: each is the doc ids of
     one story's copies (a wire story reprinted by three outlets counts once).
     ``why`` says what a claim its sources do not support gets wrong, when it
-    is a fact the check can name ("a number differs").
+    is a fact the check can name ("a number differs"). ``attributed`` is true
+    when the model gave the sentence no source and the verifier found the
+    passage that supports it.
     """
 
     text: str
@@ -167,6 +169,7 @@ class Claim:
     supported: bool
     sources: tuple[tuple[str, ...], ...] = ()
     why: str | None = None
+    attributed: bool = False
 
     def reported_by(self) -> str:
         """ "single source" or "reported by N independent sources", with how many articles print it."""

@@ -28,16 +28,24 @@ MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^(\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
 
 
+# Markdown a chat model formats its reply with: list enumerators at line starts and emphasis.
+ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+", re.MULTILINE)
+_EMPHASIS = re.compile(r"\*\*|__")
+
+
 def parse_claims(raw: str, *, language: str) -> list[tuple[str, list[int]]]:
     """Split model output into ``(sentence without markers, marker numbers)``.
 
     Markers a model puts after the full stop ("... truppe. [2] Poi ...") are
-    given to the sentence before them.
+    given to the sentence before them. List enumerators and emphasis are
+    formatting, not words of a claim; a sentence the model repeats word for
+    word counts once, and a lead-in ending in a colon ("Meloni committed the
+    following:") is no claim and is dropped when sentences follow it.
     """
-    text = " ".join(raw.split())
+    # Each line on its own: a list item is a sentence even without a full stop.
+    lines = [" ".join(line.split()) for line in _EMPHASIS.sub("", ENUMERATOR.sub("", raw)).splitlines()]
     out: list[tuple[str, list[int]]] = []
-    for s in split_sentences(text, language=language):
-        piece = s.text
+    for piece in (s.text for line in lines if line for s in split_sentences(line, language=language)):
         lead = _LEADING_MARKERS.match(piece)
         if lead and out:
             out[-1][1].extend(_numbers(lead.group(0)))
@@ -45,11 +53,14 @@ def parse_claims(raw: str, *, language: str) -> list[tuple[str, list[int]]]:
         numbers = _numbers(piece)
         sentence = " ".join(MARKER.sub(" ", piece).split())
         sentence = re.sub(r"\s+([.,;:!?])", r"\1", sentence)
-        if sentence:
+        repeated = next((marks for said, marks in out if said == sentence), None) if sentence else None
+        if repeated is not None:
+            repeated.extend(numbers)
+        elif sentence:
             out.append((sentence, numbers))
         elif numbers and out:
             out[-1][1].extend(numbers)
-    return out
+    return [(c, n) for i, (c, n) in enumerate(out) if not (c.endswith(":") and not n and i + 1 < len(out))]
 
 
 def is_refusal(raw: str) -> bool:
@@ -101,6 +112,10 @@ def verify(
     claims: list[Claim] = []
     for (sentence, numbers), vector in zip(parsed, vectors, strict=True):
         valid = [n for n in dict.fromkeys(numbers) if n in by_passage]
+        found = None if valid else attribute(sentence, vector, by_passage, threshold, language)
+        attributed = found is not None
+        if found is not None:
+            valid = [found]
         support = 0.0
         evidence: list[Candidate] = []
         for n in valid:
@@ -115,11 +130,36 @@ def verify(
         cited = tuple(renumber[n] for n in valid)
         why = unsupported_fact(sentence, evidence, language=language) if cited else None
         supported = bool(cited) and support >= threshold and why is None
-        claims.append(Claim(sentence, cited, round(support, 4), supported, why=why))
+        claims.append(Claim(sentence, cited, round(support, 4), supported, why=why, attributed=attributed))
 
     citations = tuple(_citation(new, best[old]) for old, new in sorted(renumber.items(), key=lambda kv: kv[1]))
     text = " ".join(c.text + "".join(f" [{n}]" for n in c.citations) for c in claims)
     return Answer(question, text, citations, False, tuple(passages), language=language, mode=mode, claims=tuple(claims))
+
+
+def attribute(
+    sentence: str, vector: np.ndarray, by_passage: dict[int, list[Candidate]], threshold: float, language: str
+) -> int | None:
+    """The passage that supports a sentence the model left without a marker, or None.
+
+    Small local models often answer from the passages but drop the ``[n]``
+    (the bundled 0.5B does so for most questions). Rather than discard such a
+    sentence, the verifier cites the passage whose best sentence supports it
+    as it would a marked one: cosine at least ``threshold`` and no number,
+    date or negation that sentence lacks. The claim is marked ``attributed``
+    so the reader knows the checker, not the model, chose the source.
+    """
+    scored = []
+    for n, rows in by_passage.items():
+        sims = np.stack([r.vector for r in rows]) @ vector
+        top = int(np.argmax(sims))
+        scored.append((float(sims[top]), n, rows[top]))
+    for support, n, row in sorted(scored, key=lambda t: -t[0]):
+        if support < threshold:
+            return None
+        if unsupported_fact(sentence, [row], language=language) is None:
+            return n
+    return None
 
 
 def unsupported_fact(sentence: str, evidence: list[Candidate], *, language: str) -> str | None:
@@ -134,8 +174,11 @@ def unsupported_fact(sentence: str, evidence: list[Candidate], *, language: str)
         return "a number its sources do not give"
     if not set(months(sentence, language)) <= {m for text, lang in cited for m in months(text, lang)}:
         return "a date its sources do not give"
-    if negated(sentence, language) != any(negated(text, lang) for text, lang in cited):
-        return "a negation its sources do not have" if negated(sentence, language) else "drops its sources' negation"
+    # A small model's reply may keep its source's words ("... senza invio di truppe" in an English
+    # answer): the claim's negation is read in its own language and in its sources'.
+    denies = any(negated(sentence, lang) for lang in {language, *(lang for _, lang in cited)})
+    if denies != any(negated(text, lang) for text, lang in cited):
+        return "a negation its sources do not have" if denies else "drops its sources' negation"
     return None
 
 

@@ -263,3 +263,17 @@ def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
     assert not at.exception
     assert any("1 new or changed item(s): 1 added" in s.value for s in at.success)
     assert "Kiev e Mosca, tregua energetica di trenta giorni" in markdown(at)  # listed with the articles
+
+
+def test_a_source_the_checker_found_is_marked_as_such():
+    from app.ask import ATTRIBUTED, answer_html
+    from rag.types import Answer, Claim
+
+    claims = (
+        Claim("Italy sends no troops.", (1,), 0.9, True, attributed=True),
+        Claim("Italy gives support.", (1,), 0.9, True),
+    )
+    answer = Answer("q", "", (), False, (), claims=claims)
+    html = answer_html(answer, "k")
+    assert f'<span class="attributed" title="{ATTRIBUTED}">Italy sends no troops.</span>' in html
+    assert html.count('class="attributed"') == 1 and 'href="#src-k-1"' in html

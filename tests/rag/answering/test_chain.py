@@ -285,3 +285,36 @@ def test_an_added_negation_is_unsupported(sample_engine: Engine):
     answer = with_model(sample_engine, model).ask(question, mode=MODE)
     (claim,) = answer.claims
     assert not claim.supported and claim.why == "a negation its sources do not have"
+
+
+def test_a_sentence_without_a_marker_is_cited_where_a_passage_says_it(sample_engine: Engine):
+    """Small local models often drop the [n]: the verifier finds the passage that supports the sentence."""
+    model, _ = scripted(
+        "Italy confirmed political and logistical support, without sending troops. Meloni also lowered taxes."
+    )
+    answer = with_model(sample_engine, model).ask(QUESTION, mode=MODE)
+    found, invented = answer.claims
+    assert not answer.fallback and found.attributed and found.supported
+    assert found.citations == (1,) and TROOPS in answer.citations[0].quote and answer.citations[0].doc_id == MELONI
+    assert not invented.attributed and not invented.supported and invented.citations == ()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Italy confirmed political and logistical support, without sending 3000 troops.",
+        "Italy confirmed political and logistical support, sending troops.",
+    ],
+)
+def test_an_unmarked_sentence_with_a_changed_fact_gets_no_source(sample_engine: Engine, reply: str):
+    model, _ = scripted(reply)
+    answer = with_model(sample_engine, model).ask(QUESTION, mode=MODE)
+    assert answer.fallback and "cited none of the passages" in (answer.notice or "")
+
+
+def test_the_cli_says_which_sources_the_checker_found(sample_engine: Engine):
+    from rag.cli import render_claims
+
+    model, _ = scripted("Italy confirmed political and logistical support, without sending troops.")
+    answer = with_model(sample_engine, model).ask(QUESTION, mode=MODE)
+    assert "troops. [1] [source found by the checker]" in render_claims(answer)
