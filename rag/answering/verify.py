@@ -119,13 +119,11 @@ def verify(
         support = 0.0
         evidence: list[Candidate] = []
         for n in valid:
-            rows = by_passage[n]
-            sims = np.stack([r.vector for r in rows]) @ vector
-            top = int(np.argmax(sims))
-            support = max(support, float(sims[top]))
-            evidence.append(rows[top])
-            if n not in best or sims[top] > best[n][0]:
-                best[n] = (float(sims[top]), rows[top])
+            score, row = best_sentence(by_passage[n], vector)
+            support = max(support, score)
+            evidence.append(row)
+            if n not in best or score > best[n][0]:
+                best[n] = (score, row)
             renumber.setdefault(n, len(renumber) + 1)
         cited = tuple(renumber[n] for n in valid)
         why = unsupported_fact(sentence, evidence, language=language) if cited else None
@@ -135,6 +133,13 @@ def verify(
     citations = tuple(_citation(new, best[old]) for old, new in sorted(renumber.items(), key=lambda kv: kv[1]))
     text = " ".join(c.text + "".join(f" [{n}]" for n in c.citations) for c in claims)
     return Answer(question, text, citations, False, tuple(passages), language=language, mode=mode, claims=tuple(claims))
+
+
+def best_sentence(rows: list[Candidate], vector: np.ndarray) -> tuple[float, Candidate]:
+    """The passage sentence closest to a claim's vector, with its cosine."""
+    sims = np.stack([r.vector for r in rows]) @ vector
+    top = int(np.argmax(sims))
+    return float(sims[top]), rows[top]
 
 
 def attribute(
@@ -149,12 +154,8 @@ def attribute(
     date or negation that sentence lacks. The claim is marked ``attributed``
     so the reader knows the checker, not the model, chose the source.
     """
-    scored = []
-    for n, rows in by_passage.items():
-        sims = np.stack([r.vector for r in rows]) @ vector
-        top = int(np.argmax(sims))
-        scored.append((float(sims[top]), n, rows[top]))
-    for support, n, row in sorted(scored, key=lambda t: -t[0]):
+    scored = [(*best_sentence(rows, vector), n) for n, rows in by_passage.items()]
+    for support, row, n in sorted(scored, key=lambda t: -t[0]):
         if support < threshold:
             return None
         if unsupported_fact(sentence, [row], language=language) is None:
