@@ -144,3 +144,23 @@ def test_the_openai_backend_through_llama_cpp_server(sample_engine: Engine, llam
     if answer.fallback:
         assert answer.notice and "cited none" in answer.notice
     shown_sentences_are_checked(answer)
+
+
+def test_the_app_shows_the_local_models_answer_with_its_sources(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch):
+    """`RAG_ANSWERER=llamacpp:qwen2.5-0.5b make run`: the app answers with the model, every sentence checked."""
+    from streamlit.testing.v1 import AppTest
+
+    from app.common import get_engine
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
+    monkeypatch.setenv("RAG_ANSWERER", MODE)
+    monkeypatch.setenv("RAG_LLM_TIMEOUT", "300")
+    get_engine.clear()  # type: ignore[attr-defined]
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=300).run()
+    at.chat_input[0].set_value("What did Meloni commit?").run()
+    assert not at.exception and not at.error
+    assert f"Answered by {MODE}" in [c.value for c in at.caption]
+    answer = next(m.value for m in at.markdown if m.value.startswith('<div class="answer">'))
+    assert 'href="#src-' in answer and 'class="unsupported"' not in answer, answer
+    get_engine.clear()  # type: ignore[attr-defined]  # the app's engine holds the model: let it go
