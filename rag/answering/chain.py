@@ -136,7 +136,7 @@ def stream_or_fallback(
     explain: Callable[[Exception], str],
     fallback: Callable[[str], Answer],
 ) -> Iterator[str | Answer]:
-    """Stream ``chain``'s answer; if the model fails or cites nothing, end with ``fallback(why)`` instead.
+    """Stream ``chain``'s answer; if the model fails or no sentence of it has a source, end with ``fallback(why)``.
 
     Errors of our own (a missing index, a bad question) are not the model's
     fault and propagate.
@@ -155,7 +155,8 @@ def stream_or_fallback(
         return
     assert answer is not None
     if not answer.abstained and not any(c.citations for c in answer.claims):
-        yield fallback("its reply cited none of the passages")
+        # Neither the model's markers nor the verifier's search found a source for any sentence.
+        yield fallback("its reply cited none of the passages, and none of them says what it wrote")
         return
     yield answer
 

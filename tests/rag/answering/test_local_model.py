@@ -21,7 +21,7 @@ from rag.answering.local_models import installed
 from rag.api import Engine
 from rag.settings import Settings
 from rag.types import Answer
-from tests.conftest import MELONI, free_port, serve
+from tests.conftest import MELONI, ROOT, free_port, serve
 
 MODE = "llamacpp:qwen2.5-0.5b"
 MODELS = Settings.from_env().model_dir
@@ -80,6 +80,7 @@ def test_the_real_model_streams_and_its_sentences_are_verified(sample_engine: En
     assert not answer.fallback, answer.notice
     assert answer.mode == MODE and not answer.abstained
     shown_sentences_are_checked(answer)
+    assert MELONI in {p.doc_id for p in answer.passages}
     by_n = {c.n: c for c in answer.citations}
     assert any(c.supported and by_n[n].doc_id == MELONI for c in answer.claims for n in c.citations), answer.claims
 
@@ -151,7 +152,6 @@ def test_the_app_shows_the_local_models_answer_with_its_sources(sample_engine: E
     from streamlit.testing.v1 import AppTest
 
     from app.common import get_engine
-    from tests.conftest import ROOT
 
     monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
     monkeypatch.setenv("RAG_ANSWERER", MODE)
