@@ -146,3 +146,24 @@ def test_a_reprinted_quote_is_listed_once(outlets: tuple[Engine, Corpus]):
     keys = [(q.text, groups.story(q.doc_id)) for q in said]
     assert said and len(keys) == len(set(keys))
     assert len({q.doc_id for q in said}) >= 3  # still every story that quotes him
+
+
+def test_a_passage_printed_in_hundreds_of_articles_keeps_its_closest_copies(tmp_path: Path):
+    from rag.search.copies import BUCKET_CAP, MAX_COPIES, Copies
+
+    box = "Iscriviti alla newsletter quotidiana per ricevere ogni mattina le notizie più importanti della giornata."
+    own = [
+        f"Articolo {i}: il vertice numero {i} si è chiuso con la dichiarazione {i * 7} sul cessate il fuoco."
+        for i in range(300)
+    ]
+    chunks = [(f"box-{i:03d}", f"doc-{i:03d}", box) for i in range(300)]
+    chunks += [(f"own-{i:03d}", f"doc-{i:03d}", text) for i, text in enumerate(own)]
+    groups = Copies.cached(tmp_path, chunks)  # built, saved, then read back below
+    assert 2 * BUCKET_CAP < 300
+    for i in range(300):
+        found = groups.of(f"box-{i:03d}")
+        assert 0 < len(found) <= MAX_COPIES and all(c.startswith("box-") for c in found)
+        assert len(groups.docs_of(f"box-{i:03d}")) == len(found)
+    assert all(not groups.of(f"own-{i:03d}") for i in range(300))
+    again = Copies.cached(tmp_path, [])
+    assert again.pairs() == groups.pairs() and again.story("doc-001") == groups.story("doc-001")
