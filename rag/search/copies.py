@@ -42,11 +42,12 @@ LSH_BANDS = (21, 3)
 MARGIN = 0.15
 STORY_SHARE = 0.5
 # A wire story is reprinted by tens of outlets; a bucket or a copy list larger than this
-# is boilerplate or a recombined corpus, where all pairs would grow with the square of the
-# corpus (25 M pairs on the 100k synthetic benchmark corpus). Above it, neighbours are
-# sampled and each passage keeps its closest copies: the top five still skips them, and
-# "also in" names that many. On the reprint corpus (evaluation/reprints.py) the largest
-# bucket holds 8 passages and the most reprinted passage has 6 copies.
+# is boilerplate or a recombined corpus, where all pairs grow with the square of the corpus
+# (the 10k synthetic benchmark corpus: 251k pairs, 286 copies of one chunk; at 100k the
+# build passed 13 GB). Above it, neighbours are sampled and each passage keeps its closest
+# copies: the top five still skips them, and "also in" names that many. On the reprint
+# corpus (evaluation/reprints.py) the largest bucket holds 8 passages and the most
+# reprinted passage has 6 copies.
 BUCKET_CAP = 64
 MAX_COPIES = 32
 _WORD = re.compile(r"\w+")
@@ -86,7 +87,7 @@ class Copies:
         items = list(chunks)
         text_of = {cid: text for cid, _, text in items}
         doc_of = {cid: doc for cid, doc, _ in items}
-        ids = list(text_of)
+        ids = sorted(text_of)  # rows in id order: the runs and ties below do not depend on the store's order
         known = _load_signatures(signatures)
         todo = [cid for cid in ids if cid not in known]
         # One sketch reused: MinHash.bulk copies its permutations into every new sketch.
