@@ -159,8 +159,15 @@ def _links(path: str) -> list[str]:
         raise ConfigError(f"--links {path}: {exc.strerror or exc}; give a text file of links.") from None
 
 
-def _embed(engine: Any, args: argparse.Namespace) -> int:
-    """Embed keyword-only articles with a progress bar; returns how many are left (after Ctrl-C)."""
+def _embed(engine: Any, args: argparse.Namespace, *, reraise: bool = False) -> int:
+    """Embed keyword-only articles with a progress bar; returns how many are left (after Ctrl-C).
+
+    Args:
+        engine: The engine whose keyword-only articles are embedded.
+        args: The command's arguments (``json`` keeps it quiet).
+        reraise: Raise the Ctrl-C again once the report is printed, so a caller's loop (``feeds refresh
+            --every``) stops too instead of carrying on to its next round.
+    """
     quiet = bool(getattr(args, "json", False))
     waiting = engine.embed_status().keyword_only
     if not waiting:
@@ -171,8 +178,11 @@ def _embed(engine: Any, args: argparse.Namespace) -> int:
             "keyword meanwhile (Ctrl-C stops safely)"
         )
     bar = Bar("sentence", "embed", quiet)
-    with contextlib.suppress(KeyboardInterrupt):  # what is done stays done; the rest stays keyword-only
+    interrupted = False
+    try:
         engine.embed_pending(progress=bar)
+    except KeyboardInterrupt:  # what is done stays done; the rest stays keyword-only
+        interrupted = True
     bar.close()
     left = engine.embed_status().keyword_only
     if left and not quiet:
@@ -180,6 +190,8 @@ def _embed(engine: Any, args: argparse.Namespace) -> int:
             f"stopped: {left} article(s) still searchable by keyword only; `python -m rag embed` or the app "
             "finishes them"
         )
+    if interrupted and reraise:
+        raise KeyboardInterrupt
     return left
 
 

@@ -82,4 +82,4 @@ def refresh(engine: Any) -> None:
             print(f"  skipped {problem}")
         for s in report.ingest.skipped if report.ingest else ():
             print(f"  skipped {s.path}: {s.reason}")
-    _embed(engine, argparse.Namespace(json=False))
+    _embed(engine, argparse.Namespace(json=False), reraise=True)  # a Ctrl-C while embedding ends the loop too

@@ -140,10 +140,17 @@ def test_feeds_from_the_cli_and_a_refresh_loop_that_stops_on_ctrl_c(news_site: S
     assert "--every is under 10 s" in capsys.readouterr().err
 
     env = {**os.environ, "RAG_PERSIST_DIR": str(tmp_path / "index"), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag", "feeds", "refresh", "--every", "10s"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    # A process started from a terminal takes Ctrl-C. A test run started in the background by a script
+    # (`pytest &`) ignores SIGINT, and a child inherits an ignored signal across exec, so the loop would never
+    # see the Ctrl-C this test sends. A handled signal is reset to the default in the child, as a terminal has it.
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rag", "feeds", "refresh", "--every", "10s"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     assert proc.stdout is not None
     seen = []
     for line in proc.stdout:  # the loop's first refresh, reported; it then waits for the next
@@ -164,3 +171,28 @@ def test_feeds_from_the_cli_and_a_refresh_loop_that_stops_on_ctrl_c(news_site: S
     assert main(["feeds", "remove", feed]) == 0
     assert main(["feeds", "remove", feed]) == 2
     assert "not following" in capsys.readouterr().err
+
+
+def test_ctrl_c_while_the_refresh_loop_embeds_stops_the_loop(news_site: Site, tmp_path, monkeypatch, capsys):
+    # Ctrl-C during the embedding step of a round used to stop only the embedding: the loop slept and refreshed again.
+    import rag.cli_feeds
+
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(tmp_path / "index"))
+    assert main(["feeds", "add", f"{news_site.url}/esteri/feed.xml"]) == 0
+    assert main(["feeds", "refresh"]) == 0  # the feed's article, embedded
+    assert main(["ingest", "--keyword-only", str(next(ARTICLES.glob("*.txt")))]) == 0  # one left for the loop
+    capsys.readouterr()
+
+    def pressed(self, **_):
+        raise KeyboardInterrupt  # as the signal lands while the sentences are embedded
+
+    def slept(seconds):
+        raise AssertionError("the loop went on to another round after Ctrl-C")
+
+    monkeypatch.setattr(Engine, "embed_pending", pressed)
+    monkeypatch.setattr(rag.cli_feeds.time, "sleep", slept)
+    assert main(["feeds", "refresh", "--every", "10s"]) == 0
+    out, err = capsys.readouterr()
+    assert "unchanged since the last refresh" in out
+    assert "stopped: 1 article(s) still searchable by keyword only" in out
+    assert "stopped refreshing" in err
