@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from rag import fitted
-from rag.answering.features import FEATURES, asks_for, is_fragment, sentence_features, stems
+from rag.answering.answer_types import asks_for
+from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
 from rag.answering.phrase import answer_span
 from rag.ingestion.chunk import sentence_id
 from rag.search.language import known

@@ -5,61 +5,19 @@ articles and questions nobody here wrote.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from rag.search.language import all_stopwords, known, stemmer
-from rag.search.question import INTERROGATIVES, content_words, entities
+from rag.answering.answer_types import asks_for, has_kind
+from rag.search.language import known, stemmer
+from rag.search.question import content_words, entities
 from rag.search.vocabulary import fold
 
 FEATURES = (
     "similarity", "similarity_gap", "word_overlap", "name_overlap", "passage_rank", "type_match", "fragment",
     "cross_language",
 )  # fmt: skip
-
-# The answer type a question asks for (the classic answer-type idea in QA):
-# closed-class question words, not topic words.
-_ASKS = {
-    "number": re.compile(r"\b(how many|how much|quant[ioae]|percentuale|percentage)\b", re.IGNORECASE),
-    "when": re.compile(r"\b(when|quando|what year|which year|in che anno|in quale anno|che anno|what date)\b", re.I),
-    "who": re.compile(r"\b(who|whom|whose|chi)\b", re.IGNORECASE),
-    "where": re.compile(r"\b(where|dove|in which country|in quale (?:paese|città|stato))\b", re.IGNORECASE),
-}
-_MONTHS = (
-    "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|"
-    "january|february|march|april|june|july|august|september|october|november|december"
-)
-_HAS = {
-    "number": re.compile(r"\d|\b(un|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|cento|mille|milioni?)\b", re.I),
-    "when": re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|secolo|century|ieri|oggi|domani)\b", re.IGNORECASE),
-    "who": re.compile(r"(?<=\w[\s,;:(])[A-ZÀ-Ý][\w'’-]+"),
-}
-_HAS["where"] = _HAS["name"] = _HAS["who"]  # a capitalised word inside the sentence: a person, a place, a title
-
-
-# "Which show…?", "What country…?", "Quale squadra…?": a question word and a
-# noun ask for a named thing; "What did…", "Che cosa…" (a function or question
-# word follows) do not.
-_WHICH = re.compile(r"\b(?:which|what|quale|quali|che)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE)
-
-
-def asks_for(question: str) -> str | None:
-    """``number``, ``when``, ``who``, ``where``, ``name`` or None: what kind of phrase would answer."""
-    for kind, pattern in _ASKS.items():
-        if pattern.search(question):
-            return kind
-    for m in _WHICH.finditer(question):
-        word = m.group(1).lower()
-        if word not in all_stopwords() and word not in INTERROGATIVES:
-            return "name"
-    return None
-
-
-def has_kind(text: str, kind: str) -> bool:
-    """Whether ``text`` holds a phrase of the kind :func:`asks_for` names."""
-    return bool(_HAS[kind].search(text))
 
 
 def is_fragment(text: str) -> bool:

@@ -10,28 +10,12 @@ extractive QA).
 
 from __future__ import annotations
 
-import calendar
 import re
 
-from rag.answering.features import asks_for, stems
-from rag.ingestion.clean import MONTHS
-from rag.search.vocabulary import fold
+from rag.answering.answer_types import typed_phrases
+from rag.answering.features import stems
 
-_MONTHS = "|".join(MONTHS)  # Italian and English month names
-_NUMBER = re.compile(
-    r"(?:circa |oltre |più di |about |over )?\d[\d.,']*(?:\s?%| per cento| percent)?"
-    r"(?:\s(?:milioni|miliardi|mila|million|billion|thousand))?",
-    re.IGNORECASE,
-)
-_DATE = re.compile(
-    rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+(?:del\s+)?\d{{4}}|1\d{{3}}|20\d{{2}}|"
-    r"[XVI]+\s+secolo|(?:anni|years)\s+\d0)\b",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:(?:di|de|del|della|da|von|van|of|the)\s+)?[A-ZÀ-Ý][\w'’.-]*)*")
-PATTERNS = {"number": _NUMBER, "when": _DATE, "who": _NAME, "where": _NAME, "name": _NAME}
 _WORD = re.compile(r"\w+")
-_CALENDAR = {*calendar.day_name, *calendar.month_name} - {""}
 
 
 def answer_span(question: str, sentence: str, language: str | None = "it") -> tuple[int, int] | None:
@@ -39,18 +23,7 @@ def answer_span(question: str, sentence: str, language: str | None = "it") -> tu
 
     Both are stemmed in ``language``, the sentence's (rag/search/language.py).
     """
-    kind = asks_for(question)
-    if kind is None:
-        return None
-    asked = {fold(w) for w in _WORD.findall(question)}
-    candidates = [
-        m for m in PATTERNS[kind].finditer(sentence)
-        if m.group(0).strip() and not ({fold(w) for w in _WORD.findall(m.group(0))} <= asked)
-    ]  # fmt: skip
-    if kind in ("who", "where", "name"):  # a capital after a full stop or at the start is no name by itself
-        candidates = [m for m in candidates if m.start() > 0 or " " in m.group(0)] or candidates
-        # English capitalises weekdays and months: they name a time, not a person, place or thing.
-        candidates = [m for m in candidates if m.group(0) not in _CALENDAR] or candidates
+    candidates = typed_phrases(question, sentence)
     if not candidates:
         return None
     q_stems = stems(question, language)

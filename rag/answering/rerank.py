@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.answering.features import asks_for, has_kind
+from rag.answering.answer_types import asks_for, has_kind
 from rag.types import Passage
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from datetime import date as Date
 from typing import Any
 
 from rag import fitted
+from rag.answering.answer_types import asks_for
 from rag.answering.extractive import ABSTAIN, Candidate
-from rag.answering.features import asks_for
 from rag.news.quotebook import QuoteBook
 from rag.news.quoting import is_speech
 from rag.news.speakers import name_runs, words

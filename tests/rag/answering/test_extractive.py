@@ -111,7 +111,7 @@ def test_compose_joins_a_heading_or_a_colon_to_the_next_sentence_and_nothing_els
     ],
 )
 def test_which_and_what_name_questions_ask_for_a_name(question: str, kind: str | None):
-    from rag.answering.features import asks_for
+    from rag.answering.answer_types import asks_for
     from rag.answering.phrase import answer_span
 
     assert asks_for(question) == kind

@@ -1,0 +1,103 @@
+"""What kind of phrase a question asks for, and the phrases of that kind a sentence offers.
+
+The classic answer-type idea of extractive QA: "Quanti…?" asks for a number,
+"Which state…?" for a named thing. A sentence offers an answer of the kind
+only with a phrase the question does not already hold: "Biden tested positive"
+answers "Which official tested positive?" with a name, while "The White House
+said…" answers "What did the White House say?" with none. Both the answer
+model's ``type_match`` feature (rag/answering/features.py) and the marked
+answer phrase (rag/answering/phrase.py) read this module, so the two agree.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from rag.ingestion.clean import MONTHS
+from rag.search.language import all_stopwords
+from rag.search.question import INTERROGATIVES
+from rag.search.vocabulary import fold
+
+# Closed-class question words, not topic words.
+_ASKS = {
+    "number": re.compile(r"\b(how many|how much|quant[ioae]|percentuale|percentage)\b", re.IGNORECASE),
+    "when": re.compile(r"\b(when|quando|what year|which year|in che anno|in quale anno|che anno|what date)\b", re.I),
+    "who": re.compile(r"\b(who|whom|whose|chi)\b", re.IGNORECASE),
+    "where": re.compile(r"\b(where|dove|in which country|in quale (?:paese|città|stato))\b", re.IGNORECASE),
+}
+# "Which show…?", "What country…?", "Quale squadra…?": a question word and a
+# noun ask for a named thing; "What did…", "Che cosa…" (a function or question
+# word follows) do not.
+_WHICH = re.compile(r"\b(?:which|what|quale|quali|che)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE)
+
+_MONTHS = "|".join(MONTHS)  # Italian and English month names
+_NUMBER = re.compile(
+    r"(?:circa |oltre |più di |about |over )?\d[\d.,']*(?:\s?%| per cento| percent)?"
+    r"(?:\s(?:milioni|miliardi|mila|million|billion|thousand))?",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+(?:del\s+)?\d{{4}}|1\d{{3}}|20\d{{2}}|"
+    r"[XVI]+\s+secolo|(?:anni|years)\s+\d0)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:(?:di|de|del|della|da|von|van|of|the)\s+)?[A-ZÀ-Ý][\w'’.-]*)*")
+PATTERNS = {"number": _NUMBER, "when": _DATE, "who": _NAME, "where": _NAME, "name": _NAME}
+_WORD = re.compile(r"\w+")
+_CALENDAR = {*calendar.day_name, *calendar.month_name} - {""}
+
+
+# Any phrase of the kind, with no regard to the question: the answer model's
+# ``type_match`` feature was fitted on this (a novelty-aware variant measured
+# no better on the tune halves: docs/BENCHMARKS.md).
+_MONTH_WORDS = (
+    "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|"
+    "january|february|march|april|june|july|august|september|october|november|december"
+)
+_HAS = {
+    "number": re.compile(r"\d|\b(un|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|cento|mille|milioni?)\b", re.I),
+    "when": re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTH_WORDS}|secolo|century|ieri|oggi|domani)\b", re.IGNORECASE),
+    "who": re.compile(r"(?<=\w[\s,;:(])[A-ZÀ-Ý][\w'’-]+"),
+}
+_HAS["where"] = _HAS["name"] = _HAS["who"]  # a capitalised word inside the sentence: a person, a place, a title
+
+
+def asks_for(question: str) -> str | None:
+    """``number``, ``when``, ``who``, ``where``, ``name`` or None: what kind of phrase would answer."""
+    for kind, pattern in _ASKS.items():
+        if pattern.search(question):
+            return kind
+    for m in _WHICH.finditer(question):
+        word = m.group(1).lower()
+        if word not in all_stopwords() and word not in INTERROGATIVES:
+            return "name"
+    return None
+
+
+def has_kind(text: str, kind: str) -> bool:
+    """Whether ``text`` holds a phrase of the kind :func:`asks_for` names (the question's own words included)."""
+    return bool(_HAS[kind].search(text))
+
+
+def typed_phrases(question: str, sentence: str, kind: str | None = None) -> list[re.Match[str]]:
+    """The phrases of the kind ``question`` asks for (or ``kind``) in ``sentence`` that say something new.
+
+    A phrase made only of the question's own words is no answer ("Biden" for
+    "What did Biden say?"). A capital at the start of a sentence is a name
+    only when more capitals follow it, and English weekdays and months name a
+    time, not a person, place or thing; when nothing else is left, those stay
+    (the phrase to mark is then the best there is).
+    """
+    kind = kind or asks_for(question)
+    if kind is None:
+        return []
+    asked = {fold(w) for w in _WORD.findall(question)}
+    found = [
+        m for m in PATTERNS[kind].finditer(sentence)
+        if m.group(0).strip() and not ({fold(w) for w in _WORD.findall(m.group(0))} <= asked)
+    ]  # fmt: skip
+    if kind in ("who", "where", "name"):
+        found = [m for m in found if m.start() > 0 or " " in m.group(0)] or found
+        found = [m for m in found if m.group(0).rstrip(".") not in _CALENDAR] or found
+    return found
