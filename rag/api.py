@@ -131,6 +131,28 @@ class Engine(Library):
         return self.render(answer) if render else answer
 
     @cached_property
+    def question_renderings(self) -> Any:
+        """Questions rendered in the indexed articles' other languages (rag/search/crosslingual.py), or None.
+
+        Only with Apertium among the translators: a rendering costs ~0.3 s, a local model's seconds.
+        """
+        from rag.answering.translators import APERTIUM_ROUTES
+        from rag.search.crosslingual import QuestionRenderings
+
+        if not self.settings.translate_questions or self.settings.translator == "none":
+            return None
+        apertium = next((t for t in self.translators if t.name == "apertium"), None)
+        return QuestionRenderings(translate=apertium.translate, routes=APERTIUM_ROUTES) if apertium else None
+
+    def _renderings_of(self, question: str) -> dict[str, str]:
+        """``question`` in the other languages of the indexed articles, by language (none without Apertium)."""
+        renderings = self.question_renderings
+        if renderings is None:
+            return {}
+        languages = self.retriever.languages()
+        return dict(renderings.of(question, language=language(question), article_languages=languages))
+
+    @cached_property
     def translators(self) -> list[Any]:
         """The translators ``RAG_TRANSLATOR`` names, in fallback order (empty when off or none is installed)."""
         from rag.answering.translators import make_translators
@@ -234,15 +256,26 @@ class Engine(Library):
         # "this week" becomes the days before the question was asked.
         today = asked_on(as_of)
         asked, dated, latest = temporal(standalone, filters, dated=self.date_span, today=today)
+        # Over articles in another language, the question is searched with its rendering in theirs.
+        rendered = self._renderings_of(asked)
+        searched = " ".join([asked, *rendered.values()])
         vector = self.retriever.embed_question(asked)
         passages = self._search(asked, k=k, filters=dated, vector=vector)
         if not passages and dated != filters:  # the period holds no report on it: the question still stands
             passages = self._search(asked, k=k, filters=filters, vector=vector)
         else:
             filters = dated
+        rendering, judged = None, None
+        if rendered:
+            # Whether the articles answer at all is judged on the question's own passages, as fitted
+            # (a rendering also finds passages on words an off-corpus question shares with them).
+            searched_vector = self.retriever.embed_question(searched)
+            judged, rendering = passages, (searched, searched_vector)
+            passages = self._search(searched, k=k, filters=filters, vector=searched_vector) or passages
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
             passages.sort(key=lambda p: p.date or "", reverse=True)
-        answer = self._attributed(asked, self._answer(asked, passages, vector), passages, filters, vector)
+        answered = self._answer(asked, passages, vector, rendering=rendering, judged=judged)
+        answer = self._attributed(asked, answered, passages, filters, vector)
         if latest:
             answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
@@ -320,6 +353,8 @@ class Engine(Library):
         vector: Any,
         *,
         vocabulary: Any = None,
+        rendering: tuple[str, Any] | None = None,
+        judged: list[Passage] | None = None,
     ) -> Answer:
         answer: Answer = self.answerer.answer(
             question,
@@ -327,6 +362,8 @@ class Engine(Library):
             passages=passages,
             language=language(question),
             vocabulary=vocabulary or self.vocabulary(),
+            rendering=rendering,
+            judged=judged,
         )
         return answer
 

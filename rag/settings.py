@@ -50,6 +50,9 @@ class Settings:
     translator: str = (
         "auto"  # renders cited sentences in the question's language: auto, none, apertium, llamacpp:<model>
     )
+    # Search a question in the indexed articles' other language too, rendered by Apertium when it is the
+    # translator (rag/search/crosslingual.py); the slower local-model translators are not used for this.
+    translate_questions: bool = True
     support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/answering/verify.py
     speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/news/attribution.py)
     group_copies: bool = True  # one passage per group of reprinted copies (rag/search/copies.py)

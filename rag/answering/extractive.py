@@ -58,6 +58,8 @@ class ExtractiveAnswerer:
         passages: list[Passage],
         language: str,
         vocabulary: Vocabulary,
+        rendering: tuple[str, np.ndarray] | None = None,
+        judged: list[Passage] | None = None,
     ) -> Answer:
         """Compose a cited answer from ``passages`` or abstain.
 
@@ -68,12 +70,18 @@ class ExtractiveAnswerer:
             language: The question's language (``"it"``, ``"en"``): for the
                 abstention message, and against each passage's language.
             vocabulary: The corpus's names and words, to refuse questions about others.
+            rendering: The question followed by its renderings in the index's other languages
+                (rag/search/crosslingual.py), and that text's embedding. Whether the articles answer at
+                all is judged on the question alone, as the answerability model was fitted; which
+                sentences answer it is chosen against this, which shares words with them.
+            judged: The passages whether the articles answer at all is judged on (default ``passages``):
+                those the question alone retrieved, when ``passages`` were retrieved with its renderings.
         """
         unknown_name, doubtful = verdict(
             (vocabulary.match(n, near=fitted.SPELLING) for n in name_phrases(question, entities(question))),
             standout=fitted.NAME_STANDOUT,
         )
-        candidates = self.rank(question, vector=vector, passages=passages, language=language)
+        candidates = self.rank(question, vector=vector, passages=judged or passages, language=language)
         if unknown_name or not candidates:
             return abstain(question, passages, language)
         cross = known(candidates[0].passage.language or language) != known(language)
@@ -85,6 +93,9 @@ class ExtractiveAnswerer:
         unknown = 0.0 if cross else vocabulary.unknown_share(content_words(question), near=fitted.SPELLING)
         if answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross) < self.threshold:
             return abstain(question, passages, language)
+        if rendering is not None:
+            wording, wording_vector = rendering
+            candidates = self.rank(wording, vector=wording_vector, passages=passages, language=language)
         chosen = compose(question, select(candidates))
         citations = tuple(
             Citation(
