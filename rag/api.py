@@ -79,7 +79,9 @@ class Engine(Library):
         question = check_question(question, max_chars=self.settings.max_question_chars)
         self.sync()
         k = k or self.settings.top_k
-        return self._search(self._respelt(question), k=k, filters=to_filters(where))
+        asked = self._respelt(question)
+        # As `ask` finds them: over articles in another language, with the question's rendering in theirs.
+        return self._search(" ".join([asked, *self._renderings_of(asked).values()]), k=k, filters=to_filters(where))
 
     def _search(self, question: str, *, k: int, filters: Filters | None, vector: Any = None) -> list[Passage]:
         """The fused top passages, reranked together when the reranker is on and fitted (rag/answering/rerank.py)."""

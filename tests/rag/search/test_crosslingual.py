@@ -55,6 +55,7 @@ def test_over_a_mixed_corpus_a_question_is_searched_in_both_languages(tmp_path: 
     answer = engine.ask(GRAIN_QUESTION_IT, render=False)
     assert not answer.abstained and answer.citations[0].doc_id == "grain" and "240,000" in answer.text, answer.text
     assert answer.question == GRAIN_QUESTION_IT and answer.language == "it"  # the rendering is not the question
+    assert engine.retrieve(GRAIN_QUESTION_IT)[0].chunk_id == answer.passages[0].chunk_id  # retrieve finds as ask does
     english = engine.ask("What did Meloni commit?", render=False)
     assert not english.abstained and english.citations[0].doc_id == "meloni", english.text  # its copy here
     # Off, nothing is rendered: the question is searched in its own words only.
