@@ -4,9 +4,9 @@ The classic answer-type idea of extractive QA: "Quanti…?" asks for a number,
 "Which state…?" for a named thing. A sentence offers an answer of the kind
 only with a phrase the question does not already hold: "Biden tested positive"
 answers "Which official tested positive?" with a name, while "The White House
-said…" answers "What did the White House say?" with none. Both the answer
-model's ``type_match`` feature (rag/answering/features.py) and the marked
-answer phrase (rag/answering/phrase.py) read this module, so the two agree.
+said…" answers "What did the White House say?" with none (:func:`typed_phrases`,
+the candidates of the marked answer phrase, rag/answering/phrase.py). The answer
+model's ``type_match`` feature (rag/answering/features.py) reads :func:`has_kind`.
 """
 
 from __future__ import annotations
@@ -51,10 +51,7 @@ _CALENDAR = {*calendar.day_name, *calendar.month_name} - {""}
 # Any phrase of the kind, with no regard to the question: the answer model's
 # ``type_match`` feature was fitted on this (a novelty-aware variant measured
 # no better on the tune halves: docs/BENCHMARKS.md).
-_MONTH_WORDS = (
-    "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|"
-    "january|february|march|april|june|july|august|september|october|november|december"
-)
+_MONTH_WORDS = "|".join(m for m in MONTHS if m != "may")  # alone, "may" is mostly the verb
 _HAS = {
     "number": re.compile(r"\d|\b(un|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|cento|mille|milioni?)\b", re.I),
     "when": re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTH_WORDS}|secolo|century|ieri|oggi|domani)\b", re.IGNORECASE),
