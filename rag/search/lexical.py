@@ -94,7 +94,7 @@ class LexicalIndex:
                 continue
             docs, scores = bm25.retrieve(tokens, k=min(k, len(ids)), show_progress=False, n_threads=1)
             found += [(ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
-        return sorted(found, key=lambda pair: -pair[1])[:k]
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:k]  # ties by id, as the fusion
 
 
 def fuse(
@@ -136,7 +136,8 @@ def fuse(
         return max(d_floor, stand_in(i, lx[i]) if stand_in is not None else lx[i])
 
     scores = {i: dense_z(i) + w(i) * lx.get(i, l_floor) for i in [*d, *lx]}
-    return sorted(scores.items(), key=lambda kv: -kv[1])
+    # Ties (a reprint's copies score alike) by id, a content hash: a recovered index ranks as a clean one.
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _standardised(scored: list[tuple[str, float]]) -> dict[str, float]:

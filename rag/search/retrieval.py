@@ -186,7 +186,8 @@ class Retriever:
             for chunk in str(r.meta.get("chunks", "")).split(","):
                 if chunk and r.score > best.get(chunk, -1.0):
                     best[chunk] = r.score
-        return sorted(best.items(), key=lambda kv: -kv[1])[:k]
+        # Ties (a reprint's copies score alike) by id, a content hash: the same order whatever the store's.
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
 
     def copies(self, records: list[Record] | None = None) -> Copies:
         """Which chunks are reprinted copies of which (built on first need, saved per index generation)."""
