@@ -136,23 +136,27 @@ class Engine(Library):
     def question_renderings(self) -> Any:
         """Questions rendered in the indexed articles' other languages (rag/search/crosslingual.py), or None.
 
-        Only with Apertium among the translators: a rendering costs ~0.3 s, a local model's seconds.
+        Only by Apertium, when ``RAG_TRANSLATOR`` names it (or is ``auto``) and it is installed: a
+        rendering costs ~0.3 s, a local model's seconds (and building one would load the model).
         """
-        from rag.answering.translators import APERTIUM_ROUTES
+        from rag.answering.translators import APERTIUM_ROUTES, Apertium
         from rag.search.crosslingual import QuestionRenderings
 
-        if not self.settings.translate_questions or self.settings.translator == "none":
+        named = [part.strip() for part in self.settings.translator.split(",")]
+        if not self.settings.translate_questions or not ("auto" in named or "apertium" in named):
             return None
-        apertium = next((t for t in self.translators if t.name == "apertium"), None)
-        return QuestionRenderings(translate=apertium.translate, routes=APERTIUM_ROUTES) if apertium else None
+        if not Apertium.available():
+            return None
+        apertium = Apertium(timeout=self.settings.llm_timeout)
+        return QuestionRenderings(translate=apertium.translate, routes=APERTIUM_ROUTES)
 
     def _renderings_of(self, question: str) -> dict[str, str]:
         """``question`` in the other languages of the indexed articles, by language (none without Apertium)."""
-        renderings = self.question_renderings
-        if renderings is None:
-            return {}
         languages = self.retriever.languages()
-        return dict(renderings.of(question, language=language(question), article_languages=languages))
+        asked_in = language(question)
+        if languages <= {asked_in} or self.question_renderings is None:  # nothing to render, nothing looked up
+            return {}
+        return dict(self.question_renderings.of(question, language=asked_in, article_languages=languages))
 
     @cached_property
     def translators(self) -> list[Any]:

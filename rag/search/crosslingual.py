@@ -28,14 +28,14 @@ CACHE_SIZE = 256
 
 
 class QuestionRenderings:
-    """Questions with their renderings in other languages, cached."""
+    """Questions with their renderings in other languages, cached.
+
+    Args:
+        translate: A fast translator's ``translate`` (Apertium's: ~0.3 s a call).
+        routes: The (source, target) language pairs it renders.
+    """
 
     def __init__(self, *, translate: Translate, routes: Iterable[tuple[str, str]]) -> None:
-        """
-        Args:
-            translate: A fast translator's ``translate`` (Apertium's: ~0.3 s a call).
-            routes: The (source, target) language pairs it renders.
-        """
         self.translate = translate
         self.routes = frozenset(routes)
         self._cache: OrderedDict[tuple[str, str, str], str | None] = OrderedDict()
