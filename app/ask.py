@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from app.common import describe, highlight, open_engine, upload_articles
+from app.common import describe, editing, highlight, open_engine
 from rag.api import Engine
 from rag.errors import RagError
 from rag.types import Answer, Citation, Filters, IndexStats
@@ -146,7 +146,7 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
     with st.sidebar:
         st.subheader("Index")
         st.markdown(f"{describe(stats)}  \nEmbedder: `{stats.embedder}`  \nStore: `{stats.store}`")
-        upload_articles(engine)
+        editing(engine)
         st.subheader("Filters")
         outlets = st.multiselect("Outlet", stats.outlets)
         dates: tuple[date, ...] = ()

@@ -6,6 +6,7 @@ import html
 
 import streamlit as st
 
+from app.access import can_write
 from rag.api import Engine
 from rag.errors import RagError
 from rag.settings import Settings
@@ -65,6 +66,15 @@ def open_engine() -> Engine | None:
     return engine
 
 
+def editing(engine: Engine) -> bool:
+    """The sidebar's write actions (upload, link) when this session may write (app/access.py); whether it may."""
+    writable = can_write(engine.settings)
+    if writable:
+        upload_articles(engine)
+    embedding_status(engine)
+    return writable
+
+
 def upload_articles(engine: Engine) -> None:
     """The upload box: new articles answer by keyword at once, their sentence vectors follow."""
     uploads = st.file_uploader("Add articles", type=["txt", "md", "html", "htm"], accept_multiple_files=True)
@@ -82,7 +92,6 @@ def upload_articles(engine: Engine) -> None:
             bar.progress(i / len(uploads))
         engine.embed_in_background()
     add_link(engine)
-    embedding_status(engine)
 
 
 def add_link(engine: Engine) -> None:
@@ -91,7 +100,7 @@ def add_link(engine: Engine) -> None:
         link = st.text_input("Add from a link", placeholder="https://… a news article")
         if st.form_submit_button("Fetch and ingest") and link.strip():
             try:
-                report = engine.ingest([link.strip()], embed=False)
+                report = engine.ingest_link(link, embed=False)
                 for s in report.skipped:
                     st.error(f"{link.strip()} skipped: {s.reason}")
                 if report.added or report.updated or report.unchanged:

@@ -6,13 +6,13 @@ import html
 
 import streamlit as st
 
-from app.common import describe, open_engine, upload_articles
+from app.common import describe, editing, open_engine
 from rag.api import Engine
 from rag.errors import RagError
 from rag.types import ArticleInfo
 
 
-def article_card(engine: Engine, article: ArticleInfo) -> None:
+def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> None:
     """Title, metadata and the actions for one article."""
     facts = [article.outlet, article.date or "undated", article.author, f"{article.passages} passages"]
     if article.indexed_at:
@@ -36,6 +36,8 @@ def article_card(engine: Engine, article: ArticleInfo) -> None:
             text = engine.document(article.doc_id) or ""
             body = html.escape(text).replace("\n", "<br>")
             st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
+        if not writable:
+            return
         if again.button("Re-ingest", key=f"again-{article.doc_id}", help="read the file (or page) again and index it"):
             try:
                 report = engine.reingest(article.doc_id)
@@ -54,13 +56,15 @@ def article_card(engine: Engine, article: ArticleInfo) -> None:
                 st.rerun()
 
 
-def feeds_panel(engine: Engine) -> None:
+def feeds_panel(engine: Engine, *, writable: bool) -> None:
     """The followed feeds with their last refresh, a box to follow one, and the refresh button."""
     st.subheader("Feeds")
     for feed in engine.feeds():
         when = feed.refreshed_at.replace("T", " ").removesuffix("+00:00") + " UTC" if feed.refreshed_at else "never"
         st.markdown(f"**{html.escape(feed.title or feed.url)}** <small>{html.escape(feed.url)} · last refresh: "
                     f"{when} · {feed.items} item(s)</small>", unsafe_allow_html=True)  # fmt: skip
+    if not writable:
+        return
     with st.form("add-feed", clear_on_submit=True, border=False):
         url = st.text_input("Follow a feed", placeholder="https://… an RSS or Atom feed")
         if st.form_submit_button("Follow") and url.strip():
@@ -88,12 +92,12 @@ def main() -> None:
     if engine is None:
         return
     with st.sidebar:
-        upload_articles(engine)
+        writable = editing(engine)
     notice = st.session_state.pop("library_notice", None)
     if notice:
         (st.error if notice.startswith("error: ") else st.success)(notice.removeprefix("error: "))
     try:
-        feeds_panel(engine)  # first: a refresh's new articles are then in the list below
+        feeds_panel(engine, writable=writable)  # first: a refresh's new articles are then in the list below
         articles = engine.articles()
         st.caption(describe(engine.stats()))
     except RagError as exc:
@@ -103,7 +107,7 @@ def main() -> None:
     if not articles:
         st.info("No articles yet: add some with the upload box, or `python -m rag ingest FOLDER`.")
     for article in articles:
-        article_card(engine, article)
+        article_card(engine, article, writable=writable)
 
 
 main()

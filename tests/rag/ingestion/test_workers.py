@@ -16,12 +16,14 @@ from rag.errors import ConfigError
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT, snapshot
 from vectorstore import claims
+from vectorstore.e5_torch import has_bf16
 from vectorstore.embeddings import E5Small
 
 
-def worker(settings: Settings, lease: float) -> subprocess.Popen[str]:
+def worker(settings: Settings, lease: float, precision: str = "auto") -> subprocess.Popen[str]:
     env = {
         **os.environ,
+        "RAG_E5_PRECISION": precision,
         "RAG_PERSIST_DIR": str(settings.persist_dir),
         "RAG_CHROMA_URL": str(settings.chroma_url),
         "RAG_COLLECTION": settings.collection,
@@ -31,15 +33,25 @@ def worker(settings: Settings, lease: float) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
 
 
-def test_two_workers_one_killed_embed_every_article_once(chroma_server: str, embedder: E5Small, tmp_path: Path):
-    settings = Settings(persist_dir=tmp_path / "server", chroma_url=chroma_server, collection="workers-test")
-    shared = Engine(settings, embedder=embedder)
+@pytest.mark.parametrize(
+    "precision",
+    [
+        "fp32",
+        pytest.param("bf16", marks=pytest.mark.skipif(
+            not has_bf16(), reason="no bf16 units: emulated bf16 is ~4x slower; test_e5_torch checks its threads"
+        )),
+    ],
+)  # fmt: skip
+def test_two_workers_one_killed_embed_every_article_once(chroma_server: str, tmp_path: Path, precision: str):
+    # Workers embed with 1 thread each, the clean ingest below with 2: the two indexes must be the same.
+    settings = Settings(persist_dir=tmp_path / "server", chroma_url=chroma_server, collection=f"workers-{precision}")
+    shared = Engine(settings, embedder=E5Small(precision=precision, threads=2))
     shared.ingest([ARTICLES], embed=False)  # five keyword-only articles
     doc_ids = sorted(shared.store.keyword_only())
     assert len(doc_ids) == 5
 
     lease = 8.0
-    doomed, survivor = worker(settings, lease), None
+    doomed, survivor = worker(settings, lease, precision), None
     try:
         # Freeze the first worker, and kill it if it holds a claim on an article it has not written yet
         # (mid-article); else let it go on a moment.
@@ -55,7 +67,7 @@ def test_two_workers_one_killed_embed_every_article_once(chroma_server: str, emb
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait(timeout=30)
         assert claims.holder(shared.store, held) is not None  # left behind by the dead worker
-        survivor = worker(settings, lease)
+        survivor = worker(settings, lease, precision)
         out, _ = survivor.communicate(timeout=600)
     finally:
         for p in (doomed, survivor):
@@ -70,8 +82,8 @@ def test_two_workers_one_killed_embed_every_article_once(chroma_server: str, emb
     assert held in out  # the dead worker's article was taken over after its lease
     assert not shared.store.keyword_only() and not any(claims.holder(shared.store, d) for d in doc_ids)
 
-    clean = Engine(Settings(persist_dir=tmp_path / "clean"), embedder=embedder)
-    clean.ingest([ARTICLES])  # one process, fully embedded
+    clean = Engine(Settings(persist_dir=tmp_path / "clean"), embedder=E5Small(precision=precision, threads=2))
+    clean.ingest([ARTICLES])  # one process with 2 threads, fully embedded
     assert snapshot(shared) == snapshot(clean)
 
 
