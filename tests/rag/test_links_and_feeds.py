@@ -25,6 +25,12 @@ pytestmark = pytest.mark.slow
 QUESTION = "Chi verificherà il rispetto della tregua energetica?"
 
 
+@pytest.fixture(autouse=True)
+def allow_the_test_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The news site is on 127.0.0.1, which fetching refuses by default (tests/rag/ingestion/test_netguard.py)."""
+    monkeypatch.setenv("RAG_FETCH_ALLOW_HOSTS", "127.0.0.1")
+
+
 def test_ingest_a_link_from_the_cli_and_ask_cites_it_with_its_link(news_site: Site, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("RAG_PERSIST_DIR", str(tmp_path / "index"))
     canonical = f"{news_site.url}/esteri/tregua-energetica"
@@ -64,7 +70,8 @@ def test_the_same_story_at_two_links_is_one_article_and_a_reprint_is_refused(new
 
 
 def test_feeds_refresh_new_and_changed_items_only_and_name_the_update(news_site: Site, tmp_path, embedder: E5Small):
-    engine = Engine(Settings(persist_dir=tmp_path / "index", keep_versions=2), embedder=embedder)
+    settings = Settings(persist_dir=tmp_path / "index", keep_versions=2, fetch_allow_hosts="127.0.0.1")
+    engine = Engine(settings, embedder=embedder)
     feed = f"{news_site.url}/esteri/feed.xml"
     assert engine.add_feed(feed).title == "Cronache dal Mondo - Esteri"
     [first] = engine.refresh_feeds()

@@ -204,7 +204,7 @@ def test_a_link_added_in_the_app_is_cited_with_its_original(engine: Engine, news
 
     engine.ingest([ARTICLES / f"{MELONI}.txt"])  # a private index the app may add to
     canonical = f"{news_site.url}/esteri/tregua-energetica"
-    server = start_app(engine)
+    server = start_app(engine, RAG_FETCH_ALLOW_HOSTS="127.0.0.1")  # the test site; refused by default
     url = next(server)
     try:
         with sync_playwright() as p:
