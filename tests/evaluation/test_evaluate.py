@@ -37,6 +37,7 @@ def test_squad_items_hold_their_answer_at_its_position():
     assert not first.holds("la regione si chiama Amazzonia.")
 
 
+@pytest.mark.slow
 def test_quality_on_the_golden_test_half(sample_engine: Engine):
     chosen = half("golden", "test")
     result = evaluate_engine(sample_engine, [i for i in load_golden() if i.id in chosen])

@@ -24,6 +24,7 @@ HOSTILE_HTML = """<html><head><title>Vertice a Roma</title>
 <script>alert(3)</script></body></html>"""
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_file_is_refused_before_it_is_read(engine: Engine, articles: Path):
     engine.ingest([articles])
     chunks = engine.stats().chunks
@@ -83,6 +84,7 @@ def test_hung_store_is_reported_within_the_timeout(embedder: E5Small, tmp_path: 
     assert "RAG_CHROMA_URL" in str(err.value) and "\n" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_run_on_sentence_punctuation_and_deep_html_lose_nothing(engine: Engine, articles: Path, tmp_path: Path):
     """A 2.1 MB sentence with no full stop, a file of punctuation, 200,000 nested <div>s."""
     engine.ingest([articles])

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ARTICLES, MELONI, ROOT
 
 
@@ -14,6 +16,7 @@ def run(*args: str, index: Path, **extra: str) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.mark.slow
 def test_cli_ingest_ask_stats(tmp_path: Path):
     index = tmp_path / "index"
     missing = run("ask", "What did Meloni commit?", index=index)
@@ -74,6 +77,7 @@ def test_help_is_fast_and_does_not_load_models():
     assert out.stdout.split() == ["False", "False"]
 
 
+@pytest.mark.slow
 def test_cli_names_reprints_sources_and_disagreements(outlets):
     engine, corpus = outlets
     index = engine.settings.persist_dir

@@ -23,6 +23,7 @@ def test_articles_lists_what_the_library_shows(sample_engine: Engine):
     assert meloni.source and Path(meloni.source).name.startswith("002_")
 
 
+@pytest.mark.slow
 def test_remove_takes_every_trace_and_a_running_reader_sees_it(engine: Engine, articles: Path):
     engine.ingest([articles])
     reader = Engine(engine.settings, embedder=engine.embedder)  # another process's view, e.g. the app
@@ -54,6 +55,7 @@ def test_remove_deletes_an_uploads_saved_copy(engine: Engine):
     assert not saved.exists() and engine.articles() == []
 
 
+@pytest.mark.slow
 def test_reingest_reads_the_file_again_and_refuses_when_it_is_gone(engine: Engine, tmp_path: Path):
     folder = tmp_path / "a"
     shutil.copytree(ARTICLES, folder)

@@ -180,6 +180,7 @@ def test_article_markup_is_shown_as_text_not_run():
     assert "<mark>Il vertice &lt;b&gt;di" in html
 
 
+@pytest.mark.slow
 def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, monkeypatch: pytest.MonkeyPatch):
     import time
 
@@ -205,6 +206,7 @@ def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, 
     assert not at.run().get("progress")
 
 
+@pytest.mark.slow
 def test_library_lists_opens_and_deletes_articles(engine: Engine, articles: Path, monkeypatch: pytest.MonkeyPatch):
     from app.common import get_engine
     from tests.conftest import MELONI
@@ -244,6 +246,7 @@ def test_who_said_what_lists_a_persons_quotes_with_sources(app: AppTest):
     assert "<mark>Sulle garanzie di sicurezza" in text  # the source, highlighted exactly
 
 
+@pytest.mark.slow
 def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
     engine: Engine, news_site, monkeypatch: pytest.MonkeyPatch
 ):

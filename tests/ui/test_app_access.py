@@ -43,6 +43,7 @@ def add_link(at: AppTest, link: str) -> list[str]:
     return [e.value for e in at.error]
 
 
+@pytest.mark.slow
 def test_the_link_box_takes_no_path_on_the_server(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     engine.ingest([ARTICLES / f"{MELONI}.txt"])
     secret = tmp_path / "private"
@@ -58,6 +59,7 @@ def test_the_link_box_takes_no_path_on_the_server(engine: Engine, monkeypatch: p
     assert "4321" not in "\n".join(m.value for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_the_link_box_refuses_the_servers_own_network(engine: Engine, news_site: Site, monkeypatch: pytest.MonkeyPatch):
     engine.ingest([ARTICLES / f"{MELONI}.txt"])
     at = open_app(engine, monkeypatch)  # no RAG_FETCH_ALLOW_*: the default
@@ -87,6 +89,7 @@ def writes(at: AppTest) -> dict[str, bool]:
     }
 
 
+@pytest.mark.slow
 def test_an_app_served_beyond_this_machine_is_read_only_without_a_token(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
@@ -108,6 +111,7 @@ def test_an_app_served_beyond_this_machine_is_read_only_without_a_token(
     assert not at.exception and "truppe" in "\n".join(m.value for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_with_a_token_every_write_waits_for_it_and_asking_does_not(engine: Engine, monkeypatch: pytest.MonkeyPatch):
     from streamlit import config
 

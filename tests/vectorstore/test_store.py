@@ -7,6 +7,7 @@ from tests.conftest import ARTICLES, MELONI, free_port
 from vectorstore.embeddings import SentenceTransformerEmbedder, make_embedder
 
 
+@pytest.mark.slow
 def test_server_mode_ingests_and_answers(chroma_server: str, embedder, tmp_path):
     settings = Settings(persist_dir=tmp_path / "unused", chroma_url=chroma_server, collection="server-test")
     engine = Engine(settings, embedder=embedder)
@@ -64,6 +65,7 @@ def test_reading_the_generation_first_still_opens_every_collection(sample_engine
     assert not fresh.ask("What did Meloni commit?").abstained
 
 
+@pytest.mark.slow
 def test_a_rebuild_keeps_every_record_and_a_cut_swap_is_finished_on_open(engine: Engine):
     from tests.conftest import snapshot
 

@@ -118,6 +118,7 @@ INJECTION = (
 )
 
 
+@pytest.mark.slow
 def test_instructions_inside_an_article_stay_data(engine: Engine, articles: Path):
     (articles / "999_injection.txt").write_text(INJECTION, encoding="utf-8")
     engine.ingest([articles])
@@ -189,6 +190,7 @@ def test_dead_backend_falls_back_within_the_timeout(sample_engine: Engine):
     assert answer.citations and all(c.doc_id == MELONI for c in answer.citations)
 
 
+@pytest.mark.slow
 def test_hung_backend_falls_back_after_the_timeout(sample_engine: Engine):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

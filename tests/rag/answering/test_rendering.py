@@ -109,6 +109,7 @@ def test_without_a_translator_the_answer_says_how_to_get_one(sample_engine: Engi
 
 
 @needs_apertium
+@pytest.mark.slow
 def test_italian_question_over_an_english_article_is_rendered_in_italian(tmp_path: Path, sample_engine: Engine):
     # A mixed corpus: an English article beside an Italian one, asked in Italian.
     engine = Engine(Settings(persist_dir=tmp_path / "index"), embedder=sample_engine.embedder)
@@ -129,6 +130,7 @@ def test_italian_question_over_an_english_article_is_rendered_in_italian(tmp_pat
 
 
 @needs_apertium
+@pytest.mark.slow
 def test_cli_shows_the_rendering_labelled_and_in_json(sample_engine: Engine):
     index = sample_engine.settings.persist_dir
     text = run("ask", QUESTION, index=index)

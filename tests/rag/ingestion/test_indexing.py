@@ -1,9 +1,12 @@
 from pathlib import Path
 
+import pytest
+
 from rag.api import Engine
 from tests.conftest import MELONI
 
 
+@pytest.mark.slow
 def test_reingest_adds_nothing_and_keeps_chunk_count(engine: Engine, articles: Path):
     first = engine.ingest([articles])
     assert len(first.added) == 5 and first.chunks > 40 and not first.skipped
@@ -12,6 +15,7 @@ def test_reingest_adds_nothing_and_keeps_chunk_count(engine: Engine, articles: P
     assert again.chunks == first.chunks
 
 
+@pytest.mark.slow
 def test_changed_file_replaces_exactly_its_chunks(engine: Engine, articles: Path):
     engine.ingest([articles])
     before = engine.store.chunk_ids(MELONI)
@@ -28,6 +32,7 @@ def test_changed_file_replaces_exactly_its_chunks(engine: Engine, articles: Path
     assert "nuovo vertice a Roma" in (engine.document(MELONI) or "")
 
 
+@pytest.mark.slow
 def test_prune_removes_documents_whose_files_are_gone(engine: Engine, articles: Path):
     engine.ingest([articles])
     next(articles.glob("004*")).unlink()
@@ -39,6 +44,7 @@ def test_prune_removes_documents_whose_files_are_gone(engine: Engine, articles: 
     assert all(p.doc_id != "004_9d4c0b04a2cdfc69" for p in engine.retrieve("Zakharova", k=20))
 
 
+@pytest.mark.slow
 def test_bad_files_are_skipped_with_reasons_and_lose_nothing(engine: Engine, articles: Path, tmp_path: Path):
     engine.ingest([articles])
     chunks = engine.stats().chunks
@@ -62,6 +68,7 @@ def test_bad_files_are_skipped_with_reasons_and_lose_nothing(engine: Engine, art
     assert engine.stats().chunks == chunks + 1 and len(report.unchanged) == 5
 
 
+@pytest.mark.slow
 def test_file_that_turns_bad_keeps_its_indexed_version(engine: Engine, articles: Path):
     engine.ingest([articles])
     path = next(articles.glob("002*"))

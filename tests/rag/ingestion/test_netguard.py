@@ -118,6 +118,7 @@ def test_what_counts_as_private():
     assert why_private(ipaddress.ip_address("::ffff:10.0.0.1")) == "private"
 
 
+@pytest.mark.slow
 def test_a_feed_whose_items_point_inside_the_network_ingests_none_of_them(
     news_site: Site, embedder: E5Small, tmp_path: Path
 ):

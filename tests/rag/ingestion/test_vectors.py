@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from rag.api import Engine
 from rag.ingestion.vectors import provisional_vectors
@@ -15,6 +16,7 @@ from tests.conftest import ARTICLES, MELONI, ROOT, snapshot
 from vectorstore.embeddings import E5Small
 
 
+@pytest.mark.slow
 def test_keyword_only_articles_answer_at_once_then_match_a_full_ingest(
     engine: Engine, sample_engine: Engine, embedder: E5Small
 ):
@@ -38,6 +40,7 @@ def test_keyword_only_articles_answer_at_once_then_match_a_full_ingest(
     assert ours == full
 
 
+@pytest.mark.slow
 def test_background_pass_reports_progress_and_takes_later_articles(engine: Engine, articles: Path):
     first, *rest = sorted(articles.iterdir())
     engine.ingest([first], embed=False)
@@ -50,6 +53,7 @@ def test_background_pass_reports_progress_and_takes_later_articles(engine: Engin
     assert 0 < status.done == status.total
 
 
+@pytest.mark.slow
 def test_an_update_written_keyword_only_drops_the_old_sentences(engine: Engine, articles: Path):
     engine.ingest([articles])
     target = articles / sorted(p.name for p in articles.iterdir())[0]
@@ -70,6 +74,7 @@ def test_provisional_vectors_are_distinct_unit_vectors():
     assert np.array_equal(vectors, provisional_vectors(["a", "b", "c"], 384))  # the same on a rerun
 
 
+@pytest.mark.slow
 def test_cli_keyword_only_then_embed(tmp_path: Path):
     env = {"RAG_PERSIST_DIR": str(tmp_path / "index"), "HF_HUB_OFFLINE": "1", "PATH": str(Path(sys.executable).parent)}
 

@@ -42,6 +42,7 @@ def worker(settings: Settings, lease: float, precision: str = "auto") -> subproc
         )),
     ],
 )  # fmt: skip
+@pytest.mark.slow
 def test_two_workers_one_killed_embed_every_article_once(chroma_server: str, tmp_path: Path, precision: str):
     # Workers embed with 1 thread each, the clean ingest below with 2: the two indexes must be the same.
     settings = Settings(persist_dir=tmp_path / "server", chroma_url=chroma_server, collection=f"workers-{precision}")
@@ -111,6 +112,7 @@ def test_several_workers_without_a_server_are_refused_with_the_fix(engine: Engin
         run_workers(engine, 2)
 
 
+@pytest.mark.slow
 def test_embed_workers_command_finishes_an_archive_on_a_server(chroma_server: str, embedder: E5Small, tmp_path: Path):
     settings = Settings(persist_dir=tmp_path / "lock", chroma_url=chroma_server, collection="workers-cli")
     engine = Engine(settings, embedder=embedder)

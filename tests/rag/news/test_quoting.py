@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from rag.api import Engine
 from rag.news.attribution import asked_speaker
 from rag.news.quoting import build_speakers, extract, is_speech, score_attribution
@@ -150,6 +152,7 @@ def test_speech_verbs_are_read_in_the_questions_language(sample_engine: Engine):
     assert asked_speaker("Chi ha scritto il piano di pace di Witkoff?", book) is None  # asks for a person
 
 
+@pytest.mark.slow
 def test_cli_quotes_and_timeline(tmp_path: Path, sample_engine: Engine):
     import subprocess
     import sys

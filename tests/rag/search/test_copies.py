@@ -25,6 +25,7 @@ def chunk_table(engine: Engine) -> list[tuple[str, str, str, list[tuple[int, int
     return table
 
 
+@pytest.mark.slow
 def test_grouping_precision_and_recall_on_the_multi_outlet_corpus(outlets: tuple[Engine, Corpus]):
     engine, corpus = outlets
     assert len(corpus.reprints) >= 10 and len({r.outlet for r in corpus.reprints}) >= 3

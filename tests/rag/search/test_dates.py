@@ -52,6 +52,7 @@ def test_a_period_outside_the_articles_dates_filters_nothing():
     assert filters is not None and (filters.date_from, filters.date_to) == ("2026-01-02", "2026-01-09")
 
 
+@pytest.mark.slow
 def test_this_week_is_answered_from_the_reports_of_the_week_asked(tmp_path: Path, embedder):
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -33,6 +33,7 @@ def test_unknown_filter_is_a_config_error(sample_engine: Engine):
         sample_engine.retrieve("Meloni", where={"author": "x"})
 
 
+@pytest.mark.slow
 def test_bm25_and_vocabulary_are_saved_per_generation_and_reloaded(engine: Engine, articles):
     engine.ingest([articles])
     first = engine.retrieve("Cosa ha promesso Meloni?")
@@ -70,6 +71,7 @@ def test_fusion_lets_bm25_stand_in_for_the_vectors_a_keyword_only_chunk_lacks():
     assert low["new"] == pytest.approx(plain["new"] - 0.6 * z_new)  # the floor + 0.2 * z_new
 
 
+@pytest.mark.slow
 def test_a_keyword_only_article_that_matches_best_is_found_first(engine: Engine, articles):
     engine.ingest([articles])
     (articles / "oslo.txt").write_text(
