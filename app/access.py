@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from pathlib import PurePath
 
 import streamlit as st
 
@@ -29,6 +30,18 @@ def served_on_loopback(address: str | None) -> bool:
         return ipaddress.ip_address(address.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def server_path(location: str | None) -> tuple[str, str | None]:
+    """A place on the server as the page shows it: a short name, and the full one as a tooltip for its owner.
+
+    The full path or server URL says how the machine is laid out, so a visitor of an app served beyond
+    loopback sees only the last part.
+    """
+    if not location:
+        return "no file", None
+    short = "a Chroma server" if location.startswith(("http://", "https://")) else PurePath(location).name
+    return short, location if served_on_loopback(st.get_option("server.address")) else None
 
 
 def can_write(settings: Settings) -> bool:

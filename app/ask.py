@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.access import server_path
 from app.common import describe, editing, highlight, open_engine
 from rag.api import Engine
 from rag.errors import RagError
@@ -145,7 +146,8 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
     """Index status, upload, filters and options; returns the filters, k and the answering mode."""
     with st.sidebar:
         st.subheader("Index")
-        st.markdown(f"{describe(stats)}  \nEmbedder: `{stats.embedder}`  \nStore: `{stats.store}`")
+        store, full = server_path(stats.store)
+        st.markdown(f"{describe(stats)}  \nEmbedder: `{stats.embedder}`  \nStore: `{store}`", help=full)
         editing(engine)
         st.subheader("Filters")
         outlets = st.multiselect("Outlet", stats.outlets)

@@ -6,6 +6,7 @@ import html
 
 import streamlit as st
 
+from app.access import server_path
 from app.common import describe, editing, open_engine
 from rag.api import Engine
 from rag.errors import RagError
@@ -30,7 +31,8 @@ def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> Non
             st.markdown(f"<small>`{article.doc_id}` · [{html.escape(article.source)}]({article.source})</small>",
                         unsafe_allow_html=True)  # fmt: skip
         else:
-            st.caption(f"`{article.doc_id}` · {article.source or 'no file'}")
+            name, full = server_path(article.source)
+            st.caption(f"`{article.doc_id}` · {name}", help=full)
         show, again, delete = st.columns(3)
         if show.toggle("Open", key=f"open-{article.doc_id}"):
             text = engine.document(article.doc_id) or ""

@@ -66,6 +66,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"{reason}, but make test installs it here: see its output for why it could not"
 
 
+@pytest.fixture
+def app_on_loopback() -> Iterator[None]:
+    """Streamlit's bind address as ``make run`` sets it (127.0.0.1: the owner's app, writable; app/access.py).
+
+    AppTest runs no server, so the option is unset (every interface: read-only) unless a test sets it.
+    """
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
+
+
 @pytest.fixture(scope="session")
 def embedder() -> E5Small:
     """The default embedder, loaded once for the whole run."""

@@ -1,7 +1,6 @@
 """The Streamlit app, through Streamlit's AppTest (a real script run, real engine)."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,16 +9,7 @@ from streamlit.testing.v1 import AppTest
 from rag.api import Engine
 from tests.conftest import MELONI, ROOT
 
-
-@pytest.fixture(autouse=True)
-def served_on(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Streamlit's bind address as ``make run`` sets it (127.0.0.1: the owner's app, writable); a test may change it."""
-    from streamlit import config
-
-    before = config.get_option("server.address")
-    config.set_option("server.address", "127.0.0.1")
-    yield
-    config.set_option("server.address", before)
+pytestmark = pytest.mark.usefixtures("app_on_loopback")  # a test may bind it elsewhere
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,7 @@ LINK_ONLY = "links must start with http:// or https://; to index a folder on the
 PRIVATE = "address of the server's own network, which links may not reach; set RAG_FETCH_ALLOW_PRIVATE=1"
 
 
-@pytest.fixture(autouse=True)
-def served_on() -> Iterator[None]:
-    from streamlit import config
-
-    before = config.get_option("server.address")
-    config.set_option("server.address", "127.0.0.1")
-    yield
-    config.set_option("server.address", before)
+pytestmark = pytest.mark.usefixtures("app_on_loopback")  # a test may bind it elsewhere
 
 
 def open_app(engine: Engine, monkeypatch: pytest.MonkeyPatch, **env: str) -> AppTest:
@@ -109,6 +101,20 @@ def test_an_app_served_beyond_this_machine_is_read_only_without_a_token(
     at.switch_page("app/ask.py").run()
     at.chat_input[0].set_value("What did Meloni commit?").run()  # asking needs nothing
     assert not at.exception and "truppe" in "\n".join(m.value for m in at.markdown)
+
+
+def test_a_visitor_sees_no_path_on_the_server(engine: Engine, monkeypatch: pytest.MonkeyPatch):
+    from streamlit import config
+
+    engine.ingest([ARTICLES])
+    config.set_option("server.address", "0.0.0.0")
+    at = open_app(engine, monkeypatch)
+    index = str(engine.settings.persist_dir.resolve())
+    shown = [m.value for m in at.markdown] + [str(m.proto.help) for m in at.markdown]
+    assert f"Store: `{engine.settings.persist_dir.name}`" in "\n".join(shown) and not any(index in x for x in shown)
+    at.switch_page("app/library.py").run()
+    captions = [c.value for c in at.caption] + [str(c.proto.help) for c in at.caption]
+    assert any(f"{MELONI}.txt" in c for c in captions) and not any(str(ARTICLES) in c for c in captions)
 
 
 @pytest.mark.slow
