@@ -30,7 +30,6 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]  # host, port -> the addresses to try, in order
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
 
 
 class PrivateAddress(httpcore.ConnectError):
@@ -51,8 +50,6 @@ def why_private(address: Address) -> str | None:
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None:  # ::ffff:127.0.0.1, 2002:7f00:1::, 64:ff9b::a00:1 reach the IPv4 address inside
             return why_private(embedded)
-        if address.scope_id:
-            return "link-local"
     for kind in ("loopback", "link_local", "multicast", "unspecified", "private", "reserved"):
         if getattr(address, f"is_{kind}"):
             return kind.replace("_", "-")
