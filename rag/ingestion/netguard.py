@@ -109,9 +109,12 @@ class GuardedBackend(httpcore.SyncBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         try:
-            addresses = self.resolve(host, port)
-        except (OSError, UnicodeError) as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+            addresses = [str(ipaddress.ip_address(host))]  # an address as written: nothing to resolve
+        except ValueError:
+            try:
+                addresses = self.resolve(host, port)
+            except (OSError, UnicodeError) as exc:
+                raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
         refusal = self.guard.refusal(host, addresses)
         if refusal:
             raise PrivateAddress(refusal)
