@@ -26,9 +26,8 @@ from rag.settings import Settings
 from tests.news_site import Site
 from vectorstore.embeddings import E5Small
 
-# `make test` sets this to 1 where it could install everything (root with apt): a test skipped there
-# because Chromium, Apertium or the local model is "not installed" is a failure, not a skip.
-REQUIRE_INSTALLED = os.environ.get("RAG_TEST_REQUIRE_INSTALLED") == "1"
+pytest_plugins = ["tests.strict_skips"]  # under make test, a skip for a tool it installs fails
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "data" / "articles"
 MELONI = "002_e0f27ceca1252032"
@@ -53,17 +52,6 @@ def mixed_corpus(folder: Path) -> Path:
     (folder / "grain.md").write_text(GRAIN, encoding="utf-8")
     shutil.copy(ARTICLES / f"{MELONI}.txt", folder / "meloni.txt")
     return folder
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """Under ``make test``, a skip for a tool that ``make test`` installs fails the test."""
-    outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
-    reason = report.longrepr[2] if report.skipped and isinstance(report.longrepr, tuple) else ""
-    if REQUIRE_INSTALLED and "not installed" in reason:
-        report.outcome = "failed"
-        report.longrepr = f"{reason}, but make test installs it here: see its output for why it could not"
 
 
 @pytest.fixture
