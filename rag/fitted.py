@@ -2,7 +2,7 @@
 the numbers; docs/BENCHMARKS.md reports the test halves they were not fitted on).
 
 Tune halves: SQuAD-it articles and golden questions listed as "tune" in
-rag/eval/splits.json.
+evaluation/data/splits.json.
 """
 
 # BM25's weight against dense scores after z-scoring both (rag/lexical.py):
@@ -59,3 +59,9 @@ RERANK_WEIGHTS: tuple[float, ...] = ()
 # original against one with a sibling sentence's); on the even paragraphs it
 # withheld 0 of 25 originals and passed 2.3% of sibling sentences.
 RENDERING_BAR = 0.87
+
+# The answer reader's combination with the answer model (rag/answering/reader.py): weights of
+# (answer model's score, reader's score, each minus its best in the shortlist) and the bias, a
+# logistic model fitted on the tune halves' held-out reader scores (evaluation/reader_report.py).
+# Empty: the reader is off.
+READER_WEIGHTS: tuple[float, ...] = ()

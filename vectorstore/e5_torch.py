@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import struct
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,32 +212,44 @@ class TorchE5:
 
     def _forward(self, model: Model, w: dict[str, Any], batch: list[list[int]], longest: int) -> np.ndarray:
         import torch
-        import torch.nn.functional as F
 
-        lengths = [len(ids) for ids in batch]
-        ids = np.full((len(batch), longest), model.bos, dtype=np.int64)
-        for row, seq in enumerate(batch):
-            ids[row, : len(seq)] = seq
-        words = dequantize(model.tensors["emb.word"][ids])  # (B, L, H): only this batch's rows
-        mask = torch.arange(longest)[None, :] < torch.tensor(lengths)[:, None]
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-            x = torch.from_numpy(words) + w["emb.pos"][:longest] + w["emb.type"]
-            x = F.layer_norm(x, (model.hidden,), w["emb.ln.w"], w["emb.ln.b"], model.eps)
-            b, n, h, d = len(batch), longest, model.heads, model.hidden // model.heads
-            attend = mask[:, None, None, :]
-            for layer in range(model.layers):
-                p = f"l{layer}."
-
-                def heads(name: str, t: Any = x, p: str = p) -> Any:
-                    return F.linear(t, w[p + name + ".w"], w[p + name + ".b"]).view(b, n, h, d).transpose(1, 2)
-
-                ctx = F.scaled_dot_product_attention(heads("q"), heads("k"), heads("v"), attn_mask=attend)
-                ctx = ctx.transpose(1, 2).reshape(b, n, model.hidden)
-                x = F.layer_norm(x + F.linear(ctx, w[p + "ao.w"], w[p + "ao.b"]), (model.hidden,),
-                                 w[p + "aln.w"], w[p + "aln.b"], model.eps)  # fmt: skip
-                mid = F.gelu(F.linear(x, w[p + "fi.w"], w[p + "fi.b"]))
-                x = F.layer_norm(x + F.linear(mid, w[p + "fo.w"], w[p + "fo.b"]), (model.hidden,),
-                                 w[p + "oln.w"], w[p + "oln.b"], model.eps)  # fmt: skip
-            x = x.float() * mask[..., None]
-            means = x.sum(dim=1) / mask.sum(dim=1, keepdim=True)
+        with torch.inference_mode():
+            means = encode(model, w, batch, longest, bf16=self.bf16)
         return np.asarray(means.numpy(), dtype=np.float64)
+
+
+def encode(model: Model, w: Mapping[str, Any], batch: list[list[int]], longest: int, *, bf16: bool) -> Any:
+    """The mean of the last layer's token states of each row of ``batch`` (token ids, ``<s>``/``</s>`` included).
+
+    ``w`` maps tensor names to torch tensors; the answer reader (rag/answering/reader.py) passes its own
+    top layers, trainable or not, through the same code, so both models run the same arithmetic.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    lengths = [len(ids) for ids in batch]
+    ids = np.full((len(batch), longest), model.bos, dtype=np.int64)
+    for row, seq in enumerate(batch):
+        ids[row, : len(seq)] = seq
+    words = dequantize(model.tensors["emb.word"][ids])  # (B, L, H): only this batch's rows
+    mask = torch.arange(longest)[None, :] < torch.tensor(lengths)[:, None]
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        x = torch.from_numpy(words) + w["emb.pos"][:longest] + w["emb.type"]
+        x = F.layer_norm(x, (model.hidden,), w["emb.ln.w"], w["emb.ln.b"], model.eps)
+        b, n, h, d = len(batch), longest, model.heads, model.hidden // model.heads
+        attend = mask[:, None, None, :]
+        for layer in range(model.layers):
+            p = f"l{layer}."
+
+            def heads(name: str, t: Any = x, p: str = p) -> Any:
+                return F.linear(t, w[p + name + ".w"], w[p + name + ".b"]).view(b, n, h, d).transpose(1, 2)
+
+            ctx = F.scaled_dot_product_attention(heads("q"), heads("k"), heads("v"), attn_mask=attend)
+            ctx = ctx.transpose(1, 2).reshape(b, n, model.hidden)
+            x = F.layer_norm(x + F.linear(ctx, w[p + "ao.w"], w[p + "ao.b"]), (model.hidden,),
+                             w[p + "aln.w"], w[p + "aln.b"], model.eps)  # fmt: skip
+            mid = F.gelu(F.linear(x, w[p + "fi.w"], w[p + "fi.b"]))
+            x = F.layer_norm(x + F.linear(mid, w[p + "fo.w"], w[p + "fo.b"]), (model.hidden,),
+                             w[p + "oln.w"], w[p + "oln.b"], model.eps)  # fmt: skip
+        x = x.float() * mask[..., None]
+        return x.sum(dim=1) / mask.sum(dim=1, keepdim=True)

@@ -1,0 +1,94 @@
+"""The answer reader's training and scoring data: every tune question's candidate sentences, as the
+product's own retriever finds them, labelled.
+
+    python -m evaluation.reader_candidates      # writes bench/.cache/reader/*.jsonl (RealTime QA's outside the repo)
+
+For each tune question (golden, SQuAD-it with its English slice, RealTime QA) the engine retrieves
+its top five passages, exactly as ``ask`` does; each distinct sentence of them is a candidate, with
+the passage title and the sentence before it (the reader's context), today's feature row and score
+(rag/answering/features.py, rag/fitted.py), and whether it states the gold answer
+(bench/fit.label). The wrong sentences are the reader's hard negatives: what the retriever itself
+puts next to the answer. RealTime QA's rows hold CNN text, so they are written outside the
+repository (evaluation only: they never train shipped weights).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from bench.fit import CACHE, built, collect, label
+from evaluation.evaluate import EvalItem, half, load_golden
+from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
+from evaluation.squad import load_squad, squad_articles
+from rag import fitted
+from rag.answering.reader import sentence_before
+from rag.ingestion.load import find_files
+
+OUT = CACHE / "reader"
+OUTSIDE = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
+
+
+def rows(data: list[dict], *, suite: str) -> list[dict]:
+    """One JSON-able record per question with its candidates."""
+    out = []
+    for d in data:
+        item: EvalItem = d["item"]
+        if not item.answerable or not len(d["rows"]):
+            continue
+        scores = d["x"] @ np.asarray(fitted.ANSWER_WEIGHTS) + fitted.ANSWER_BIAS
+        out.append(
+            {
+                "suite": suite,
+                "id": item.id,
+                "lang": item.lang,
+                "doc": item.doc_id,
+                "question": item.question,
+                "candidates": [
+                    {
+                        "text": r.text,
+                        "title": r.passage.title or "",
+                        "before": sentence_before(r.passage, r.start),
+                        "doc": r.passage.doc_id,
+                        "passage": r.passage.chunk_id,
+                        "x": [round(float(v), 5) for v in x],
+                        "old": round(float(s), 4),
+                        "gold": bool(label(item, r.passage.doc_id, r.text)),
+                    }
+                    for r, x, s in zip(d["rows"], d["x"], scores, strict=True)
+                ],
+            }
+        )
+    return out
+
+
+def write(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    print(f"{path}: {len(records)} questions, {sum(len(r['candidates']) for r in records)} candidates")
+
+
+def main() -> None:
+    golden_tune = half("golden", "tune")
+    golden = [i for i in load_golden() if golden_tune is None or i.id in golden_tune]
+    sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
+    write(OUT / "golden.jsonl", rows(collect(sample, golden), suite="golden"))
+    wiki = built("squad", squad_articles())
+    squad = load_squad(docs=half("squad-it", "tune"), english=True)
+    write(OUT / "squad.jsonl", rows(collect(wiki, squad), suite="squad"))
+    news = built("realtimeqa", realtimeqa_articles(OUTSIDE / "articles"), persist=OUTSIDE / "index")
+    rtqa = load_realtimeqa(weeks=half("realtimeqa", "tune"))
+    write(OUTSIDE / "reader-candidates.jsonl", rows(collect(news, rtqa), suite="realtimeqa"))
+
+
+def load(name: str) -> list[dict]:
+    """The records :func:`main` wrote for ``name`` ("golden", "squad" or "realtimeqa")."""
+    path = OUTSIDE / "reader-candidates.jsonl" if name == "realtimeqa" else OUT / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+if __name__ == "__main__":
+    main()

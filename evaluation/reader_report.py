@@ -1,0 +1,110 @@
+"""The reader's go/no-go table: top-1 sentence right, 2-fold on the tune halves.
+
+    python -m evaluation.reader_report
+
+Reads the candidates (evaluation/reader_candidates.py) and the held-out scores each fold's reader
+wrote (evaluation/train_reader.py: the reader trained on one fold scores the other). Three
+choosers of the answer sentence, on the same candidates:
+
+- today's answer model (rag/fitted.ANSWER_WEIGHTS) over all candidates;
+- the reader alone, over today's model's shortlist;
+- the two combined: a logistic model over (today's score, the reader's, each relative to the best of
+  the question), fitted on one fold's held-out scores and measured on the other fold.
+
+Prints the table and the combined model's weights fitted on both folds (what rag/fitted.py takes).
+RealTime QA is scored by the fold-0 reader, with the combination fitted on both tune folds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from bench.fit import logistic
+from evaluation.reader_candidates import OUTSIDE, load
+from evaluation.train_reader import RUNS, fold_of
+
+SUITES = (("golden", None), ("squad", "it"), ("squad", "en"), ("realtimeqa", None))
+
+
+def scores_of(path) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    if not path.exists():
+        return {}
+    return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r}
+
+
+def features(record: dict, scored: dict) -> tuple[list[int], np.ndarray]:
+    """The shortlist's indices and its rows: today's score, the reader's, each minus the question's best."""
+    old = np.array([record["candidates"][i]["old"] for i in scored["idx"]])
+    new = np.array(scored["scores"])
+    return scored["idx"], np.stack([old, new, old - old.max(), new - new.max()], axis=1)
+
+
+def combined(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    return x @ w + b
+
+
+def fit(rows: list[tuple[dict, dict]]) -> tuple[np.ndarray, float]:
+    xs, ys = [], []
+    for record, scored in rows:
+        idx, x = features(record, scored)
+        xs.append(x)
+        ys.append([record["candidates"][i]["gold"] for i in idx])
+    return logistic(np.vstack(xs), np.concatenate(ys).astype(float))
+
+
+def interval(p: float, n: int) -> str:
+    """A 95% Wilson interval."""
+    if not n:
+        return "—"
+    z = 1.96
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"[{centre - half:.3f}, {centre + half:.3f}]"
+
+
+def main() -> None:
+    records = load("squad") + load("golden")
+    docs = sorted({r["doc"] for r in records if r["suite"] == "squad"})
+    held = {**scores_of(RUNS / "fold-0" / "scores.jsonl"), **scores_of(RUNS / "fold-1" / "scores.jsonl")}
+    rows = [(r, held[r["id"]]) for r in records if r["id"] in held]
+    by_fold = {k: [(r, s) for r, s in rows if fold_of(r, docs) == k] for k in (0, 1)}
+    # Each fold's combination is fitted on the other fold's held-out scores.
+    fitted_on = {k: fit(by_fold[1 - k]) for k in (0, 1) if by_fold[1 - k]}
+    both = fit(rows)
+    rtqa_records = load("realtimeqa") if (OUTSIDE / "reader-candidates.jsonl").exists() else []
+    rtqa_scores = scores_of(OUTSIDE / "reader-scores-0.jsonl")
+
+    print("| suite | questions | today's model | reader alone | combined | gold in shortlist |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for suite, lang in SUITES:
+        pool = rtqa_records if suite == "realtimeqa" else records
+        picked = [r for r in pool if r["suite"] == suite and (lang is None or r["lang"] == lang)]
+        scored_map = rtqa_scores if suite == "realtimeqa" else held
+        today, alone, mixed, reach = [], [], [], []
+        for r in picked:
+            # A question whose candidates miss the answer counts against every chooser, as in the 0.676 baseline.
+            gold = [c["gold"] for c in r["candidates"]]
+            today.append(gold[int(np.argmax([c["old"] for c in r["candidates"]]))])
+            s = scored_map.get(r["id"])
+            if s is None:
+                continue
+            idx, x = features(r, s)
+            reach.append(any(gold[i] for i in idx))
+            alone.append(gold[idx[int(np.argmax(x[:, 1]))]])
+            w, b = both if suite == "realtimeqa" else fitted_on[fold_of(r, docs)]
+            mixed.append(gold[idx[int(np.argmax(combined(x, w, b)))]])
+
+        def cell(v: list[bool]) -> str:
+            return f"{np.mean(v):.3f} {interval(float(np.mean(v)), len(v))}" if v else "—"
+
+        name = suite + (f" {lang.upper()}" if lang else "")
+        print(f"| {name} | {len(today)} | {cell(today)} | {cell(alone)} | {cell(mixed)} | {cell(reach)} |")
+    w, b = both
+    print("combined weights (old, reader, old - best, reader - best), bias:", np.round(w, 3).tolist(), round(b, 3))
+
+
+if __name__ == "__main__":
+    main()
