@@ -14,6 +14,7 @@ repository (evaluation only: they never train shipped weights).
 
 from __future__ import annotations
 
+import argparse
 import json
 import tempfile
 from pathlib import Path
@@ -32,18 +33,19 @@ OUT = CACHE / "reader"
 OUTSIDE = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
 
 
-def rows(data: list[dict], *, suite: str) -> list[dict]:
-    """One JSON-able record per question with its candidates."""
+def rows(data: list[dict], *, suite: str, negative: bool = False) -> list[dict]:
+    """One JSON-able record per question with its candidates (``negative``: questions the corpus cannot answer)."""
     out = []
     for d in data:
         item: EvalItem = d["item"]
-        if not item.answerable or not len(d["rows"]):
+        if not len(d["rows"]) or (d["negative"] or not item.answerable) != negative:
             continue
         scores = d["x"] @ np.asarray(fitted.ANSWER_WEIGHTS) + fitted.ANSWER_BIAS
         out.append(
             {
                 "suite": suite,
                 "id": item.id,
+                "negative": negative,
                 "lang": item.lang,
                 "doc": item.doc_id,
                 "question": item.question,
@@ -56,7 +58,7 @@ def rows(data: list[dict], *, suite: str) -> list[dict]:
                         "passage": r.passage.chunk_id,
                         "x": [round(float(v), 5) for v in x],
                         "old": round(float(s), 4),
-                        "gold": bool(label(item, r.passage.doc_id, r.text)),
+                        "gold": not negative and bool(label(item, r.passage.doc_id, r.text)),
                     }
                     for r, x, s in zip(d["rows"], d["x"], scores, strict=True)
                 ],
@@ -72,20 +74,34 @@ def write(path: Path, records: list[dict]) -> None:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", choices=["golden", "squad", "negatives", "realtimeqa"])
+    only = ap.parse_args().only
     golden_tune = half("golden", "tune")
     golden = [i for i in load_golden() if golden_tune is None or i.id in golden_tune]
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
-    write(OUT / "golden.jsonl", rows(collect(sample, golden), suite="golden"))
+    if only in (None, "golden"):
+        write(OUT / "golden.jsonl", rows(collect(sample, golden), suite="golden"))
     wiki = built("squad", squad_articles())
     squad = load_squad(docs=half("squad-it", "tune"), english=True)
-    write(OUT / "squad.jsonl", rows(collect(wiki, squad), suite="squad"))
+    if only in (None, "squad"):
+        write(OUT / "squad.jsonl", rows(collect(wiki, squad), suite="squad"))
+    # Questions the corpus cannot answer, for the reader's refusal bar: the golden tune set's off-corpus
+    # questions, and each tune corpus's questions asked of the other one (as bench/fit.py does).
+    if only not in (None, "negatives"):
+        return
+    off = collect(sample, [i for i in golden if not i.answerable]) + collect(sample, squad[::8], negative=True)
+    off += collect(wiki, [i for i in golden if i.answerable], negative=True)
+    write(OUT / "negatives.jsonl", rows(off, suite="negatives", negative=True))
+    if only == "negatives":
+        return
     news = built("realtimeqa", realtimeqa_articles(OUTSIDE / "articles"), persist=OUTSIDE / "index")
     rtqa = load_realtimeqa(weeks=half("realtimeqa", "tune"))
     write(OUTSIDE / "reader-candidates.jsonl", rows(collect(news, rtqa), suite="realtimeqa"))
 
 
 def load(name: str) -> list[dict]:
-    """The records :func:`main` wrote for ``name`` ("golden", "squad" or "realtimeqa")."""
+    """The records :func:`main` wrote for ``name`` ("golden", "squad", "negatives" or "realtimeqa")."""
     path = OUTSIDE / "reader-candidates.jsonl" if name == "realtimeqa" else OUT / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -104,6 +104,43 @@ def main() -> None:
         print(f"| {name} | {len(today)} | {cell(today)} | {cell(alone)} | {cell(mixed)} | {cell(reach)} |")
     w, b = both
     print("combined weights (old, reader, old - best, reader - best), bias:", np.round(w, 3).tolist(), round(b, 3))
+    shortlists(rows, fitted_on, docs)
+    refusal_bar(rows, both)
+
+
+def shortlists(rows: list[tuple[dict, dict]], fitted_on: dict, docs: list[str]) -> None:
+    """Combined top-1 on SQuAD-it IT when the reader reads only today's best ``k`` (its cost per question)."""
+    for k in (4, 6, 8, 12):
+        right = []
+        for r, s in rows:
+            if r["suite"] == "squad" and r["lang"] == "it":
+                cut = {"idx": s["idx"][:k], "scores": s["scores"][:k]}
+                idx, x = features(r, cut)
+                w, b = fitted_on[fold_of(r, docs)]
+                right.append(r["candidates"][idx[int(np.argmax(combined(x, w, b)))]]["gold"])
+        print(f"shortlist {k}: SQuAD-it IT combined top-1 {np.mean(right):.3f} ({len(right)} questions)")
+
+
+def refusal_bar(rows: list[tuple[dict, dict]], weights: tuple[np.ndarray, float]) -> None:
+    """The reader's refusal bar: the 2nd percentile of answerable tune questions' best combined log-odds
+    (held-out scores) in the language where it is lowest; and what it refuses of the unanswerable ones."""
+    w, b = weights
+
+    def best(record: dict, scored: dict) -> float:
+        return float(combined(features(record, scored)[1], w, b).max())
+
+    by_lang: dict[str, list[float]] = {}
+    for r, s in rows:
+        by_lang.setdefault(r["lang"], []).append(best(r, s))
+    bar = min(float(np.quantile(v, 0.02)) for v in by_lang.values())
+    print(f"READER_BAR = {bar:.3f}")
+    for lang, v in sorted(by_lang.items()):
+        print(f"  answerable tune {lang}: {len(v)} questions, {np.mean(np.array(v) < bar):.3f} under the bar")
+    negatives = scores_of(RUNS / "fold-0" / "negatives.jsonl")
+    if negatives:
+        records = {r["id"]: r for r in load("negatives")}
+        under = [best(records[k], s) < bar for k, s in negatives.items() if k in records]
+        print(f"  unanswerable tune: {len(under)} questions, {np.mean(under):.3f} under the bar")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,15 @@ def main() -> None:
     ap.add_argument("--questions-per-step", type=int, default=4)
     ap.add_argument("--checkpoint", type=int, default=50)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--score", choices=["negatives"], help="only score these records with the fold's trained reader")
     args = ap.parse_args()
+    if args.score:
+        score_fold(
+            RUNS / f"fold-{args.fold}" / "reader.npz",
+            load(args.score),
+            RUNS / f"fold-{args.fold}" / f"{args.score}.jsonl",
+        )
+        return
 
     import torch
     import torch.nn.functional as F

@@ -21,6 +21,7 @@ from rag.answering.llm import describe_failure, is_llm
 from rag.errors import BadQuestion, RagError
 from rag.library import Library
 from rag.news.attribution import asked_speaker, compose, not_quoted
+from rag.news.digest import about_the_period, digest
 from rag.search.dates import temporal
 from rag.search.question import check_question, entities, language
 from rag.settings import Settings
@@ -261,6 +262,7 @@ class Engine(Library):
         filters: Filters | None,
         as_of: date | str | None = None,
     ) -> Answer:
+        given = filters
         standalone = self._respelt(followup.standalone(question, history))
         # A month becomes a date filter and leaves the text that is searched and checked for names;
         # "this week" becomes the days before the question was asked.
@@ -285,6 +287,9 @@ class Engine(Library):
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
             passages.sort(key=lambda p: p.date or "", reverse=True)
         answered = self._answer(asked, passages, vector, rendering=rendering, judged=judged)
+        if passages and filters != given and about_the_period(asked):
+            # A day or a period as the topic ("What happened on 6 January?"): the news of those days.
+            answered = digest(asked, passages, language=answered.language) or answered
         answer = self._attributed(asked, answered, passages, filters, vector)
         if latest:
             answer = newest_first(answer)

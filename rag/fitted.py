@@ -65,3 +65,7 @@ RENDERING_BAR = 0.87
 # logistic model fitted on the tune halves' held-out reader scores (evaluation/reader_report.py).
 # Empty: the reader is off.
 READER_WEIGHTS: tuple[float, ...] = ()
+# With the reader on, a question whose best sentence's combined log-odds fall below this bar is
+# refused (after the answerability model above): the 2nd percentile of answerable tune questions'
+# held-out best log-odds (evaluation/reader_report.py). None: no such bar.
+READER_BAR: float | None = None

@@ -106,9 +106,11 @@ class ExtractiveAnswerer:
             return abstain(question, passages, language)
         if rendering is not None:
             wording, wording_vector = rendering
-            candidates = self.rank(wording, vector=wording_vector, passages=passages, language=language)
+            candidates = self.rank(wording, vector=wording_vector, passages=passages, language=language, asked=question)
         elif self.reader is not None:
             candidates = self.rank(question, vector=vector, passages=judged or passages, language=language)
+        if self.reader is not None and fitted.READER_BAR is not None and candidates[0].score < fitted.READER_BAR:
+            return abstain(question, passages, language)  # the reader finds no sentence that answers
         chosen = compose(question, select(candidates))
         citations = tuple(
             Citation(
@@ -140,12 +142,20 @@ class ExtractiveAnswerer:
         )  # fmt: skip
 
     def rank(
-        self, question: str, *, vector: np.ndarray, passages: list[Passage], language: str, read: bool = True
+        self,
+        question: str,
+        *,
+        vector: np.ndarray,
+        passages: list[Passage],
+        language: str,
+        read: bool = True,
+        asked: str | None = None,
     ) -> list[Candidate]:
         """Every sentence of ``passages``, best answer first, scored by the fitted model (rag/fitted.py).
 
         ``language`` is the question's; each sentence is compared in its own article's. With the reader on
-        (and ``read``), the answer model's best sentences are read with the question and scored again.
+        (and ``read``), the answer model's best sentences are read with the question (``asked``, when
+        ``question`` is its wording with renderings) and scored again.
         """
         rows, sims, features = self.featurise(question, vector=vector, passages=passages, language=language)
         if not rows:
@@ -154,7 +164,7 @@ class ExtractiveAnswerer:
         scores = prior
         if read and self.reader is not None:
             pairs = [Pair(r.text, r.passage.title or "", sentence_before(r.passage, r.start)) for r in rows]
-            scores = self.reader.rescore(question, prior, pairs, weights=fitted.READER_WEIGHTS)
+            scores = self.reader.rescore(asked or question, prior, pairs, weights=fitted.READER_WEIGHTS)
         out = [
             Candidate(row.passage, row.start, row.end, row.text, float(sim), float(score), row.vector, tuple(x),
                       float(p))

@@ -97,6 +97,32 @@ def month_range(question: str, *, lang: str, newest: str | None) -> tuple[str, s
     return None
 
 
+def day_named(question: str, *, lang: str, newest: str | None) -> tuple[str, str] | None:
+    """``(the day, the phrase naming it)`` for a calendar day in the question ("6 January 2026", "7 gennaio",
+    "January 7th"), from dateparser's month names; the year is the one given, or the latest such day not
+    after the newest article."""
+    from dateparser.languages.loader import default_loader
+
+    info = default_loader.get_locale(lang).info
+    for number, key in enumerate(MONTHS, 1):
+        names = "|".join(re.escape(f) for f in sorted(info.get(key, []), key=len, reverse=True) if len(f) >= 3)
+        day, year = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|°)?", r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?"
+        for pattern in (rf"\b{day}\s+(?:{names})\b{year}", rf"\b(?:{names})\s+{day}\b{year}"):
+            found = re.search(pattern, question, flags=re.IGNORECASE)
+            if not found or not 1 <= int(found.group("d")) <= 31:
+                continue
+            latest = date.fromisoformat(newest) if newest else date.today()
+            years = [int(found.group("y"))] if found.group("y") else [latest.year, latest.year - 1]
+            for y in years:
+                try:
+                    named = date(y, number, int(found.group("d")))
+                except ValueError:
+                    break
+                if found.group("y") or named <= latest:
+                    return named.isoformat(), found.group(0)
+    return None
+
+
 # dateparser's relative periods that name a span of reports: "today", "this week", "last
 # month" ("0 week ago", "1 month ago"). Hours, minutes and seconds are left out: Italian
 # "ora" is "now" and also "hour"; years are left out: "last year" mostly dates an event.
@@ -156,6 +182,12 @@ def temporal(
         return question, filters, latest
     lang = language(question)
     oldest, newest = dated()
+    day = day_named(question, lang=lang, newest=newest)
+    if day is not None and oldest is not None and newest is not None and oldest <= day[0] <= newest:
+        # A day of the reports ("What happened on 6 January?"): that day's articles, the date left out of the text.
+        pattern = rf"\s*\b(?:on|il|del|of)?\s*{re.escape(day[1])}"
+        stripped = re.sub(pattern, "", question, flags=re.IGNORECASE).strip()
+        return stripped or question, replace(filters or Filters(), date_from=day[0], date_to=day[0]), latest
     span = month_range(question, lang=lang, newest=newest)
     if span is None:
         recent = recent_window(question, lang=lang, today=today or date.today())

@@ -9,7 +9,7 @@ import pytest
 
 from rag.api import Engine
 from rag.errors import BadQuestion
-from rag.search.dates import recent_window, temporal
+from rag.search.dates import day_named, recent_window, temporal
 from rag.settings import Settings
 from tests.rag.test_cli import run
 
@@ -82,3 +82,26 @@ def test_this_week_is_answered_from_the_reports_of_the_week_asked(tmp_path: Path
         engine.ask(question, as_of="next Tuesday")
     bad = run("ask", question, "--as-of", "3/3/26", index=tmp_path / "index")
     assert bad.returncode == 2 and bad.stderr.startswith("error: as_of=") and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "day", "phrase"),
+    [
+        ("What happened on 6 January 2026?", "en", "2026-01-06", "6 January 2026"),
+        ("Cosa è successo il 7 gennaio?", "it", "2026-01-07", "7 gennaio"),
+        ("What was said on January 7th?", "en", "2026-01-07", "January 7th"),
+        ("Cosa è accaduto il 4 settembre?", "it", "2025-09-04", "4 settembre"),
+    ],
+)
+def test_a_calendar_day_is_read_with_the_year_of_the_reports(question: str, lang: str, day: str, phrase: str):
+    assert day_named(question, lang=lang, newest="2026-01-07") == (day, phrase)
+    stripped, filters, _ = temporal(question, None, dated=lambda: ("2025-09-04", "2026-01-07"))
+    assert filters is not None and filters.date_from == filters.date_to == day
+    assert phrase not in stripped
+
+
+@pytest.mark.parametrize(
+    "question", ["What happened on 31 February?", "Chi è nato nel 1960?", "Quanti punti ha il piano?"]
+)
+def test_no_day_where_none_is_named(question: str):
+    assert day_named(question, lang="en", newest="2026-01-07") is None
