@@ -23,10 +23,10 @@ import numpy as np
 
 from bench.fit import CACHE, built, collect, label
 from evaluation.evaluate import EvalItem, half, load_golden
+from evaluation.reader_model import sentence_before
 from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
 from evaluation.squad import load_squad, squad_articles
 from rag import fitted
-from rag.answering.reader import sentence_before
 from rag.ingestion.load import find_files
 
 OUT = CACHE / "reader"

@@ -72,12 +72,8 @@ class Engine(Library):
     def answerer(self) -> Any:
         """The extractive answerer."""
         from rag.answering.extractive import ExtractiveAnswerer
-        from rag.answering.reader import Reader
 
-        return ExtractiveAnswerer(
-            store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold,
-            reader=Reader(threads=self.settings.embed_threads) if self.settings.reader else None,
-        )  # fmt: skip
+        return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
 
     def retrieve(self, question: str, *, k: int | None = None, where: Where = None) -> list[Passage]:
         """The passages most likely to answer ``question``, best first."""

@@ -59,13 +59,3 @@ RERANK_WEIGHTS: tuple[float, ...] = ()
 # original against one with a sibling sentence's); on the even paragraphs it
 # withheld 0 of 25 originals and passed 2.3% of sibling sentences.
 RENDERING_BAR = 0.87
-
-# The answer reader's combination with the answer model (rag/answering/reader.py): weights of
-# (answer model's score, reader's score, each minus its best in the shortlist) and the bias, a
-# logistic model fitted on the tune halves' held-out reader scores (evaluation/reader_report.py).
-# Empty: the reader is off.
-READER_WEIGHTS: tuple[float, ...] = ()
-# With the reader on, a question whose best sentence's combined log-odds fall below this bar is
-# refused (after the answerability model above): the 2nd percentile of answerable tune questions'
-# held-out best log-odds (evaluation/reader_report.py). None: no such bar.
-READER_BAR: float | None = None

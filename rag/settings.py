@@ -66,7 +66,6 @@ class Settings:
     support_threshold: float = 0.45  # cosine with USE (the name embedder), see rag/answering/verify.py
     speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/news/attribution.py)
     group_copies: bool = True  # one passage per group of reprinted copies (rag/search/copies.py)
-    reader: bool = True  # the trained answer reader re-scores the best sentences (rag/answering/reader.py)
     rerank: bool = True  # the second-stage reranker over the top fused passages (rag/answering/rerank.py)
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None

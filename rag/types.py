@@ -220,9 +220,6 @@ class Answer:
     disagreements: tuple[Disagreement, ...] = ()
     # Set when sources in another language could be rendered but no translator is installed: how to turn it on.
     rendering_hint: str | None = None
-    # What chose the quoted sentences: "e5-reader" (the trained reader, rag/answering/reader.py) or
-    # "answer-model" (the fitted features alone, when the reader is off or its weights are absent).
-    chooser: str = "answer-model"
 
     @property
     def unsupported(self) -> tuple[Claim, ...]:

@@ -221,8 +221,8 @@ class TorchE5:
 def encode(model: Model, w: Mapping[str, Any], batch: list[list[int]], longest: int, *, bf16: bool) -> Any:
     """The mean of the last layer's token states of each row of ``batch`` (token ids, ``<s>``/``</s>`` included).
 
-    ``w`` maps tensor names to torch tensors; the answer reader (rag/answering/reader.py) passes its own
-    top layers, trainable or not, through the same code, so both models run the same arithmetic.
+    ``w`` maps tensor names to torch tensors; the answer reader measured in evaluation/reader_model.py passes
+    its own layers, trainable or not, through the same code, so both models run the same arithmetic.
     """
     import torch
     import torch.nn.functional as F

@@ -13,7 +13,6 @@ from rag import fitted
 from rag.answering.answer_types import asks_for
 from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
 from rag.answering.phrase import answer_span
-from rag.answering.reader import Pair, Reader, by_best_sentence, sentence_before
 from rag.ingestion.chunk import sentence_id
 from rag.search.language import known
 from rag.search.question import content_words, entities
@@ -41,25 +40,15 @@ class Candidate:
     score: float
     vector: np.ndarray
     features: tuple[float, ...] = ()  # its row of rag/answering/features.FEATURES
-    prior: float | None = None  # the answer model's score, when the reader's combined one is ``score``
 
 
 class ExtractiveAnswerer:
     """Answers with sentences copied from the articles, each one cited."""
 
-    def __init__(
-        self, *, store: ChromaStore, embedder: Embedder, threshold: float, reader: Reader | None = None
-    ) -> None:
+    def __init__(self, *, store: ChromaStore, embedder: Embedder, threshold: float) -> None:
         self.store = store
         self.embedder = embedder
         self.threshold = threshold
-        # The trained reader (rag/answering/reader.py) when it is on and its weights are installed.
-        self.reader = reader if reader is not None and reader.available and fitted.READER_WEIGHTS else None
-
-    @property
-    def chooser(self) -> str:
-        """Which model chooses the answer sentences: the trained reader, or the answer model alone."""
-        return self.reader.name if self.reader is not None else "answer-model"
 
     def answer(
         self,
@@ -92,7 +81,7 @@ class ExtractiveAnswerer:
             (vocabulary.match(n, near=fitted.SPELLING) for n in name_phrases(question, entities(question))),
             standout=fitted.NAME_STANDOUT,
         )
-        candidates = self.rank(question, vector=vector, passages=judged or passages, language=language, read=False)
+        candidates = self.rank(question, vector=vector, passages=judged or passages, language=language)
         if unknown_name or not candidates:
             return abstain(question, passages, language)
         cross = known(candidates[0].passage.language or language) != known(language)
@@ -106,11 +95,7 @@ class ExtractiveAnswerer:
             return abstain(question, passages, language)
         if rendering is not None:
             wording, wording_vector = rendering
-            candidates = self.rank(wording, vector=wording_vector, passages=passages, language=language, asked=question)
-        elif self.reader is not None:
-            candidates = self.rank(question, vector=vector, passages=judged or passages, language=language)
-        if self.reader is not None and fitted.READER_BAR is not None and candidates[0].score < fitted.READER_BAR:
-            return abstain(question, passages, language)  # the reader finds no sentence that answers
+            candidates = self.rank(wording, vector=wording_vector, passages=passages, language=language)
         chosen = compose(question, select(candidates))
         citations = tuple(
             Citation(
@@ -135,41 +120,21 @@ class ExtractiveAnswerer:
             Claim(_as_sentence(c.text), (cit.n,), 1.0, True) for c, cit in zip(chosen, citations, strict=True)
         )
         text = " ".join(f"{claim.text} [{claim.citations[0]}]" for claim in claims)
-        return Answer(
-            question, text, citations, False,
-            by_best_sentence(passages, candidates) if self.reader is not None else tuple(passages), language=language,
-            claims=claims, chooser=self.chooser,
-        )  # fmt: skip
+        return Answer(question, text, citations, False, tuple(passages), language=language, claims=claims)
 
-    def rank(
-        self,
-        question: str,
-        *,
-        vector: np.ndarray,
-        passages: list[Passage],
-        language: str,
-        read: bool = True,
-        asked: str | None = None,
-    ) -> list[Candidate]:
+    def rank(self, question: str, *, vector: np.ndarray, passages: list[Passage], language: str) -> list[Candidate]:
         """Every sentence of ``passages``, best answer first, scored by the fitted model (rag/fitted.py).
 
-        ``language`` is the question's; each sentence is compared in its own article's. With the reader on
-        (and ``read``), the answer model's best sentences are read with the question (``asked``, when
-        ``question`` is its wording with renderings) and scored again.
+        ``language`` is the question's; each sentence is compared in its own article's.
         """
         rows, sims, features = self.featurise(question, vector=vector, passages=passages, language=language)
         if not rows:
             return []
-        prior = features @ np.asarray(fitted.ANSWER_WEIGHTS) + fitted.ANSWER_BIAS
-        scores = prior
-        if read and self.reader is not None:
-            pairs = [Pair(r.text, r.passage.title or "", sentence_before(r.passage, r.start)) for r in rows]
-            scores = self.reader.rescore(asked or question, prior, pairs, weights=fitted.READER_WEIGHTS)
+        scores = features @ np.asarray(fitted.ANSWER_WEIGHTS) + fitted.ANSWER_BIAS
         out = [
-            Candidate(row.passage, row.start, row.end, row.text, float(sim), float(score), row.vector, tuple(x),
-                      float(p))
-            for row, sim, score, x, p in zip(rows, sims, scores, features.tolist(), prior, strict=True)
-        ]  # fmt: skip
+            Candidate(row.passage, row.start, row.end, row.text, float(sim), float(score), row.vector, tuple(x))
+            for row, sim, score, x in zip(rows, sims, scores, features.tolist(), strict=True)
+        ]
         out.sort(key=lambda c: -c.score)
         return out
 

