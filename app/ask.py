@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from app.access import server_path
-from app.common import describe, editing, highlight, open_engine
+from app.common import describe, editing, highlight_all, open_engine
 from rag.api import Engine
 from rag.errors import RagError
 from rag.types import Answer, Citation, Filters, IndexStats
@@ -43,12 +43,13 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> dict[int, Any]:
         st.warning(f"Sources disagree: {d.versions()}")
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     slots = {}
-    for c in answer.citations:
-        slot = render_card(engine, c, key, also_in=[names.get(d, d) for d in c.duplicates])
-        if c.translation is not None:
-            slot.markdown(rendering_html(c), unsafe_allow_html=True)
-        else:
-            slots[c.n] = slot
+    for group in one_card_per_passage(answer.citations):
+        also_in = [names.get(d, d) for d in dict.fromkeys(d for c in group for d in c.duplicates)]
+        for c, slot in zip(group, render_card(engine, group, key, also_in=also_in), strict=True):
+            if c.translation is not None:
+                slot.markdown(rendering_html(c), unsafe_allow_html=True)
+            else:
+                slots[c.n] = slot
     if answer.rendering_hint:
         st.caption(answer.rendering_hint)
     if answer.mode != "extractive":
@@ -108,38 +109,55 @@ def answer_html(answer: Answer, key: str) -> str:
             sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
         elif c.attributed:
             sentence = f'<span class="attributed" title="{ATTRIBUTED}">{sentence}</span>'
-        reported = f' <small class="sources">{html.escape(c.reported_by())}</small>' if c.sources else ""
+        # Said where it tells something: more than one source, or one source printed by several articles.
+        several = len(c.sources) > 1 or sum(len(s) for s in c.sources) > 1
+        reported = f' <small class="sources">{html.escape(c.reported_by())}</small>' if several else ""
         parts.append(f"{sentence} {markers}{reported}".strip())
     return " ".join(parts)
 
 
-def render_card(engine: Engine, c: Citation, key: str, *, also_in: list[str] | None = None) -> Any:
-    """Title, outlet, date, the passage with the cited sentence highlighted, and the outlets reprinting it.
+def one_card_per_passage(citations: tuple[Citation, ...]) -> list[list[Citation]]:
+    """The citations grouped by the passage they quote from, in the order of their first citation."""
+    groups: dict[tuple[str, int, int], list[Citation]] = {}
+    for c in citations:
+        groups.setdefault((c.doc_id, c.passage_start, c.passage_end), []).append(c)
+    return list(groups.values())
 
-    Returns the empty slot under the card where its rendering goes.
+
+def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: list[str] | None = None) -> list[Any]:
+    """Title, outlet, date, the passage with each cited sentence highlighted, and the outlets reprinting it.
+
+    One card holds every citation of one passage (``[1] [3]``), each marker linking to it. Returns one
+    empty slot per citation under the card, where its rendering goes.
     """
-    # Relevance for a quoted sentence, support for a model's (Citation.score_kind).
-    score = f"{c.score_kind} {c.score:.2f}" if c.score < 0.999 else ""
-    meta = " · ".join(x for x in (c.outlet, c.date, c.doc_id, score) if x)
+    c = group[0]
+    # A model's sentence shows how well its source supports it; a quoted sentence needs no score.
+    support = min((x.score for x in group if x.score_kind == "support"), default=None)
+    meta = " · ".join(x for x in (c.outlet, c.date, f"support {support:.2f}" if support is not None else "") if x)
     version = c.version_note()
     link = f' · <a href="{html.escape(c.link)}" target="_blank">original</a>' if c.link else ""
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
-    phrase = (c.answer_start, c.answer_end) if c.answer_start is not None and c.answer_end is not None else None
+    spans = [(x.start, x.end, phrase_of(x)) for x in group]
+    markers = " ".join(f"[{x.n}]" for x in group)
+    anchors = "".join(f'<span id="src-{key}-{x.n}"></span>' for x in group[1:])
     st.markdown(
-        f'<div id="src-{key}-{c.n}" class="source-card"><b>[{c.n}] {html.escape(c.title)}</b><br>'
-        f"<small>{html.escape(meta)}{link}</small><br>{highlight(passage, c.start, c.end, c.passage_start, phrase)}"
+        f'<div id="src-{key}-{c.n}" class="source-card" data-doc="{html.escape(c.doc_id)}">{anchors}'
+        f"<b>{markers} {html.escape(c.title)}</b><br>"
+        f"<small>{html.escape(meta)}{link}</small><br>{highlight_all(passage, spans, c.passage_start)}"
         + (f'<br><small class="version">{html.escape(version)}</small>' if version else "")
         + (f'<br><small class="also-in">also in: {html.escape(", ".join(also_in))}</small>' if also_in else "")
         + "</div>",
         unsafe_allow_html=True,
     )
-    slot = st.empty()
-    with st.expander(f"Whole article [{c.n}]"):
-        st.markdown(
-            f'<div class="article">{highlight(document, c.start, c.end, 0, phrase)}</div>', unsafe_allow_html=True
-        )
-    return slot
+    slots = [st.empty() for _ in group]
+    with st.expander(f"Whole article {markers}"):
+        st.markdown(f'<div class="article">{highlight_all(document, spans)}</div>', unsafe_allow_html=True)
+    return slots
+
+
+def phrase_of(c: Citation) -> tuple[int, int] | None:
+    return (c.answer_start, c.answer_end) if c.answer_start is not None and c.answer_end is not None else None
 
 
 def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
@@ -157,9 +175,12 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
             picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi)
             dates = tuple(picked) if isinstance(picked, tuple | list) else ()
         st.subheader("Answering")
-        modes = list(dict.fromkeys([engine.settings.answerer, "extractive"]))
+        ready = dict(engine.answerers())
         mode = st.selectbox(
-            "Mode", modes, help="Set RAG_ANSWERER=ollama:<model> or openai:<model> to add a language model"
+            "Mode",
+            list(ready),
+            format_func=lambda name: f"{name} — {ready[name]}",
+            help="Every answerer ready on this machine; set RAG_ANSWERER=ollama:<model> or openai:<model> to add one",
         )
         custom = st.text_input("Other model", placeholder="ollama:qwen2.5:3b", help="kind:model; leave empty")
         mode = custom.strip() or mode

@@ -34,17 +34,28 @@ def get_engine(_settings: Settings, key: str) -> Engine:
 
 def highlight(text: str, start: int, end: int, offset: int = 0, phrase: tuple[int, int] | None = None) -> str:
     """``text`` as HTML with ``[start, end)`` (article offsets) marked, and the answer ``phrase`` inside it in bold."""
-    a, b = start - offset, end - offset
-    inner = html.escape(text[a:b])
-    if phrase is not None and start <= phrase[0] < phrase[1] <= end:
-        p, q = phrase[0] - start, phrase[1] - start
+    return highlight_all(text, [(start, end, phrase)], offset)
+
+
+def highlight_all(text: str, spans: list[tuple[int, int, tuple[int, int] | None]], offset: int = 0) -> str:
+    """``text`` as HTML with each ``(start, end, phrase)`` span (article offsets) marked, its phrase in bold."""
+    out, pos = [], 0
+    for start, end, phrase in sorted(spans, key=lambda s: s[0]):
+        a, b = max(start - offset, pos), end - offset
+        if b <= a:
+            continue  # within a span already marked
         sentence = text[a:b]
-        inner = (
-            html.escape(sentence[:p]) + f'<b class="answer-phrase">{html.escape(sentence[p:q])}</b>'
-            + html.escape(sentence[q:])
-        )  # fmt: skip
-    marked = html.escape(text[:a]) + f"<mark>{inner}</mark>" + html.escape(text[b:])
-    return marked.replace("\n", "<br>")
+        inner = html.escape(sentence)
+        if phrase is not None and a + offset <= phrase[0] < phrase[1] <= end:
+            p, q = phrase[0] - offset - a, phrase[1] - offset - a
+            inner = (
+                html.escape(sentence[:p]) + f'<b class="answer-phrase">{html.escape(sentence[p:q])}</b>'
+                + html.escape(sentence[q:])
+            )  # fmt: skip
+        out.append(html.escape(text[pos:a]) + f"<mark>{inner}</mark>")
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
 
 
 def describe(stats: IndexStats) -> str:

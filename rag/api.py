@@ -75,6 +75,12 @@ class Engine(Library):
 
         return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
 
+    def answerers(self) -> list[tuple[str, str]]:
+        """``(answerer, what it costs)`` for every answerer ready on this machine (rag/answering/llm.py)."""
+        from rag.answering.llm import ready_answerers
+
+        return ready_answerers(self.settings)
+
     def retrieve(self, question: str, *, k: int | None = None, where: Where = None) -> list[Passage]:
         """The passages most likely to answer ``question``, best first."""
         question = check_question(question, max_chars=self.settings.max_question_chars)

@@ -17,6 +17,33 @@ INSTALL = {
 }
 
 
+# What each kind of answerer costs, said once where the user picks one (the app's Mode list).
+COSTS = {
+    "extractive": "quotes the articles' sentences; well under a second",
+    "qwen2.5-0.5b": "local model, writes its own sentences; median 29 s an answer on 2 cores (docs/BENCHMARKS.md)",
+    "qwen2.5-1.5b": "local model, three times the 0.5B's weights; slower still",
+    "ollama": "a model served by Ollama; as fast as its server",
+    "openai": "an OpenAI-compatible server; as fast as its server",
+}
+
+
+def ready_answerers(settings: Settings) -> list[tuple[str, str]]:
+    """``(answerer, what it costs)`` for each answerer this machine can use now: the configured one, extractive,
+    and each bundled local model whose parts ``make local-model`` installed (with llama.cpp)."""
+    from importlib.util import find_spec
+
+    from rag.answering.local_models import MODELS, installed
+
+    names = [settings.answerer.strip(), "extractive"]  # the configured one first: the default choice
+    if find_spec("llama_cpp") is not None:
+        names += [f"llamacpp:{m}" for m in MODELS if installed(m, cache_dir=settings.model_dir)]
+    out = []
+    for name in dict.fromkeys(names):
+        kind, _, model = name.partition(":")
+        out.append((name, COSTS.get(model) or COSTS.get(kind) or "a language model"))
+    return out
+
+
 def is_llm(answerer: str) -> bool:
     """True when ``answerer`` names a language model rather than ``extractive``."""
     return answerer.strip() != "extractive"

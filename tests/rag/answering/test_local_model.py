@@ -164,3 +164,17 @@ def test_the_app_shows_the_local_models_answer_with_its_sources(sample_engine: E
     answer = next(m.value for m in at.markdown if m.value.startswith('<div class="answer">'))
     assert 'href="#src-' in answer and 'class="unsupported"' not in answer, answer
     get_engine.clear()  # type: ignore[attr-defined]  # the app's engine holds the model: let it go
+
+
+def test_the_apps_mode_list_offers_the_installed_model(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch):
+    from streamlit.testing.v1 import AppTest
+
+    from app.common import get_engine
+
+    monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
+    get_engine.clear()  # type: ignore[attr-defined]
+    at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
+    options = at.sidebar.selectbox[0].options
+    assert options[0].startswith("extractive — quotes"), options
+    assert any(o.startswith(f"{MODE} — local model") for o in options), options
+    assert at.sidebar.selectbox[0].value == "extractive"
