@@ -95,9 +95,14 @@ def upload_articles(engine: Engine) -> None:
             try:
                 # Searchable by keyword at once; the sentence vectors follow in the background.
                 report = engine.ingest_upload(f.name, f.getvalue(), embed=False)
-                st.success(f"{f.name}: {report.summary()}")
-                for s in report.skipped:
-                    st.error(f"{f.name} skipped: {s.reason}")
+                # One box per file, coloured by what happened to it.
+                reasons = "; ".join(s.reason for s in report.skipped)
+                if not (report.added or report.updated or report.unchanged):
+                    st.error(f"{f.name} was not added: {reasons or report.summary()}")
+                elif reasons:
+                    st.warning(f"{f.name}: {report.summary()}; skipped: {reasons}")
+                else:
+                    st.success(f"{f.name}: {report.summary()}")
             except RagError as exc:
                 st.error(str(exc))
             bar.progress(i / len(uploads))

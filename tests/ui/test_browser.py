@@ -232,3 +232,31 @@ def test_a_link_added_in_the_app_is_cited_with_its_original(engine: Engine, news
         next(server, None)
     assert original == canonical
     keep(tmp_path / "link.png")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_an_upload_that_adds_nothing_says_so_in_one_red_box(engine: Engine, tmp_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import ARTICLES, MELONI
+
+    engine.ingest([ARTICLES / f"{MELONI}.txt"])  # a private index the app may add to
+    empty = tmp_path / "vuoto.txt"
+    empty.write_text("")
+    server = start_app(engine)  # served on 127.0.0.1: the machine's own user may write
+    url = next(server)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 1100})
+            page.goto(url)
+            page.get_by_text("Add articles").wait_for(timeout=60_000)
+            page.locator("input[type=file]").first.set_input_files(str(empty))
+            page.get_by_role("button", name="Ingest uploads").click()
+            page.get_by_text("vuoto.txt was not added").wait_for(timeout=60_000)
+            alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
+            browser.close()
+    finally:
+        next(server, None)
+    about = [a for a in alerts if "vuoto.txt" in a]
+    assert len(about) == 1 and "empty" in about[0], alerts
