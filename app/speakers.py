@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import streamlit as st
 
 from app.common import highlight, open_engine
@@ -16,15 +14,14 @@ def main() -> None:
     if engine is None:
         return
     try:
-        quotes = engine.quotes()
+        counts = dict(engine.people())
     except RagError as exc:
         st.error(str(exc))
         return
-    counts = Counter(q.speaker for q in quotes if q.speaker)
     if not counts:
         st.info("No article in the index quotes anyone by name.")
         return
-    people = [name for name, _ in counts.most_common()]
+    people = list(counts)
     speaker = st.selectbox(
         "Person", people, format_func=lambda n: f"{n} ({counts[n]})", help="by how often the articles quote them"
     )

@@ -111,6 +111,15 @@ class Index:
             self._quotebook = QuoteBook.cached(self.derived_dir() / "quotes", self.store.iter_documents)
         return self._quotebook
 
+    def people(self, *, where: Where = None) -> list[tuple[str, int]]:
+        """The people the articles quote, with how many quotes each, most quoted first (places, outlets and
+        institutions that "say" something are left out: rag/news/speakers.Speakers.is_person)."""
+        from collections import Counter
+
+        book = self.quotebook()
+        counts = Counter(q.speaker for q in self.quotes(where=where) if q.speaker)
+        return [(name, n) for name, n in counts.most_common() if book.speakers.is_person(name)]
+
     def quotes(self, speaker: str | None = None, *, where: Where = None) -> list[Quote]:
         """Direct quotes and reported speech, newest first; of one speaker (any form of the name) if given.
 

@@ -79,6 +79,12 @@ class Speakers:
     canonical: dict[str, str] = field(default_factory=dict)  # lowercased form -> canonical name
     roles: dict[str, list[set[str]]] = field(default_factory=dict)  # canonical -> role token sets
 
+    def is_person(self, name: str) -> bool:
+        """Whether the articles treat ``name`` as a person: they give a full name, or a role ("il portavoce
+        Peskov"). "Mosca accusa", "secondo Axios", "il Cremlino ha respinto" speak for places, outlets and
+        institutions, which the articles never give a first name or a role."""
+        return len(name.split()) > 1 or bool(self.roles.get(name))
+
     @classmethod
     def build(cls, texts: Iterable[str], *, is_speech: Callable[[str], bool]) -> Speakers:
         """Find the speakers of ``texts``; ``is_speech(word)`` tells a verb of saying."""

@@ -244,6 +244,9 @@ def test_who_said_what_lists_a_persons_quotes_with_sources(app: AppTest):
     assert not app.exception and app.title[0].value == "Who said what"
     people = app.selectbox[0].options
     assert people[0].startswith("Volodymyr Zelensky (")  # the most quoted first
+    # Places, institutions and outlets that "say" something are not people.
+    assert not [p for p in people if p.split(" (")[0] in ("Mosca", "Cremlino", "Axios", "Kiev", "Washington")]
+    assert {"Giorgia Meloni", "Maria Zakharova", "Mark Rutte"} <= {p.split(" (")[0] for p in people}
     app.selectbox[0].select("Jared Kushner").run()
     text = markdown(app)
     assert "tappa fondamentale" in text and "as “il genero di Trump”" in text
