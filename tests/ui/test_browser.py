@@ -196,67 +196,62 @@ def test_library_deletes_an_article_and_answers_stop_citing_it(engine: Engine, t
     keep(tmp_path / "library.png")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
-def test_a_link_added_in_the_app_is_cited_with_its_original(engine: Engine, news_site: Any, tmp_path: Path):
+@contextlib.contextmanager
+def private_app(engine: Engine, **env_vars: str) -> Iterator[Any]:
+    """A Chromium page on the app over ``engine``'s own index (one sample article in it), which it may write to."""
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import ARTICLES, MELONI
 
-    engine.ingest([ARTICLES / f"{MELONI}.txt"])  # a private index the app may add to
-    canonical = f"{news_site.url}/esteri/tregua-energetica"
-    server = start_app(engine, RAG_FETCH_ALLOW_HOSTS="127.0.0.1")  # the test site; refused by default
+    engine.ingest([ARTICLES / f"{MELONI}.txt"])
+    server = start_app(engine, **env_vars)  # served on 127.0.0.1: the machine's own user may write
     url = next(server)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
             page = browser.new_page(viewport={"width": 1280, "height": 1100})
             page.goto(url)
-            link_box = page.get_by_placeholder("https://… a news article")
-            link_box.wait_for(timeout=60_000)
-            link_box.fill(f"{news_site.url}/amp/tregua-energetica")
-            page.get_by_role("button", name="Fetch and ingest").click()
-            page.get_by_text("Kiev e Mosca, tregua energetica di trenta giorni: 1 added").wait_for(timeout=60_000)
-            # Its sentence vectors come from the app's background pass; until then it answers by keyword
-            # only and ranks below the embedded article. Wait for the pass, as a reader of the index.
-            reader, deadline = Engine(engine.settings, embedder=engine.embedder), time.time() + 300
-            while reader.embed_status().keyword_only and time.time() < deadline:
-                time.sleep(1)
-            box = page.get_by_placeholder("Ask about the articles")
-            box.fill("Chi verificherà il rispetto della tregua energetica?")
-            box.press("Enter")
-            page.locator(".source-card mark", has_text="osservatori").first.wait_for(timeout=60_000)
-            original = page.locator(".source-card a", has_text="original").first.get_attribute("href")
-            page.screenshot(path=str(tmp_path / "link.png"), full_page=True)
-            browser.close()
+            try:
+                yield page
+            finally:
+                browser.close()
     finally:
         next(server, None)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_a_link_added_in_the_app_is_cited_with_its_original(engine: Engine, news_site: Any, tmp_path: Path):
+    canonical = f"{news_site.url}/esteri/tregua-energetica"
+    with private_app(engine, RAG_FETCH_ALLOW_HOSTS="127.0.0.1") as page:  # the test site; refused by default
+        link_box = page.get_by_placeholder("https://… a news article")
+        link_box.wait_for(timeout=60_000)
+        link_box.fill(f"{news_site.url}/amp/tregua-energetica")
+        page.get_by_role("button", name="Fetch and ingest").click()
+        page.get_by_text("Kiev e Mosca, tregua energetica di trenta giorni: 1 added").wait_for(timeout=60_000)
+        # Its sentence vectors come from the app's background pass; until then it answers by keyword
+        # only and ranks below the embedded article. Wait for the pass, as a reader of the index.
+        reader, deadline = Engine(engine.settings, embedder=engine.embedder), time.time() + 300
+        while reader.embed_status().keyword_only and time.time() < deadline:
+            time.sleep(1)
+        box = page.get_by_placeholder("Ask about the articles")
+        box.fill("Chi verificherà il rispetto della tregua energetica?")
+        box.press("Enter")
+        page.locator(".source-card mark", has_text="osservatori").first.wait_for(timeout=60_000)
+        original = page.locator(".source-card a", has_text="original").first.get_attribute("href")
+        page.screenshot(path=str(tmp_path / "link.png"), full_page=True)
     assert original == canonical
     keep(tmp_path / "link.png")
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_an_upload_that_adds_nothing_says_so_in_one_red_box(engine: Engine, tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import ARTICLES, MELONI
-
-    engine.ingest([ARTICLES / f"{MELONI}.txt"])  # a private index the app may add to
     empty = tmp_path / "vuoto.txt"
     empty.write_text("")
-    server = start_app(engine)  # served on 127.0.0.1: the machine's own user may write
-    url = next(server)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1100})
-            page.goto(url)
-            page.get_by_text("Add articles").wait_for(timeout=60_000)
-            page.locator("input[type=file]").first.set_input_files(str(empty))
-            page.get_by_role("button", name="Ingest uploads").click()
-            page.get_by_text("vuoto.txt was not added").wait_for(timeout=60_000)
-            alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
-            browser.close()
-    finally:
-        next(server, None)
+    with private_app(engine) as page:
+        page.get_by_text("Add articles").wait_for(timeout=60_000)
+        page.locator("input[type=file]").first.set_input_files(str(empty))
+        page.get_by_role("button", name="Ingest uploads").click()
+        page.get_by_text("vuoto.txt was not added").wait_for(timeout=60_000)
+        alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
     about = [a for a in alerts if "vuoto.txt" in a]
     assert len(about) == 1 and "empty" in about[0], alerts
