@@ -3,8 +3,9 @@
     python -m evaluation.llm_reader --model qwen2.5-1.5b --limit 80
 
 Same candidates as the trained reader (today's model's shortlist, evaluation/reader_candidates.py),
-on the first ``--limit`` tune questions of each suite; prints top-1 right and seconds per question
-beside the trained reader's held-out choice on the same questions (evaluation/train_reader.py).
+on ``--limit`` evenly spaced SQuAD-it tune questions (Italian, then English) that a fold's reader
+scored held out; prints top-1 right and seconds per question beside the trained reader's and today's
+model's choices on the same questions (evaluation/train_reader.py).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for suite, lang in (("squad", "it"), ("squad", "en")):
         # The questions the trained reader scored held out, so both are compared on the same ones.
-        picked = [r for r in records if r["suite"] == suite and (lang is None or r["lang"] == lang) and r["id"] in held]
+        picked = [r for r in records if r["suite"] == suite and r["lang"] == lang and r["id"] in held]
         picked = picked[:: max(1, len(picked) // args.limit)][: args.limit]
         right, reader_right, today, seconds = [], [], [], []
         for r in picked:
@@ -66,9 +67,8 @@ def main() -> None:
             s = held.get(r["id"])
             if s is not None:
                 reader_right.append(r["candidates"][s["idx"][int(np.argmax(s["scores"]))]]["gold"])
-        name = suite + (f" {lang.upper()}" if lang else "")
         print(
-            f"| {name} | {len(picked)} | {np.mean(right):.3f} | {statistics.median(seconds):.2f} s "
+            f"| {suite} {lang.upper()} | {len(picked)} | {np.mean(right):.3f} | {statistics.median(seconds):.2f} s "
             f"| {np.mean(reader_right) if reader_right else float('nan'):.3f} | {np.mean(today):.3f} |",
             flush=True,
         )

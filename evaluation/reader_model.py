@@ -119,7 +119,7 @@ class Reader:
             return self._weights
 
     def score(self, question: str, pairs: Sequence[Pair]) -> np.ndarray:
-        """One score per pair (higher: answers better); rows of equal length are batched together."""
+        """One score per pair (higher: answers better); the pairs, by length, are split among ``threads`` batches."""
         import torch
 
         if not pairs:
@@ -131,7 +131,8 @@ class Reader:
         batches = [order[a : a + size] for a in range(0, len(order), size)]
 
         def run(batch: list[int]) -> np.ndarray:
-            # One core per forward, as the embedder does: the same score whatever the thread count.
+            # One core per forward, as the embedder does; batches differ with the thread count, so scores agree
+            # to float noise (~1e-5), not bit for bit.
             torch.set_num_threads(1)
             with torch.inference_mode():
                 return np.asarray(logits(self.e5, weights, [rows[i] for i in batch]).float().numpy())

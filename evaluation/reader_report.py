@@ -11,14 +11,16 @@ choosers of the answer sentence, on the same candidates:
 - the two combined: a logistic model over (today's score, the reader's, each relative to the best of
   the question), fitted on one fold's held-out scores and measured on the other fold.
 
-Prints the table and the combined model's weights fitted on both folds (what rag/fitted.py takes).
-RealTime QA is scored by the fold-0 reader, with the combination fitted on both tune folds.
+Prints the table, the combination's weights fitted on both folds, top-1 for smaller shortlists and
+a refusal bar on the reader. RealTime QA is scored by the fold-0 reader, with the combination fitted
+on both tune folds.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -29,7 +31,8 @@ from evaluation.train_reader import RUNS, fold_of
 SUITES = (("golden", None), ("squad", "it"), ("squad", "en"), ("realtimeqa", None))
 
 
-def scores_of(path) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+def scores_of(path: Path) -> dict[str, dict]:
+    """The held-out scores a fold's reader wrote (evaluation/train_reader.score_fold), by question id."""
     if not path.exists():
         return {}
     return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r}
@@ -133,7 +136,7 @@ def refusal_bar(rows: list[tuple[dict, dict]], weights: tuple[np.ndarray, float]
     for r, s in rows:
         by_lang.setdefault(r["lang"], []).append(best(r, s))
     bar = min(float(np.quantile(v, 0.02)) for v in by_lang.values())
-    print(f"READER_BAR = {bar:.3f}")
+    print(f"refusal bar (best combined log-odds) {bar:.3f}")
     for lang, v in sorted(by_lang.items()):
         print(f"  answerable tune {lang}: {len(v)} questions, {np.mean(np.array(v) < bar):.3f} under the bar")
     negatives = scores_of(RUNS / "fold-0" / "negatives.jsonl")
