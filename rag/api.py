@@ -146,7 +146,7 @@ class Engine(Library):
         Only by Apertium, when ``RAG_TRANSLATOR`` names it (or is ``auto``) and it is installed: a
         rendering costs ~0.3 s, a local model's seconds (and building one would load the model).
         """
-        from rag.answering.translators import APERTIUM_ROUTES, Apertium
+        from rag.answering.apertium import APERTIUM_ROUTES, Apertium
         from rag.search.crosslingual import QuestionRenderings
 
         named = [part.strip() for part in self.settings.translator.split(",")]

@@ -97,7 +97,7 @@ def run_block(heading: str, index: Path) -> list[subprocess.CompletedProcess[str
 
 @pytest.mark.slow
 def test_renderings_block_runs_verbatim(tmp_path: Path):
-    from rag.answering.translators import Apertium
+    from rag.answering.apertium import Apertium
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`, which make test runs, installs it as root)")

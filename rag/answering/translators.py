@@ -1,7 +1,8 @@
 """Machine translators for renderings of cited sentences, chosen by a ``"kind:name"`` string.
 
 ``apertium`` is Debian's rule-based translator (Italian <-> English through
-Spanish: deterministic, gist quality, ~0.3 s a call); ``llamacpp:<model>``
+Spanish: deterministic, gist quality, milliseconds a call once its pipeline
+runs: rag/answering/apertium.py); ``llamacpp:<model>``
 prompts a local model (rag/answering/local_models.py). ``auto`` picks the
 first one installed in :data:`AUTO_ORDER`, the order measured in
 docs/BENCHMARKS.md; ``none`` turns renderings off.
@@ -10,19 +11,15 @@ docs/BENCHMARKS.md; ``none`` turns renderings off.
 from __future__ import annotations
 
 import importlib.util
-import re
-import shutil
-import subprocess
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from rag.errors import ConfigError, LLMUnavailable
+from rag.answering.apertium import Apertium
+from rag.errors import ConfigError
 from rag.search.language import LANGUAGE_NAMES
 from rag.settings import Settings
 
 KINDS = ("auto", "none", "apertium", "llamacpp:<model>", "a comma-separated order of those two")
-# Apertium has no direct Italian-English pair in Debian; Spanish is the pivot.
-APERTIUM_ROUTES = {("it", "en"): ("ita-spa", "spa-eng"), ("en", "it"): ("eng-spa", "spa-ita")}
 INSTALL_HINT = "`make translator` (Apertium) or `make local-model` (a local model)"
 
 
@@ -34,80 +31,6 @@ class Translator(Protocol):
     def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         """One rendering per text, in order."""
         ...
-
-
-class Apertium:
-    """Debian's Apertium, through Spanish (``apertium ita-spa | apertium spa-eng``)."""
-
-    name = "apertium"
-
-    def __init__(self, *, timeout: float) -> None:
-        self.timeout = timeout
-
-    @staticmethod
-    def available() -> bool:
-        """True when the ``apertium`` command and both legs of each route are installed."""
-        if shutil.which("apertium") is None or shutil.which("cg-proc") is None:
-            return False
-        try:
-            listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=10).stdout.split()
-        except (OSError, subprocess.SubprocessError):
-            return False
-        return all(leg in listed for route in APERTIUM_ROUTES.values() for leg in route)
-
-    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
-        route = APERTIUM_ROUTES.get((source, target))
-        if route is None:
-            raise ConfigError(f"apertium renders only {', '.join('→'.join(r) for r in APERTIUM_ROUTES)}.")
-        lines, kept = protect([" ".join(t.split()) for t in texts])
-        # One line per text: Apertium keeps line breaks, so the outputs line up with the inputs.
-        data = "\n".join(lines) + "\n"
-        for leg in route:
-            try:
-                done = subprocess.run(
-                    ["apertium", "-u", leg], input=data, capture_output=True, text=True, timeout=self.timeout
-                )
-            except (OSError, subprocess.SubprocessError) as exc:
-                raise LLMUnavailable(
-                    f"apertium {leg} failed ({type(exc).__name__}); reinstall it with `make translator`."
-                ) from None
-            if done.returncode != 0:
-                raise LLMUnavailable(
-                    f"apertium {leg} failed: {done.stderr.strip()[:160]}; reinstall it with `make translator`."
-                )
-            data = done.stdout
-        out = data.split("\n")[: len(lines)]
-        if len(out) != len(lines):
-            raise LLMUnavailable(
-                "apertium returned fewer lines than it was given; reinstall it with `make translator`."
-            )
-        return [restore(" ".join(o.split()), kept) for o in out]
-
-
-def protect(lines: list[str]) -> tuple[list[str], dict[str, str]]:
-    """``lines`` with their names replaced by placeholders Apertium passes through untouched.
-
-    Through the Spanish pivot a name that is also a word is translated as the
-    word ("Mosca" -> "Fly", "Nato" -> "Born"); kept verbatim, a name stays
-    the article's. A capitalised word that starts a line counts as a name when
-    another line has it capitalised inside a sentence.
-    """
-    from rag.answering.faithfulness import names
-
-    inside = frozenset(w for line in lines for n in names(line) for w in n.split())
-    kept: dict[str, str] = {}
-    out = []
-    for line in lines:
-        for name in sorted(names(line, known=inside), key=len, reverse=True):
-            code = kept.setdefault(name, "Zxq" + "".join(chr(97 + int(d)) for d in str(len(kept))))
-            line = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", code, line)
-        out.append(line)
-    return out, {code: name for name, code in kept.items()}
-
-
-def restore(text: str, kept: dict[str, str]) -> str:
-    """``text`` with :func:`protect`'s placeholders back to their names."""
-    return re.sub(r"Zxq[a-j]+", lambda m: kept.get(m.group(0), m.group(0)), text) if kept else text
 
 
 class ModelTranslator:

@@ -100,7 +100,7 @@ def test_meloni_question_in_a_real_browser(app_url: str, tmp_path: Path):
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_english_question_shows_checked_renderings_of_italian_sources(app_url: str, tmp_path: Path):
-    from rag.answering.translators import Apertium
+    from rag.answering.apertium import Apertium
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`)")
@@ -119,7 +119,7 @@ def test_english_question_shows_checked_renderings_of_italian_sources(app_url: s
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_italian_question_shows_an_italian_rendering_of_an_english_source(engine: Engine, tmp_path: Path):
-    from rag.answering.translators import Apertium
+    from rag.answering.apertium import Apertium
     from tests.conftest import GRAIN_QUESTION_IT, mixed_corpus
 
     if not Apertium.available():

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from rag.answering.apertium import Apertium
 from rag.answering.rendering import RenderingCache, render
-from rag.answering.translators import Apertium
 from rag.api import Engine
 from rag.errors import LLMUnavailable
 from rag.settings import Settings

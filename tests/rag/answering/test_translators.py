@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering.translators import Apertium, make_translators, protect, restore
+from rag.answering.apertium import Apertium, protect, restore
+from rag.answering.translators import make_translators
 from rag.errors import ConfigError
 from rag.settings import Settings
 

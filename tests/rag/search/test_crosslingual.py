@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering.translators import APERTIUM_ROUTES, Apertium
+from rag.answering.apertium import APERTIUM_ROUTES, Apertium
 from rag.api import Engine
 from rag.errors import LLMUnavailable
 from rag.search.crosslingual import QuestionRenderings

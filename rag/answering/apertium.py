@@ -1,0 +1,259 @@
+"""Debian's Apertium as a translator, its pipelines kept running between calls.
+
+``apertium ita-spa`` starts a dozen programs that each load their
+dictionaries: ~0.15 s a leg before the first word, every call. Started once in
+null-flush mode (``apertium-wblank-mode -z``: every program flushes its output
+at a ``\\0``), the same pipeline renders a batch of sentences in milliseconds
+(docs/BENCHMARKS.md, "First ask"). One pipeline per route runs both legs
+(Italian -> Spanish -> English); a call that times out or finds the pipeline
+dead restarts it once, then fails with the reinstall hint.
+"""
+
+from __future__ import annotations
+
+import atexit
+import re
+import select
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rag.errors import ConfigError, LLMUnavailable
+
+# Apertium has no direct Italian-English pair in Debian; Spanish is the pivot.
+APERTIUM_ROUTES = {("it", "en"): ("ita-spa", "spa-eng"), ("en", "it"): ("eng-spa", "spa-ita")}
+MODES = Path("/usr/share/apertium/modes")
+REINSTALL = "reinstall it with `make translator`"
+# Characters the Apertium stream format reserves; a text's own are escaped with a backslash.
+_RESERVED = re.compile(r"([\\\[\]^$@/<>{}*#+~|])")
+# A blank holding a line break ends each text, as `apertium-destxt` writes it; the last program
+# waits for it before it flushes.
+_END = "[][\n]"
+# Programs that carry state from one batch to the next (a sentence comes out differently after another):
+# started afresh for each batch.
+STATEFUL = ("apertium-tagger ", "cg-proc ")
+
+
+class Apertium:
+    """Renders Italian <-> English through Spanish with Debian's Apertium; names kept as written."""
+
+    name = "apertium"
+
+    def __init__(self, *, timeout: float) -> None:
+        self.timeout = timeout
+
+    @staticmethod
+    def available() -> bool:
+        """True when the ``apertium`` command and both legs of each route are installed."""
+        if shutil.which("apertium") is None or shutil.which("apertium-wblank-mode") is None:
+            return False
+        return all((MODES / f"{leg}.mode").is_file() for route in APERTIUM_ROUTES.values() for leg in route)
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """One rendering per text, in order (all of them in one pass through the pipeline)."""
+        route = APERTIUM_ROUTES.get((source, target))
+        if route is None:
+            raise ConfigError(f"apertium renders only {', '.join('→'.join(r) for r in APERTIUM_ROUTES)}.")
+        if not texts:
+            return []
+        lines, kept = protect([" ".join(t.split()) for t in texts])
+        out = pipeline(route).run(lines, timeout=self.timeout)
+        return [restore(" ".join(o.split()), kept) for o in out]
+
+
+class Pipeline:
+    """One route's programs, started on first use and kept running; one batch at a time.
+
+    The part-of-speech tagger and the constraint-grammar disambiguator carry
+    state from one text to the next (kept running, they read a sentence
+    differently after another one), so they start afresh for each batch (they
+    load in ~15 ms); the programs around them, which load the dictionaries
+    and the generator (~130 ms), keep running.
+    """
+
+    def __init__(self, legs: Sequence[str]) -> None:
+        self.legs = tuple(legs)
+        self._segments: list[Segment | str] | None = None
+        self._lock = threading.Lock()
+
+    def stages(self) -> list[str]:
+        """Every program of both legs in order, in null-flush mode, unknown words unmarked (``-u``)."""
+        out = []
+        for leg in self.legs:
+            done = subprocess.run(
+                ["apertium-wblank-mode", "-z", str(MODES / f"{leg}.mode")], capture_output=True, text=True, timeout=10
+            )
+            if done.returncode != 0 or not done.stdout.strip():
+                raise LLMUnavailable(f"apertium {leg} has no mode file; {REINSTALL}.")
+            # $1 is the generator's flag (-n: no mark on unknown words), $2 the tagger's (none).
+            out += done.stdout.strip().replace("$1", "-n").replace("$2", "").split(" | ")
+        return out
+
+    def segments(self) -> list[Segment | str]:
+        """Kept-running runs of programs, and between them the stateful ones as a command run per batch."""
+        parts: list[Segment | str] = []
+        kept: list[str] = []
+        fresh: list[str] = []
+        for stage in self.stages():
+            if stage.startswith(STATEFUL):
+                if kept:
+                    parts.append(Segment(" | ".join(kept)))
+                    kept = []
+                fresh.append(stage)
+            else:
+                if fresh:
+                    parts.append(" | ".join(fresh))
+                    fresh = []
+                kept.append(stage)
+        parts += [Segment(" | ".join(kept))] if kept else [" | ".join(fresh)] if fresh else []
+        return parts
+
+    def run(self, lines: Sequence[str], *, timeout: float) -> list[str]:
+        """``lines`` rendered, one output per line; restarts a dead or stuck pipeline once."""
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    return self._run(lines, timeout=timeout)
+                except (OSError, TimeoutError, ValueError, subprocess.SubprocessError) as exc:
+                    self.close()
+                    if attempt == 2:
+                        raise LLMUnavailable(
+                            f"apertium {'→'.join(self.legs)} failed ({type(exc).__name__}); {REINSTALL}."
+                        ) from None
+        raise AssertionError("unreachable")
+
+    def _run(self, lines: Sequence[str], *, timeout: float) -> list[str]:
+        if self._segments is None:
+            self._segments = self.segments()
+        deadline = time.monotonic() + timeout
+        data = "".join(_RESERVED.sub(r"\\\1", line) + _END for line in lines).encode()
+        for part in self._segments:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if isinstance(part, Segment):
+                data = part.send(data, timeout=left)
+            else:
+                data = subprocess.run(
+                    ["bash", "-c", part], input=data, capture_output=True, timeout=left, check=True
+                ).stdout
+        out = unformat(data.decode())
+        if len(out) != len(lines):
+            raise ValueError(f"{len(out)} outputs for {len(lines)} lines")
+        return out
+
+    def close(self) -> None:
+        """Stops the programs (they start again on the next call)."""
+        for part in self._segments or ():
+            if isinstance(part, Segment):
+                part.close()
+        self._segments = None
+
+
+class Segment:
+    """Programs in null-flush mode behind one shell, started on first use: a batch in, its output back."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def send(self, data: bytes, *, timeout: float) -> bytes:
+        """``data`` through the programs; the batch ends at the ``\\0`` each program flushes on."""
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                ["bash", "-c", self.command], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+        process = self._process
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(data.rstrip(b"\0") + b"\0")
+        process.stdin.flush()
+        out = b""
+        deadline = time.monotonic() + timeout
+        while not out.endswith(b"\0"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([process.stdout], [], [], left)[0]:
+                raise TimeoutError
+            chunk = process.stdout.read1(1 << 16)
+            if not chunk:
+                raise OSError("the pipeline ended")
+            out += chunk
+        return out[:-1]
+
+    def close(self) -> None:
+        if self._process is not None:
+            try:
+                self._process.kill()
+                self._process.wait(timeout=5)
+            except (OSError, subprocess.SubprocessError):
+                pass
+            self._process = None
+
+
+def unformat(stream: str) -> list[str]:
+    """The texts in a pipeline's output: blanks ``[...]`` unwrapped, escapes undone, split at each text's end."""
+    texts, current, i = [], [], 0
+    while i < len(stream):
+        ch = stream[i]
+        if ch == "\\" and i + 1 < len(stream):
+            current.append(stream[i + 1])
+            i += 2
+        elif ch == "[":
+            close = stream.find("]", i)
+            close = len(stream) if close < 0 else close
+            blank = stream[i + 1 : close]
+            if "\n" in blank:
+                texts.append("".join(current) + blank.replace("\n", ""))
+                current = []
+            else:
+                current.append(blank)
+            i = close + 1
+        else:
+            current.append(ch)
+            i += 1
+    return texts
+
+
+_PIPELINES: dict[tuple[str, ...], Pipeline] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+def pipeline(legs: Sequence[str]) -> Pipeline:
+    """The running pipeline for ``legs``, shared by every engine of this process."""
+    with _PIPELINES_LOCK:
+        return _PIPELINES.setdefault(tuple(legs), Pipeline(legs))
+
+
+@atexit.register
+def _close_all() -> None:
+    for p in _PIPELINES.values():
+        p.close()
+
+
+def protect(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """``lines`` with their names replaced by placeholders Apertium passes through untouched.
+
+    Through the Spanish pivot a name that is also a word is translated as the
+    word ("Mosca" -> "Fly", "Nato" -> "Born"); kept verbatim, a name stays
+    the article's. A capitalised word that starts a line counts as a name when
+    another line has it capitalised inside a sentence.
+    """
+    from rag.answering.faithfulness import names
+
+    inside = frozenset(w for line in lines for n in names(line) for w in n.split())
+    kept: dict[str, str] = {}
+    out = []
+    for line in lines:
+        for name in sorted(names(line, known=inside), key=len, reverse=True):
+            code = kept.setdefault(name, "Zxq" + "".join(chr(97 + int(d)) for d in str(len(kept))))
+            line = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", code, line)
+        out.append(line)
+    return out, {code: name for name, code in kept.items()}
+
+
+def restore(text: str, kept: dict[str, str]) -> str:
+    """``text`` with :func:`protect`'s placeholders back to their names."""
+    return re.sub(r"Zxq[a-j]+", lambda m: kept.get(m.group(0), m.group(0)), text) if kept else text
