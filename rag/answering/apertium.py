@@ -12,6 +12,7 @@ dead restarts it once, then fails with the reinstall hint.
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import select
 import shutil
@@ -177,7 +178,7 @@ class Segment:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([process.stdout], [], [], left)[0]:
                 raise TimeoutError
-            chunk = process.stdout.read1(1 << 16)
+            chunk = os.read(process.stdout.fileno(), 1 << 16)
             if not chunk:
                 raise OSError("the pipeline ended")
             out += chunk
