@@ -12,7 +12,7 @@ import streamlit as st
 
 from app.access import server_path
 from app.common import describe, editing, highlight_all, open_engine
-from rag.api import Engine
+from rag.api import Engine, translation_note
 from rag.errors import RagError
 from rag.types import Answer, Citation, Filters, IndexStats
 
@@ -23,56 +23,47 @@ EXAMPLES = (
 )
 
 
-def render_answer(engine: Engine, answer: Answer, key: str) -> dict[int, Any]:
-    """Notices, the answer with markers linking to their cards, then the cards.
-
-    Returns an empty slot under each card whose source is in another language
-    than the question and not yet rendered, for :func:`fill_renderings`.
-    """
+def render_answer(engine: Engine, answer: Answer, key: str) -> None:
+    """Notices, the answer (in the question's language first when its sources are not), then one card per passage."""
     if answer.notice:
         st.info(answer.notice)
     if answer.standalone_question:
         st.caption(f"Read as: {answer.standalone_question}")
     if answer.abstained:
         st.warning(answer.text)
-        return {}
+        return
     st.markdown(f'<div class="answer">{answer_html(answer, key)}</div>', unsafe_allow_html=True)
+    if note := translation_note(answer):
+        st.caption(note)
     if answer.unsupported:
         st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
     for d in answer.disagreements:
         st.warning(f"Sources disagree: {d.versions()}")
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
-    slots = {}
+    in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
     for group in one_card_per_passage(answer.citations):
         also_in = [names.get(d, d) for d in dict.fromkeys(d for c in group for d in c.duplicates)]
-        for c, slot in zip(group, render_card(engine, group, key, also_in=also_in), strict=True):
-            if c.translation is not None:
-                slot.markdown(rendering_html(c), unsafe_allow_html=True)
-            else:
-                slots[c.n] = slot
+        render_card(engine, group, key, also_in=also_in)
+        for c in group:
+            # A rendering already in the answer is not repeated; a withheld one says why under its card.
+            if c.translation is not None and not (c.translation.shown and c.n in in_answer):
+                st.markdown(rendering_html(c), unsafe_allow_html=True)
     if answer.rendering_hint:
         st.caption(answer.rendering_hint)
     if answer.mode != "extractive":
         st.caption(f"Answered by {answer.mode}")
-    return slots
 
 
-def fill_renderings(engine: Engine, answer: Answer, slots: dict[int, Any]) -> Answer:
-    """Render the cited sentences in the question's language into their slots, after the answer is on screen."""
-    if not slots or answer.abstained:
+def rendered(engine: Engine, answer: Answer) -> Answer:
+    """``answer`` with its sources in another language rendered in the question's (Apertium: tens of ms)."""
+    if answer.abstained:
         return answer
     try:
         with st.spinner("Rendering the sources in the question's language…"):
-            rendered = engine.render(answer)
+            return engine.render(answer)
     except RagError as exc:
         st.caption(f"No renderings: {exc}")
         return answer
-    for c in rendered.citations:
-        if c.translation is not None and c.n in slots:
-            slots[c.n].markdown(rendering_html(c), unsafe_allow_html=True)
-    if rendered.rendering_hint and not answer.rendering_hint:
-        st.caption(rendered.rendering_hint)
-    return rendered
 
 
 def rendering_html(c: Citation) -> str:
@@ -100,11 +91,12 @@ def answer_html(answer: Answer, key: str) -> str:
         return f'<a href="#src-{key}-{n}">[{n}]</a>'
 
     if not answer.claims:
-        return re.sub(r"\[(\d+)\]", lambda m: link(int(m.group(1))), html.escape(answer.text))
+        return re.sub(r"\[(\d+)\]", lambda m: link(int(m.group(1))), html.escape(answer.rendered_text or answer.text))
+    quotes = {c.n: c for c in answer.citations}
     parts = []
     for c in answer.claims:
         markers = "".join(link(n) for n in c.citations)
-        sentence = html.escape(c.text)
+        sentence = html.escape(c.rendered or c.text)
         if not c.supported:
             sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
         elif c.attributed:
@@ -112,7 +104,14 @@ def answer_html(answer: Answer, key: str) -> str:
         # Said where it tells something: more than one source, or one source printed by several articles.
         several = len(c.sources) > 1 or sum(len(s) for s in c.sources) > 1
         reported = f' <small class="sources">{html.escape(c.reported_by())}</small>' if several else ""
-        parts.append(f"{sentence} {markers}{reported}".strip())
+        verbatim = ""
+        if c.rendered:  # the sentence is a machine translation: the article's words right beneath it
+            originals = [quotes[n] for n in c.citations if n in quotes]
+            verbatim = "".join(
+                f'<span class="verbatim" lang="{html.escape(q.language or "")}">“{html.escape(q.quote)}” [{q.n}]</span>'
+                for q in originals
+            )
+        parts.append(f'<span class="claim">{sentence} {markers}{reported}{verbatim}</span>'.strip())
     return " ".join(parts)
 
 
@@ -124,11 +123,10 @@ def one_card_per_passage(citations: tuple[Citation, ...]) -> list[list[Citation]
     return list(groups.values())
 
 
-def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: list[str] | None = None) -> list[Any]:
+def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: list[str] | None = None) -> None:
     """Title, outlet, date, the passage with each cited sentence highlighted, and the outlets reprinting it.
 
-    One card holds every citation of one passage (``[1] [3]``), each marker linking to it. Returns one
-    empty slot per citation under the card, where its rendering goes.
+    One card holds every citation of one passage (``[1] [3]``), each marker linking to it.
     """
     c = group[0]
     # A model's sentence shows how well its source supports it; a quoted sentence needs no score.
@@ -150,10 +148,8 @@ def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: lis
         + "</div>",
         unsafe_allow_html=True,
     )
-    slots = [st.empty() for _ in group]
     with st.expander(f"Whole article {markers}"):
         st.markdown(f'<div class="article">{highlight_all(document, spans)}</div>', unsafe_allow_html=True)
-    return slots
 
 
 def phrase_of(c: Citation) -> tuple[int, int] | None:
@@ -254,8 +250,8 @@ def main() -> None:
             except RagError as exc:
                 st.error(str(exc))
                 return
-            slots = render_answer(engine, answer, str(len(messages) + 1))
-            answer = fill_renderings(engine, answer, slots)
+            answer = rendered(engine, answer)
+            render_answer(engine, answer, str(len(messages) + 1))
         messages.append(("user", question, None))
         messages.append(("assistant", answer.text, answer))
 

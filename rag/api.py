@@ -479,6 +479,13 @@ def ask_stream(
     return engine(settings).ask_stream(question, history=history, k=k, where=where)
 
 
+def translation_note(answer: Answer) -> str | None:
+    """The one line, in the question's language, under an answer whose sentences are machine translations."""
+    from rag.answering.rendering import translation_note as note
+
+    return note(answer)
+
+
 __all__ = [
     "Engine",
     "RagError",
@@ -490,4 +497,5 @@ __all__ = [
     "retrieve",
     "timeline",
     "to_filters",
+    "translation_note",
 ]

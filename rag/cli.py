@@ -219,15 +219,16 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         print(f"note: {answer.notice}", file=sys.stderr)
     if answer.standalone_question:
         print(f"(read as: {answer.standalone_question})")
+    answer = engine.render(answer)  # sources in another language: the answer in the question's (tens of ms)
     print(render_claims(answer), flush=True)
     for d in answer.disagreements:
         print(f"disagreement: {d.versions()}")
-    answer = engine.render(answer)  # after the answer is on screen: renderings take a second or more
     if answer.rendering_hint:
         print(f"note: {answer.rendering_hint}", file=sys.stderr)
     if answer.citations:
         print("\nSources:")
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
+    in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
     for c in answer.citations:
         where = ", ".join(x for x in (c.outlet, c.date) if x)
         span = f"{c.doc_id} chars {c.start}-{c.end}"
@@ -235,7 +236,7 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
         if c.link:
             print(f"    {c.link}")
         print(f"    “{c.quote}”")
-        if c.translation is not None:
+        if c.translation is not None and not (c.translation.shown and c.n in in_answer):
             print(f"    {rendering_line(c.translation)}")
         if version := c.version_note():
             print(f"    {version}")
@@ -261,18 +262,38 @@ def engine_streams(engine: Any, mode: str | None) -> bool:
 
 
 def render_claims(answer: Any) -> str:
-    """The answer's text, with sentences its sources do not support marked."""
+    """The answer's text, with sentences its sources do not support marked.
+
+    An answer in the question's language made from sources in another (``Claim.rendered``) gives each
+    sentence on its own line with the article's words beneath it, and says once that it is a machine
+    translation.
+    """
     if not answer.claims:
-        return str(answer.text)
+        return str(answer.rendered_text or answer.text)
+    quotes = {c.n: c for c in answer.citations}
+    translated = any(c.rendered for c in answer.claims)
     parts = []
     for c in answer.claims:
         marks = "".join(f" [{n}]" for n in c.citations)
         flag = "" if c.supported else (f" [unsupported: {c.why}]" if c.why else " [unsupported]")
         if c.supported and c.attributed:
             flag = " [source found by the checker]"
-        reported = f" ({c.reported_by()})" if c.sources else ""
-        parts.append(f"{c.text}{marks}{flag}{reported}")
-    return " ".join(parts)
+        # Said where it tells something: more than one source, or one source printed by several articles.
+        several = len(c.sources) > 1 or sum(len(s) for s in c.sources) > 1
+        reported = f" ({c.reported_by()})" if several else ""
+        line = f"{c.rendered or c.text}{marks}{flag}{reported}"
+        if c.rendered:
+            line += "".join(
+                f"\n    {(quotes[n].language or '').upper()}: “{quotes[n].quote}” [{n}]"
+                for n in c.citations
+                if n in quotes
+            )
+        parts.append(line)
+    if not translated:
+        return " ".join(parts)
+    from rag.api import translation_note
+
+    return "\n".join([*parts, f"({translation_note(answer)})"])
 
 
 def _stats(engine: Any, args: argparse.Namespace) -> int:

@@ -170,6 +170,9 @@ class Claim:
     sources: tuple[tuple[str, ...], ...] = ()
     why: str | None = None
     attributed: bool = False
+    # The sentence in the question's language: its quotes from articles in another language replaced by
+    # their checked renderings (None when nothing was rendered); see rag/answering/rendering.py.
+    rendered: str | None = None
 
     def reported_by(self) -> str:
         """ "single source" or "reported by N independent sources", with how many articles print it."""
@@ -220,6 +223,9 @@ class Answer:
     disagreements: tuple[Disagreement, ...] = ()
     # Set when sources in another language could be rendered but no translator is installed: how to turn it on.
     rendering_hint: str | None = None
+    # ``text`` in the question's language: each quote from an article in another language replaced by its
+    # checked rendering, the verbatim quote staying in ``citations``; None when nothing was rendered.
+    rendered_text: str | None = None
 
     @property
     def unsupported(self) -> tuple[Claim, ...]:

@@ -105,7 +105,29 @@ def render(
     citations = tuple(
         replace(c, language=languages.get(c.doc_id), translation=made.get(key(c))) for c in answer.citations
     )
-    return replace(answer, citations=citations)
+    return in_question_language(replace(answer, citations=citations))
+
+
+def in_question_language(answer: Answer) -> Answer:
+    """``answer`` with ``rendered_text`` and each claim's ``rendered``: quotes swapped for their shown renderings.
+
+    A quote the answer gives whole is replaced; a quote given in part (a speaker's
+    words cut from their sentence) stays verbatim, since its sentence's
+    rendering need not hold the same part; the citation still carries it.
+    """
+    shown = {c.n: (c.quote, c.translation.text) for c in answer.citations if c.translation and c.translation.shown}
+    if not shown:
+        return answer
+
+    def swapped(text: str, numbers: Sequence[int]) -> str | None:
+        out = text
+        for n in numbers:
+            if n in shown and shown[n][0] in out:
+                out = out.replace(shown[n][0], shown[n][1])
+        return out if out != text else None
+
+    claims = tuple(replace(c, rendered=swapped(c.text, c.citations)) for c in answer.claims)
+    return replace(answer, claims=claims, rendered_text=swapped(answer.text, sorted(shown)))
 
 
 def rendered_quotes(
@@ -167,3 +189,19 @@ def checked(
         )
         for quote, text, cosine in zip(quotes, texts, cosines, strict=True)
     ]
+
+
+_NOTE = {
+    "en": "Machine translation ({by}) of the articles' words, checked for names, numbers and meaning; "
+    "each sentence's original is beneath it.",
+    "it": "Traduzione automatica ({by}) delle parole degli articoli, verificata per nomi, numeri e significato; "
+    "sotto ogni frase c'è l'originale.",
+}
+
+
+def translation_note(answer: Answer) -> str | None:
+    """Said once, in the question's language, under an answer whose sentences are machine translations."""
+    used = sorted({c.translation.translator for c in answer.citations if c.translation and c.translation.shown})
+    if not used or not (answer.rendered_text or any(claim.rendered for claim in answer.claims)):
+        return None
+    return _NOTE.get(answer.language, _NOTE["en"]).format(by=", ".join(used))

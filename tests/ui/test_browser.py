@@ -99,22 +99,35 @@ def test_meloni_question_in_a_real_browser(app_url: str, tmp_path: Path):
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
-def test_english_question_shows_checked_renderings_of_italian_sources(app_url: str, tmp_path: Path):
+def test_english_question_is_answered_in_english_with_the_italian_words_beneath(app_url: str, tmp_path: Path):
     from rag.answering.apertium import Apertium
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`)")
     with asked(app_url, "What did Meloni commit?") as page:
-        page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=30_000)
-        # After the answer is on screen, each Italian source gets its rendering (or the reason it was withheld).
-        page.locator(".rendering").first.wait_for(timeout=60_000)
+        page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=60_000)
         page.get_by_text("Chi ha guidato la delegazione").wait_for(state="detached", timeout=30_000)
-        renderings = page.locator(".rendering").all_inner_texts()
-        page.screenshot(path=str(tmp_path / "rendering.png"), full_page=True)
-    assert renderings and all("Machine translation of [" in r for r in renderings)
-    shown = [r for r in renderings if "withheld" not in r]
-    assert shown and any("Meloni" in r for r in shown) and all("(apertium)" in r for r in shown)
-    keep(tmp_path / "rendering.png")
+        claims = page.locator(".answer .claim").all_inner_texts()
+        originals = page.locator(".answer .claim .verbatim").all_inner_texts()
+        note = page.get_by_text("Machine translation (apertium)").all_inner_texts()
+        page.screenshot(path=str(tmp_path / "screenshot-rendering.png"), full_page=True)
+    # Each English sentence carries its citation, and the Italian words it renders are right beneath it.
+    assert claims and originals and len(note) == 1, (claims, originals, note)
+    first = claims[0]
+    english, italian = first.split("“", 1)
+    assert "Meloni" in english and "[1]" in english and "troops" in english, first
+    assert "truppe" in italian and italian.rstrip().endswith("[1]"), first
+    assert all(o.startswith("“") for o in originals), originals
+    keep(tmp_path / "screenshot-rendering.png")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_italian_question_over_italian_articles_is_answered_verbatim(app_url: str):
+    with asked(app_url, "Cosa ha promesso Meloni?") as page:
+        page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=60_000)
+        claim = page.locator(".answer .claim").first.inner_text()
+        translated = page.locator(".answer .claim .verbatim").count() + page.locator(".rendering").count()
+    assert "Meloni ha sottolineato" in claim and "[1]" in claim and translated == 0, claim
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
@@ -130,13 +143,15 @@ def test_italian_question_shows_an_italian_rendering_of_an_english_source(engine
     try:
         with asked(url, GRAIN_QUESTION_IT) as page:
             page.locator(".source-card", has_text="240,000").first.wait_for(timeout=60_000)
-            page.locator(".rendering").first.wait_for(timeout=60_000)
-            rendering = page.locator(".rendering").first.inner_text()
-            page.screenshot(path=str(tmp_path / "rendering-it.png"), full_page=True)
+            claim = page.locator(".answer .claim").first.inner_text()
+            note = page.get_by_text("Traduzione automatica (apertium)").first.inner_text()
+            page.screenshot(path=str(tmp_path / "screenshot-rendering-it.png"), full_page=True)
     finally:
         next(server, None)
-    assert "Machine translation of [1] (apertium)" in rendering and "tonnellate" in rendering, rendering
-    keep(tmp_path / "rendering-it.png")
+    italian, english = claim.split("“", 1)
+    assert "tonnellate" in italian and "[1]" in italian and "240,000 tonnes" in english, claim
+    assert "sotto ogni frase" in note, note
+    keep(tmp_path / "screenshot-rendering-it.png")
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")

@@ -124,7 +124,12 @@ def test_italian_question_over_an_english_article_is_rendered_in_italian(tmp_pat
     assert r.shown and "240" in r.text, r
     # The same in the CLI, labelled as a machine translation; an off-corpus Italian question is still refused.
     shown = run("ask", question, index=tmp_path / "index")
-    assert shown.returncode == 0 and "IT, machine translation (apertium): “" in shown.stdout, shown.stdout
+    # Italian first: the answer's sentence is the rendering, the English original beneath it, said once.
+    assert shown.returncode == 0, shown.stderr
+    first, original = shown.stdout.splitlines()[:2]
+    assert "tonnellate" in first and first.endswith("[1]"), shown.stdout
+    assert original.strip().startswith("EN: “The first convoy carried 240,000 tonnes"), shown.stdout
+    assert "(Traduzione automatica (apertium)" in shown.stdout, shown.stdout
     off = engine.ask("Qual è la ricetta della carbonara?")
     assert off.abstained, off
 
@@ -135,9 +140,18 @@ def test_cli_shows_the_rendering_labelled_and_in_json(sample_engine: Engine):
     index = sample_engine.settings.persist_dir
     text = run("ask", QUESTION, index=index)
     assert text.returncode == 0, text.stderr
-    assert "EN, machine translation (apertium): “" in text.stdout or "(machine translation withheld:" in text.stdout
+    # English first: the rendered sentence with its marker, the Italian original beneath, the note once.
+    if "(machine translation withheld:" not in text.stdout:
+        lines = text.stdout.splitlines()
+        assert lines[1].strip().startswith("IT: “") and lines[1].endswith("[1]"), text.stdout
+        assert lines[0] != lines[1] and "[1]" in lines[0], text.stdout
+        assert text.stdout.count("Machine translation (apertium)") == 1, text.stdout
     data = json.loads(run("ask", QUESTION, "--json", index=index).stdout)
     assert data["citations"][0]["translation"]["translator"] == "apertium"
+    rendering = data["citations"][0]["translation"]
+    if rendering["withheld"] is None:  # the API's answer holds both: the rendered text and the verbatim one
+        assert rendering["text"] in data["rendered_text"] and data["citations"][0]["quote"] in data["text"]
+        assert data["claims"][0]["rendered"] and rendering["text"] in data["claims"][0]["rendered"]
     off = json.loads(run("ask", QUESTION, "--json", index=index, RAG_TRANSLATOR="none").stdout)
     assert off["citations"][0]["translation"] is None
 
