@@ -62,7 +62,7 @@ class Apertium:
             return []
         lines, kept = protect([" ".join(t.split()) for t in texts])
         out = pipeline(route).run(lines, timeout=self.timeout)
-        return [restore(" ".join(o.split()), kept) for o in out]
+        return [restore(" ".join(o.split()), kept, source=t) for o, t in zip(out, texts, strict=True)]
 
 
 class Pipeline:
@@ -255,6 +255,15 @@ def protect(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     return out, {code: name for name, code in kept.items()}
 
 
-def restore(text: str, kept: dict[str, str]) -> str:
-    """``text`` with :func:`protect`'s placeholders back to their names."""
-    return re.sub(r"Zxq[a-j]+", lambda m: kept.get(m.group(0), m.group(0)), text) if kept else text
+def restore(text: str, kept: dict[str, str], *, source: str = "") -> str:
+    """``text`` with :func:`protect`'s placeholders back to their names.
+
+    Apertium capitalises the word after an unknown word that starts a
+    sentence (a name: "Meloni Has underlined"); that word goes back to lower
+    case when the ``source``'s second word is lower case.
+    """
+    out = re.sub(r"Zxq[a-j]+", lambda m: kept.get(m.group(0), m.group(0)), text) if kept else text
+    first = source.split()[:2]
+    if len(first) == 2 and first[1][:1].islower():
+        out = re.sub(rf"^({re.escape(first[0])}) ([A-Z][a-z]+)\b", lambda m: f"{m.group(1)} {m.group(2).lower()}", out)
+    return out
