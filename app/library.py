@@ -15,7 +15,12 @@ from rag.types import ArticleInfo
 
 def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> None:
     """Title, metadata and the actions for one article."""
-    facts = [article.outlet, article.date or "undated", article.author, f"{article.passages} passages"]
+    facts = [
+        article.outlet,
+        (f"{article.date} (inferred from the text)" if article.date_inferred else article.date) or "undated",
+        article.author,
+        f"{article.passages} passages",
+    ]
     if article.indexed_at:
         facts.append(f"added {article.indexed_at.replace('T', ' ').removesuffix('+00:00')} UTC")
     if article.updated:

@@ -231,6 +231,7 @@ class Library(Index):
                 keyword_only=m.get("embedded") is False,
                 updated=m.get("updated"),
                 versions=len(older.get(d, ())),
+                date_inferred=bool(m.get("date_inferred")),
             )
             for d, m in docs_meta.items()
         ]

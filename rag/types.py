@@ -21,6 +21,7 @@ class Article:
     content_hash: str = ""
     language: str = "it"  # detected from the text (rag/search/language.py)
     updated: str | None = None  # when a web page says it was modified after its date (rag/ingestion/web.py)
+    date_inferred: bool = False  # ``date`` read from a weekday and a day in the text (rag/ingestion/dating.py)
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,7 @@ class ArticleInfo:
     keyword_only: bool  # its sentence vectors are still to come
     updated: str | None = None  # the modification time its page publishes
     versions: int = 0  # earlier versions kept (vectorstore/history.py)
+    date_inferred: bool = False  # the date was read from the text's weekday and day, not given
 
 
 @dataclass(frozen=True)

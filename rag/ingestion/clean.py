@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 
+from rag.ingestion.dating import inferred_date
 from rag.ingestion.load import RawText
 from rag.search.language import detect
 from rag.types import Article
@@ -90,11 +91,15 @@ def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
     body = "\n\n".join(paragraphs)
     if not date and (found := _WORD_DATE.search(body[:1000])):
         date = _word_date(found)
+    inferred = False
+    if not date and (date := inferred_date(body)):
+        inferred = True
     title = (raw.title or "").strip() or _guess_title(paragraphs, doc_id)
     digest = hashlib.sha256(body.encode()).hexdigest()[:16]
     return Article(
         doc_id=doc_id, text=body, source=source, title=title, date=date,
         outlet=outlet, author=author, content_hash=digest, language=detect(f"{title}\n{body}"),
+        date_inferred=inferred,
     )  # fmt: skip
 
 

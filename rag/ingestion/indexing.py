@@ -217,6 +217,7 @@ def _doc_meta(article: Article) -> dict[str, Any]:
         "title": article.title,
         "date": article.date,
         "date_num": date_num(article.date),
+        "date_inferred": article.date_inferred,
         "updated": article.updated,
         "outlet": article.outlet,
         "author": article.author,
