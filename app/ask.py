@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from app.access import server_path
+from app.answer_html import answer_html, one_card_per_passage, rendering_html
 from app.common import describe, editing, highlight_all, open_engine
 from rag.api import Engine, translation_note
 from rag.errors import RagError
@@ -64,63 +64,6 @@ def rendered(engine: Engine, answer: Answer) -> Answer:
     except RagError as exc:
         st.caption(f"No renderings: {exc}")
         return answer
-
-
-def rendering_html(c: Citation) -> str:
-    """The machine translation under a card, labelled; or why it was withheld."""
-    r = c.translation
-    assert r is not None
-    if not r.shown:
-        return (
-            f'<div class="rendering withheld"><small>Machine translation of [{c.n}] withheld: '
-            f"{html.escape(r.withheld or '')}.</small></div>"
-        )
-    return (
-        f'<div class="rendering"><small>Machine translation of [{c.n}] ({html.escape(r.translator)}), '
-        f'not the article\'s words:</small><br><span lang="{r.language}">{html.escape(r.text)}</span></div>'
-    )
-
-
-ATTRIBUTED = "The model gave this sentence no source; the checker found the passage that says it"
-
-
-def answer_html(answer: Answer, key: str) -> str:
-    """The answer as HTML: markers link to source cards, unsupported sentences are marked."""
-
-    def link(n: int) -> str:
-        return f'<a href="#src-{key}-{n}">[{n}]</a>'
-
-    if not answer.claims:
-        return re.sub(r"\[(\d+)\]", lambda m: link(int(m.group(1))), html.escape(answer.rendered_text or answer.text))
-    quotes = {c.n: c for c in answer.citations}
-    parts = []
-    for c in answer.claims:
-        markers = "".join(link(n) for n in c.citations)
-        sentence = html.escape(c.rendered or c.text)
-        if not c.supported:
-            sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
-        elif c.attributed:
-            sentence = f'<span class="attributed" title="{ATTRIBUTED}">{sentence}</span>'
-        # Said where it tells something: more than one source, or one source printed by several articles.
-        several = len(c.sources) > 1 or sum(len(s) for s in c.sources) > 1
-        reported = f' <small class="sources">{html.escape(c.reported_by())}</small>' if several else ""
-        verbatim = ""
-        if c.rendered:  # the sentence is a machine translation: the article's words right beneath it
-            originals = [quotes[n] for n in c.citations if n in quotes]
-            verbatim = "".join(
-                f'<span class="verbatim" lang="{html.escape(q.language or "")}">“{html.escape(q.quote)}” [{q.n}]</span>'
-                for q in originals
-            )
-        parts.append(f'<span class="claim">{sentence} {markers}{reported}{verbatim}</span>'.strip())
-    return " ".join(parts)
-
-
-def one_card_per_passage(citations: tuple[Citation, ...]) -> list[list[Citation]]:
-    """The citations grouped by the passage they quote from, in the order of their first citation."""
-    groups: dict[tuple[str, int, int], list[Citation]] = {}
-    for c in citations:
-        groups.setdefault((c.doc_id, c.passage_start, c.passage_end), []).append(c)
-    return list(groups.values())
 
 
 def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: list[str] | None = None) -> None:

@@ -102,7 +102,9 @@ def test_renderings_block_runs_verbatim(tmp_path: Path):
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`, which make test runs, installs it as root)")
     asked = run_block("## Sources in the reader's language", tmp_path)[-1]
-    assert "EN, machine translation (apertium): “" in asked.stdout, asked.stdout
+    assert "\n    IT: “Meloni ha sottolineato" in asked.stdout and "Machine translation (apertium)" in asked.stdout, (
+        asked.stdout
+    )
 
 
 @pytest.mark.slow

@@ -289,7 +289,7 @@ def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
 
 
 def test_a_source_the_checker_found_is_marked_as_such():
-    from app.ask import ATTRIBUTED, answer_html
+    from app.answer_html import ATTRIBUTED, answer_html
     from rag.types import Answer, Claim
 
     claims = (
