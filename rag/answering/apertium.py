@@ -24,8 +24,17 @@ from pathlib import Path
 
 from rag.errors import ConfigError, LLMUnavailable
 
-# Apertium has no direct Italian-English pair in Debian; Spanish is the pivot.
-APERTIUM_ROUTES = {("it", "en"): ("ita-spa", "spa-eng"), ("en", "it"): ("eng-spa", "spa-ita")}
+# Apertium has no direct Italian-English pair in Debian; Spanish is the pivot (Catalan measured worse,
+# docs/BENCHMARKS.md "Renderings").
+PIVOTS = ("spa", "cat")
+
+
+def routes(pivot: str = "spa") -> dict[tuple[str, str], tuple[str, str]]:
+    """Each direction's two legs through ``pivot``."""
+    return {("it", "en"): (f"ita-{pivot}", f"{pivot}-eng"), ("en", "it"): (f"eng-{pivot}", f"{pivot}-ita")}
+
+
+APERTIUM_ROUTES = routes()
 MODES = Path("/usr/share/apertium/modes")
 REINSTALL = "reinstall it with `make translator`"
 # Characters the Apertium stream format reserves; a text's own are escaped with a backslash.
@@ -43,24 +52,35 @@ class Apertium:
 
     name = "apertium"
 
-    def __init__(self, *, timeout: float) -> None:
+    def __init__(self, *, timeout: float, pivot: str = "spa", places: bool = True) -> None:
         self.timeout = timeout
+        self.routes = routes(pivot)
+        # Place names in the target language's form (Parigi -> Paris), from CLDR: rag/answering/gazetteer.py.
+        self.places = places
+        if pivot != "spa":
+            self.name = f"apertium:{pivot}"
 
     @staticmethod
-    def available() -> bool:
+    def available(pivot: str = "spa") -> bool:
         """True when the ``apertium`` command and both legs of each route are installed."""
         if shutil.which("apertium") is None or shutil.which("apertium-wblank-mode") is None:
             return False
-        return all((MODES / f"{leg}.mode").is_file() for route in APERTIUM_ROUTES.values() for leg in route)
+        return all((MODES / f"{leg}.mode").is_file() for route in routes(pivot).values() for leg in route)
 
     def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         """One rendering per text, in order (all of them in one pass through the pipeline)."""
-        route = APERTIUM_ROUTES.get((source, target))
+        route = self.routes.get((source, target))
         if route is None:
-            raise ConfigError(f"apertium renders only {', '.join('→'.join(r) for r in APERTIUM_ROUTES)}.")
+            raise ConfigError(f"apertium renders only {', '.join('→'.join(r) for r in self.routes)}.")
         if not texts:
             return []
+        places: dict[str, str] = {}
+        if self.places:
+            from rag.answering.gazetteer import place_names
+
+            places = place_names(source, target)
         lines, kept = protect([" ".join(t.split()) for t in texts])
+        kept = {code: places.get(name, name) for code, name in kept.items()}
         out = pipeline(route).run(lines, timeout=self.timeout)
         return [restore(" ".join(o.split()), kept, source=t) for o, t in zip(out, texts, strict=True)]
 
@@ -264,6 +284,6 @@ def restore(text: str, kept: dict[str, str], *, source: str = "") -> str:
     """
     out = re.sub(r"Zxq[a-j]+", lambda m: kept.get(m.group(0), m.group(0)), text) if kept else text
     first = source.split()[:2]
-    if len(first) == 2 and first[1][:1].islower():
-        out = re.sub(rf"^({re.escape(first[0])}) ([A-Z][a-z]+)\b", lambda m: f"{m.group(1)} {m.group(2).lower()}", out)
+    if len(first) == 2 and first[1][:1].islower():  # the first word of ``out`` is the name, however rendered
+        out = re.sub(r"^(\S+) ([A-Z][a-z]+)\b", lambda m: f"{m.group(1)} {m.group(2).lower()}", out)
     return out
