@@ -1,4 +1,4 @@
-"""The answer as HTML: its sentences (in the question's language first, the articles' words beneath), markers, renderings.
+"""The answer as HTML: its sentences (the question's language first, the articles' words beneath), markers.
 
 Pure functions of an :class:`~rag.types.Answer`, kept apart from the pages (whose modules run
 the app when imported), so they can be used and tested alone.

@@ -21,7 +21,8 @@ CSS = """<style>
 .unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
 .rendering{margin:-.4rem 0 .8rem 1rem;padding:.3rem .6rem;border-left:3px solid #7a8ca5;background:#f4f6f9}
 .rendering.withheld{border-left-color:#c0392b;background:#fbf1f0}
-.claim .verbatim{display:block;margin:.1rem 0 .5rem 1rem;color:#555;font-size:.85rem;font-style:italic}
+.claim .verbatim,.quote-rendered .verbatim{display:block;margin:.1rem 0 .5rem 1rem;color:#555;font-size:.85rem}
+.verbatim{font-style:italic}
 </style>"""
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from app.common import highlight, open_engine
 from rag.errors import RagError
+from rag.types import Rendering
+
+# The page does not know the reader's language until asked: the articles' own words by default.
+READ_IN = {"the articles' language": None, "English": "en", "Italiano": "it"}
 
 
 def main() -> None:
@@ -26,19 +32,44 @@ def main() -> None:
         "Person", people, format_func=lambda n: f"{n} ({counts[n]})", help="by how often the articles quote them"
     )
     kinds = st.radio("Show", ["direct quotes", "reported speech too"], horizontal=True)
+    read_in = st.radio(
+        "Read in",
+        list(READ_IN),
+        horizontal=True,
+        help="Quotes from articles in another language, machine-translated",
+    )
     chosen = [q for q in engine.quotes(speaker) if kinds != "direct quotes" or q.kind == "direct"]
     st.caption(f"{len(chosen)} quote(s) of {speaker}, newest first; undated articles last.")
+    renderings: list[Rendering | None] = [None] * len(chosen)
+    if target := READ_IN[read_in]:
+        try:
+            renderings = engine.render_quotes(chosen, language=target)
+        except RagError as exc:
+            st.caption(f"No renderings: {exc}")
+    if any(r is not None and r.shown for r in renderings):
+        used = sorted({r.translator for r in renderings if r is not None and r.shown})
+        st.caption(f"Machine translation ({', '.join(used)}); the article's words are beneath each quote.")
     titles = engine.stats().titles
-    for i, q in enumerate(chosen):
+    for i, (q, r) in enumerate(zip(chosen, renderings, strict=True)):
         with st.container(border=True, key=f"quote-{i}"):
             head = f"**{q.date or 'undated'}** · {titles.get(q.doc_id, q.doc_id)}"
             if q.speaker_mention and q.speaker_mention != q.speaker:
                 head += f" · as “{q.speaker_mention}”"
             st.markdown(head)
-            if q.kind == "direct":
-                st.markdown(f"> «{q.text}»")
+            said = f"«{q.text}»" if q.kind == "direct" else q.text
+            if r is not None and r.shown:  # the reader's language first, the article's words beneath
+                rendered = f"«{r.text}»" if q.kind == "direct" else r.text
+                st.markdown(
+                    f'<blockquote class="quote-rendered" lang="{r.language}">{html.escape(rendered)}'
+                    f'<span class="verbatim">{html.escape(said)}</span></blockquote>',
+                    unsafe_allow_html=True,
+                )
             else:
-                st.markdown(f"> {q.text}  \n*reported speech*")
+                st.markdown(f"> {said}")
+                if r is not None:
+                    st.caption(f"Machine translation withheld: {r.withheld}.")
+            if q.kind != "direct":
+                st.caption("reported speech")
             with st.expander("Source"):
                 document = engine.document(q.doc_id) or ""
                 st.markdown(f'<div class="article">{highlight(document, q.start, q.end)}</div>', unsafe_allow_html=True)

@@ -25,7 +25,7 @@ from rag.news.digest import about_the_period, digest
 from rag.search.dates import temporal
 from rag.search.question import check_question, entities, language
 from rag.settings import Settings
-from rag.types import Answer, Filters, IngestReport, Passage, Quote, TimelineEntry, Where, to_filters
+from rag.types import Answer, Filters, IngestReport, Passage, Quote, Rendering, TimelineEntry, Where, to_filters
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
 
@@ -189,6 +189,23 @@ class Engine(Library):
         return render(
             answer,
             languages=languages,
+            translators=self.translators,
+            embedder=self.embedder,
+            bar=fitted.RENDERING_BAR,
+            cache=self._renderings,
+        )
+
+    def render_quotes(self, quotes: Sequence[Quote], *, language: str) -> list[Rendering | None]:
+        """Each quote's checked rendering in ``language``; None for a quote already in it (the Who-said-what page)."""
+        if self.settings.translator == "none" or not quotes:
+            return [None] * len(quotes)
+        from rag.answering.rendering import render_spans
+
+        meta = self.store.documents(sorted({q.doc_id for q in quotes}))
+        return render_spans(
+            [(q.doc_id, q.start, q.end, q.text) for q in quotes],
+            target=language,
+            languages={d: str(m.get("lang") or "it") for d, m in meta.items()},
             translators=self.translators,
             embedder=self.embedder,
             bar=fitted.RENDERING_BAR,

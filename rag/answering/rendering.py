@@ -108,6 +108,42 @@ def render(
     return in_question_language(replace(answer, citations=citations))
 
 
+def render_spans(
+    spans: Sequence[tuple[str, int, int, str]],
+    *,
+    target: str,
+    languages: Mapping[str, str],
+    translators: Sequence[Translator],
+    embedder: Embedder,
+    bar: float,
+    cache: RenderingCache,
+) -> list[Rendering | None]:
+    """A checked rendering in ``target`` of each ``(doc_id, start, end, text)`` whose article is in another language.
+
+    None for a text already in ``target`` (or with no translator); cached by span like an answer's citations.
+    """
+    order = ",".join(t.name for t in translators)
+    out: list[Rendering | None] = [None] * len(spans)
+    todo: dict[str, list[int]] = {}
+    for i, (doc_id, start, end, _) in enumerate(spans):
+        source = languages.get(doc_id, target)
+        if source == target or not translators:
+            continue
+        found = cache.get((doc_id, start, end, target, order))
+        if found is not None:
+            out[i] = found
+        else:
+            todo.setdefault(source, []).append(i)
+    for source, indexes in todo.items():
+        texts = list(dict.fromkeys(spans[i][3] for i in indexes))
+        made = rendered_quotes(texts, source=source, target=target, translators=translators, embedder=embedder, bar=bar)
+        for i in indexes:
+            doc_id, start, end, text = spans[i]
+            out[i] = made[text]
+            cache.put((doc_id, start, end, target, order), made[text])
+    return out
+
+
 def in_question_language(answer: Answer) -> Answer:
     """``answer`` with ``rendered_text`` and each claim's ``rendered``: quotes swapped for their shown renderings.
 

@@ -253,6 +253,23 @@ def test_who_said_what_lists_a_persons_quotes_with_sources(app: AppTest):
     assert "<mark>Sulle garanzie di sicurezza" in text  # the source, highlighted exactly
 
 
+def test_who_said_what_reads_in_english_with_the_italian_words_beneath(app: AppTest):
+    from rag.answering.apertium import Apertium
+
+    if not Apertium.available():
+        pytest.skip("Apertium is not installed (`make translator`)")
+    app.switch_page("app/speakers.py").run()
+    app.selectbox[0].select("Jared Kushner").run()
+    assert 'class="quote-rendered"' not in markdown(app)  # the articles' own words by default
+    next(r for r in app.radio if r.label == "Read in").set_value("English").run()
+    text = markdown(app)
+    assert not app.exception and 'class="quote-rendered" lang="en"' in text, text
+    # The English first, the Italian quote beneath it, and one line saying it is a machine translation.
+    english, italian = text.split('class="quote-rendered" lang="en">', 1)[1].split('<span class="verbatim">', 1)
+    assert "fundamental" in english and "tappa fondamentale" in italian, (english, italian)
+    assert any("Machine translation (apertium)" in c.value for c in app.caption)
+
+
 @pytest.mark.slow
 def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
     engine: Engine, news_site, monkeypatch: pytest.MonkeyPatch
