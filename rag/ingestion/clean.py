@@ -140,10 +140,17 @@ def _drop_trailing_menu(paragraphs: list[str]) -> list[str]:
 
 
 def _guess_title(paragraphs: list[str], doc_id: str) -> str:
+    """The first line when it is short enough to be a headline, else its first sentence, cut at a clause."""
     if not paragraphs:
         return doc_id
     first = paragraphs[0]
     if len(first) <= 160:
         return first
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
-    return sentence if len(sentence) <= 160 else sentence[:157].rsplit(" ", 1)[0] + "…"
+    if len(sentence) <= 160:
+        return sentence
+    # The longest opening that ends where a clause does (before a comma, a bracket, a dash or a colon).
+    ends = [m.start() for m in re.finditer(r"\s*(?:,|\s\(|\s[-–—]\s|:)", sentence[:161]) if m.start() >= 60]
+    if ends:
+        return sentence[: ends[-1]] + "…"
+    return sentence[:157].rsplit(" ", 1)[0] + "…"

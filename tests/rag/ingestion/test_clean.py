@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from rag.ingestion.clean import clean
-from rag.ingestion.load import LoadError, parse_bytes, read_file
+from rag.ingestion.load import LoadError, RawText, parse_bytes, read_file
 from tests.conftest import ARTICLES
 
 
@@ -78,3 +78,14 @@ def test_markdown_title_and_text(tmp_path: Path):
     assert a.title == "Titolo della nota"
     assert "Primo paragrafo con grassetto e un link." in a.text
     assert "**" not in a.text and "http" not in a.text
+
+
+def test_a_long_first_sentence_is_titled_up_to_a_clause_not_mid_phrase():
+    opening = (
+        "L’aereo dell’inviato speciale americano Steve Witkoff è decollato da Mosca poco dopo mezzanotte, "
+        "segnando la fine di una giornata di colloqui delicatissimi al Cremlino con il consigliere del presidente."
+    )
+    article = clean(RawText(text=opening + " Seconda frase."), doc_id="x", source="x.txt")
+    assert article.title == (
+        "L’aereo dell’inviato speciale americano Steve Witkoff è decollato da Mosca poco dopo mezzanotte…"
+    )
