@@ -11,19 +11,52 @@ import re
 
 from rag.types import Answer, Citation
 
+# The words around an answer, in the question's language (the page knows it once a question is asked).
+WORDS = {
+    "en": {
+        "read_as": "Read as: {}",
+        "unsupported": "{} sentence(s) underlined in red are not supported by the cited articles.",
+        "disagree": "Sources disagree: {}",
+        "answered_by": "Answered by {}",
+        "rendering": "Rendering the sources in the question's language…",
+        "no_renderings": "No renderings: {}",
+        "whole_article": "Whole article {}",
+        "also_in": "also in: {}",
+        "original": "original",
+        "withheld": "Machine translation of [{}] withheld: {}.",
+        "translation_of": "Machine translation of [{}] ({}), not the article's words:",
+    },
+    "it": {
+        "read_as": "Letta come: {}",
+        "unsupported": "Frasi sottolineate in rosso, non sostenute dagli articoli citati: {}.",
+        "disagree": "Le fonti non concordano: {}",
+        "answered_by": "Risposta di {}",
+        "rendering": "Traduzione delle fonti nella lingua della domanda…",
+        "no_renderings": "Nessuna traduzione: {}",
+        "whole_article": "Articolo intero {}",
+        "also_in": "anche in: {}",
+        "original": "originale",
+        "withheld": "Traduzione automatica di [{}] non mostrata: {}.",
+        "translation_of": "Traduzione automatica di [{}] ({}), non le parole dell'articolo:",
+    },
+}
+
+
+def say(key: str, language: str, *values: object) -> str:
+    """The words for ``key`` in ``language`` (English when the page has no words in it)."""
+    return WORDS.get(language, WORDS["en"])[key].format(*values)
+
 
 def rendering_html(c: Citation) -> str:
-    """The machine translation under a card, labelled; or why it was withheld."""
+    """The machine translation under a card, labelled; or why it was withheld (in the rendering's language)."""
     r = c.translation
     assert r is not None
     if not r.shown:
-        return (
-            f'<div class="rendering withheld"><small>Machine translation of [{c.n}] withheld: '
-            f"{html.escape(r.withheld or '')}.</small></div>"
-        )
+        why = html.escape(say("withheld", r.language, c.n, r.withheld or ""))
+        return f'<div class="rendering withheld"><small>{why}</small></div>'
+    label = html.escape(say("translation_of", r.language, c.n, r.translator))
     return (
-        f'<div class="rendering"><small>Machine translation of [{c.n}] ({html.escape(r.translator)}), '
-        f'not the article\'s words:</small><br><span lang="{r.language}">{html.escape(r.text)}</span></div>'
+        f'<div class="rendering"><small>{label}</small><br><span lang="{r.language}">{html.escape(r.text)}</span></div>'
     )
 
 

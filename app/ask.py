@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from app.access import server_path
-from app.answer_html import answer_html, one_card_per_passage, rendering_html
+from app.answer_html import answer_html, one_card_per_passage, rendering_html, say
 from app.common import describe, editing, highlight_all, open_engine
 from rag.api import Engine, translation_note
 from rag.errors import RagError
@@ -28,7 +28,7 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     if answer.notice:
         st.info(answer.notice)
     if answer.standalone_question:
-        st.caption(f"Read as: {answer.standalone_question}")
+        st.caption(say("read_as", answer.language, answer.standalone_question))
     if answer.abstained:
         st.warning(answer.text)
         return
@@ -36,14 +36,14 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     if note := translation_note(answer):
         st.caption(note)
     if answer.unsupported:
-        st.caption(f"{len(answer.unsupported)} sentence(s) underlined in red are not supported by the cited articles.")
+        st.caption(say("unsupported", answer.language, len(answer.unsupported)))
     for d in answer.disagreements:
-        st.warning(f"Sources disagree: {d.versions()}")
+        st.warning(say("disagree", answer.language, d.versions()))
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
     for group in one_card_per_passage(answer.citations):
         also_in = [names.get(d, d) for d in dict.fromkeys(d for c in group for d in c.duplicates)]
-        render_card(engine, group, key, also_in=also_in)
+        render_card(engine, group, key, also_in=also_in, language=answer.language)
         for c in group:
             # A rendering already in the answer is not repeated; a withheld one says why under its card.
             if c.translation is not None and not (c.translation.shown and c.n in in_answer):
@@ -51,7 +51,7 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     if answer.rendering_hint:
         st.caption(answer.rendering_hint)
     if answer.mode != "extractive":
-        st.caption(f"Answered by {answer.mode}")
+        st.caption(say("answered_by", answer.language, answer.mode))
 
 
 def rendered(engine: Engine, answer: Answer) -> Answer:
@@ -59,14 +59,16 @@ def rendered(engine: Engine, answer: Answer) -> Answer:
     if answer.abstained:
         return answer
     try:
-        with st.spinner("Rendering the sources in the question's language…"):
+        with st.spinner(say("rendering", answer.language)):
             return engine.render(answer)
     except RagError as exc:
-        st.caption(f"No renderings: {exc}")
+        st.caption(say("no_renderings", answer.language, exc))
         return answer
 
 
-def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: list[str] | None = None) -> None:
+def render_card(
+    engine: Engine, group: list[Citation], key: str, *, also_in: list[str] | None = None, language: str = "en"
+) -> None:
     """Title, outlet, date, the passage with each cited sentence highlighted, and the outlets reprinting it.
 
     One card holds every citation of one passage (``[1] [3]``), each marker linking to it.
@@ -76,7 +78,8 @@ def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: lis
     support = min((x.score for x in group if x.score_kind == "support"), default=None)
     meta = " · ".join(x for x in (c.outlet, c.date, f"support {support:.2f}" if support is not None else "") if x)
     version = c.version_note()
-    link = f' · <a href="{html.escape(c.link)}" target="_blank">original</a>' if c.link else ""
+    original = say("original", language)
+    link = f' · <a href="{html.escape(c.link)}" target="_blank">{original}</a>' if c.link else ""
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
     spans = [(x.start, x.end, phrase_of(x)) for x in group]
@@ -87,11 +90,15 @@ def render_card(engine: Engine, group: list[Citation], key: str, *, also_in: lis
         f"<b>{markers} {html.escape(c.title)}</b><br>"
         f"<small>{html.escape(meta)}{link}</small><br>{highlight_all(passage, spans, c.passage_start)}"
         + (f'<br><small class="version">{html.escape(version)}</small>' if version else "")
-        + (f'<br><small class="also-in">also in: {html.escape(", ".join(also_in))}</small>' if also_in else "")
+        + (
+            f'<br><small class="also-in">{html.escape(say("also_in", language, ", ".join(also_in)))}</small>'
+            if also_in
+            else ""
+        )
         + "</div>",
         unsafe_allow_html=True,
     )
-    with st.expander(f"Whole article {markers}"):
+    with st.expander(say("whole_article", language, markers)):
         st.markdown(f'<div class="article">{highlight_all(document, spans)}</div>', unsafe_allow_html=True)
 
 

@@ -113,7 +113,9 @@ def test_reprints_are_named_on_the_card_and_differing_figures_warned(outlets, mo
     at.chat_input[0].set_value("Quanti droni ucraini sono stati intercettati nella notte?").run()
     assert not at.exception
     (warning,) = [w.value for w in at.warning]
-    assert warning.startswith("Sources disagree: ") and old in warning and new in warning
+    # An Italian question: the words around the answer are Italian too.
+    assert warning.startswith("Le fonti non concordano: ") and old in warning and new in warning, warning
+    assert "Articolo intero [1]" in [e.label for e in at.expander]
 
 
 def test_dead_model_shows_a_notice_and_the_extractive_answer(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch):
