@@ -90,7 +90,9 @@ def editing(engine: Engine) -> bool:
 
 def upload_articles(engine: Engine) -> None:
     """The upload box: new articles answer by keyword at once, their sentence vectors follow."""
-    uploads = st.file_uploader("Add articles", type=["txt", "md", "html", "htm"], accept_multiple_files=True)
+    uploads = st.file_uploader(
+        "Add articles", type=["txt", "md", "html", "htm", "pdf", "docx"], accept_multiple_files=True
+    )
     if uploads and st.button("Ingest uploads"):
         bar = st.progress(0.0)
         for i, f in enumerate(uploads, 1):

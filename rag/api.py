@@ -252,14 +252,16 @@ class Engine(Library):
             yield self._versioned(self._corroborated(item)) if isinstance(item, Answer) else item
 
     def _versioned(self, answer: Answer) -> Answer:
-        """``answer`` with each cited article's update time, and earlier wordings of sentences an update changed."""
+        """``answer`` with each cited article's update time and earlier wordings, and a PDF's cited pages."""
         if not answer.citations:
             return answer
+        from rag.answering.pages import with_pages
         from rag.news.versions import with_versions
         from vectorstore.history import versions
 
         ids = sorted({c.doc_id for c in answer.citations})
-        return with_versions(answer, meta=self.store.documents(ids), versions=versions(self.store, ids))
+        meta = self.store.documents(ids)
+        return with_pages(with_versions(answer, meta=meta, versions=versions(self.store, ids)), meta=meta)
 
     def _corroborated(self, answer: Answer) -> Answer:
         """``answer`` with reprints, independent sources and differing figures marked (rag/answering/agreement.py)."""

@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Configuration comes from RAG_* environment variables (see README).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="index article files and folders (.txt .md .html) and news pages by URL")
+    p = sub.add_parser(
+        "ingest", help="index article files and folders (.txt .md .html .pdf .docx) and news pages or PDFs by URL"
+    )
     p.add_argument("paths", nargs="*", help="files or folders of articles, or http(s):// links to news pages")
     p.add_argument("--links", default=None, metavar="FILE", help="a text file of links to fetch, one per line")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone from a folder")
@@ -230,7 +232,7 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
     for c in answer.citations:
-        where = ", ".join(x for x in (c.outlet, c.date) if x)
+        where = ", ".join(x for x in (c.outlet, c.date, f"p. {c.page}" if c.page else None) if x)
         span = f"{c.doc_id} chars {c.start}-{c.end}"
         print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {span} · {c.score_kind} {c.score:.2f}")
         if c.link:

@@ -83,7 +83,7 @@ class Library(Index):
 
         safe = safe_name(name)
         if Path(safe).suffix.lower() not in SUFFIXES:
-            raise ConfigError(f"{name}: unsupported file type; upload .txt, .md or .html articles.")
+            raise ConfigError(f"{name}: unsupported file type; upload .txt, .md, .html, .pdf or .docx articles.")
         if len(data) > self.settings.max_file_mb * 1e6:
             raise ConfigError(f"{name}: larger than {self.settings.max_file_mb:g} MB (RAG_MAX_FILE_MB).")
         folder = folder or (self.settings.persist_dir / "uploads")

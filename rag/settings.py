@@ -42,6 +42,7 @@ class Settings:
     cross_lexical_weight: float = fitted.CROSS_LEXICAL_WEIGHT
     abstain_threshold: float = 0.0  # answerability log-odds below this are refused (rag/fitted.py)
     max_file_mb: float = 20.0  # also the cap on a fetched page or feed
+    max_pages: int = 1000  # a longer PDF is refused with the reason (RAG_MAX_PAGES)
     fetch_timeout: float = 15.0  # seconds per step of fetching a page or a feed (rag/ingestion/web.py)
     # Links, feed items and redirects may not reach the server's own network (rag/ingestion/netguard.py)
     # unless this is on, or the host is one of RAG_FETCH_ALLOW_HOSTS (names, addresses or networks, comma-separated).
@@ -130,6 +131,8 @@ class Settings:
             raise ConfigError("RAG_EMBED_THREADS must be 1 or more and RAG_EMBED_LEASE a positive number of seconds.")
         if self.llm_threads < 1:
             raise ConfigError("RAG_LLM_THREADS must be 1 or more.")
+        if self.max_pages < 1:
+            raise ConfigError("RAG_MAX_PAGES must be 1 or more pages.")
         if self.keep_versions < 0:
             raise ConfigError("RAG_KEEP_VERSIONS must be 0 (keep none) or more.")
 

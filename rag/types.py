@@ -22,6 +22,8 @@ class Article:
     language: str = "it"  # detected from the text (rag/search/language.py)
     updated: str | None = None  # when a web page says it was modified after its date (rag/ingestion/web.py)
     date_inferred: bool = False  # ``date`` read from a weekday and a day in the text (rag/ingestion/dating.py)
+    # Where each page starts in ``text`` (page 1 at 0), for an article read from a PDF; () otherwise.
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class Citation:
     earlier: str | None = None
     earlier_as_of: str | None = None
     language: str | None = None  # the cited article's
+    page: int | None = None  # the page of a PDF the quote starts on (1-based); None for other articles
     translation: Rendering | None = None  # into the question's language, when the article's differs
 
     @property

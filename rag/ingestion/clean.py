@@ -65,7 +65,12 @@ def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
             text = rest
 
     paragraphs: list[str] = []
+    page_of: list[int] = []  # each paragraph's page, for a text with page breaks (a PDF)
+    page = 1
     for line in text.split("\n"):
+        if line == "\f":
+            page += 1
+            continue
         line = " ".join(line.split())
         if not line:
             continue
@@ -85,21 +90,22 @@ def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
                 date = _word_date(found)
             continue
         paragraphs.append(line)
+        page_of.append(page)
 
-    paragraphs = _drop_repeated_title(paragraphs)
-    paragraphs = _drop_trailing_menu(paragraphs)
-    body = "\n\n".join(paragraphs)
+    kept = _drop_trailing_menu(_drop_repeated_title(paragraphs))
+    body = "\n\n".join(kept)
+    pages = _page_starts(paragraphs, page_of, kept, count=page) if page > 1 else ()
     if not date and (found := _WORD_DATE.search(body[:1000])):
         date = _word_date(found)
     inferred = False
     if not date and (date := inferred_date(body)):
         inferred = True
-    title = (raw.title or "").strip() or _guess_title(paragraphs, doc_id)
+    title = (raw.title or "").strip() or _guess_title(kept, doc_id)
     digest = hashlib.sha256(body.encode()).hexdigest()[:16]
     return Article(
         doc_id=doc_id, text=body, source=source, title=title, date=date,
         outlet=outlet, author=author, content_hash=digest, language=detect(f"{title}\n{body}"),
-        date_inferred=inferred,
+        date_inferred=inferred, pages=pages,
     )  # fmt: skip
 
 
@@ -137,6 +143,22 @@ def _drop_trailing_menu(paragraphs: list[str]) -> list[str]:
     ):
         end -= 1
     return paragraphs[:end]
+
+
+def _page_starts(paragraphs: list[str], page_of: list[int], kept: list[str], *, count: int) -> tuple[int, ...]:
+    """Where each of ``count`` pages starts in the text joined from ``kept`` (a subsequence of ``paragraphs``)."""
+    offsets: dict[int, int] = {}
+    at, i = 0, 0
+    for text, page in zip(paragraphs, page_of, strict=True):
+        if i < len(kept) and kept[i] == text:
+            offsets.setdefault(page, at)
+            at += len(text) + 2
+            i += 1
+    starts, nxt = [], at
+    for page in range(count, 0, -1):  # a page left with no text starts where the next one does
+        nxt = offsets.get(page, nxt)
+        starts.append(nxt)
+    return tuple(reversed(starts))
 
 
 def _guess_title(paragraphs: list[str], doc_id: str) -> str:

@@ -218,6 +218,8 @@ def _doc_meta(article: Article) -> dict[str, Any]:
         "date": article.date,
         "date_num": date_num(article.date),
         "date_inferred": article.date_inferred,
+        # Where each page starts in the text, for a PDF ("0,1834,3920"); cited pages come from it.
+        "pages": ",".join(map(str, article.pages)),
         "updated": article.updated,
         "outlet": article.outlet,
         "author": article.author,

@@ -1,4 +1,4 @@
-"""Read article files (.txt, .md, .html) into plain text, whatever their encoding."""
+"""Read article files (.txt, .md, .html, .pdf, .docx) into plain text, whatever their encoding."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+DOCUMENTS = (".pdf", ".docx")  # read by rag/ingestion/documents.py
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", *DOCUMENTS)
 
 
 class LoadError(Exception):
@@ -42,16 +43,16 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]
                 if child.is_file() and child.suffix.lower() in SUFFIXES and not hidden:
                     yield child, None
         elif path.suffix.lower() not in SUFFIXES:
-            yield path, f"unsupported file type {path.suffix or '(none)'}; use .txt, .md or .html"
+            yield path, f"unsupported file type {path.suffix or '(none)'}; use .txt, .md, .html, .pdf or .docx"
         else:
             yield path, None
 
 
-def read_file(path: Path, *, max_bytes: int) -> RawText:
-    """Read one article file as text.
+def read_file(path: Path, *, max_bytes: int, max_pages: int = 1000) -> RawText:
+    """Read one article file as text (a PDF or Word file page by page: rag/ingestion/documents.py).
 
     Raises:
-        LoadError: The file is empty, binary, too large or undecodable.
+        LoadError: The file is empty, binary, too large or undecodable; a document is broken or too long.
     """
     size = path.stat().st_size
     if size > max_bytes:
@@ -59,6 +60,12 @@ def read_file(path: Path, *, max_bytes: int) -> RawText:
             f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB); split it or raise RAG_MAX_FILE_MB"
         )
     data = path.read_bytes()
+    if path.suffix.lower() in DOCUMENTS:
+        if not data.strip():
+            raise LoadError("empty file")
+        from rag.ingestion.documents import read_document
+
+        return read_document(data, path.suffix.lower(), max_pages=max_pages)
     return parse_bytes(data, path.suffix.lower())
 
 

@@ -35,7 +35,7 @@ def read_sources(paths: Sequence[str | Path], *, settings: Settings, timings: di
             continue
         t = time.perf_counter()
         try:
-            raw = read_file(path, max_bytes=int(settings.max_file_mb * 1e6))
+            raw = read_file(path, max_bytes=int(settings.max_file_mb * 1e6), max_pages=settings.max_pages)
             yield str(path), _checked(clean(raw, doc_id=path.stem, source=str(path.resolve()))), None
         except LoadError as exc:
             yield str(path), None, str(exc)
@@ -61,7 +61,7 @@ def read_links(links: Sequence[str], *, settings: Settings, timings: dict[str, f
         for link in links:
             t = time.perf_counter()
             try:
-                page = fetch_page(http, link, max_bytes=int(settings.max_file_mb * 1e6))
+                page = fetch_page(http, link, max_bytes=int(settings.max_file_mb * 1e6), max_pages=settings.max_pages)
                 article = clean(page.raw, doc_id=doc_id_for(page.canonical), source=page.canonical)
                 yield link, _checked(replace(article, updated=page.updated)), None
             except LoadError as exc:

@@ -185,13 +185,19 @@ def get(
         raise LoadError(f"cannot reach the server ({type(exc).__name__}); check the link and the network") from None
 
 
-def fetch_page(http: httpx.Client, url: str, *, max_bytes: int) -> Page:
-    """Fetch a news page and extract its article.
+def fetch_page(http: httpx.Client, url: str, *, max_bytes: int, max_pages: int = 1000) -> Page:
+    """Fetch a news page (or a PDF: a press release, an e-edition) and extract its article.
 
     Raises:
-        LoadError: The fetch failed, or the answer is not an HTML page.
+        LoadError: The fetch failed, or the answer is neither an HTML page nor a readable PDF.
     """
     response = get(http, url, max_bytes=max_bytes)
+    if response.content_type == "application/pdf" or response.body.lstrip().startswith(b"%PDF"):
+        from rag.ingestion.documents import read_document
+
+        if not response.body.strip():
+            raise LoadError("empty PDF")
+        return Page(url=url, canonical=url, raw=read_document(response.body, ".pdf", max_pages=max_pages))
     if response.content_type and response.content_type not in HTML_TYPES:
         raise LoadError(f"not a web page ({response.content_type}); link to the article's HTML page")
     return parse_page(response.body, response.url)

@@ -51,11 +51,23 @@ def test_a_bad_link_is_skipped_with_its_reason_and_nothing_indexed_is_lost(news_
     report = engine.ingest([f"{news_site.url}/report.pdf", f"{news_site.url}/missing", "file:///etc/passwd"])
     assert report.added == () and len(report.skipped) == 3
     assert [s.reason.split(";")[0] for s in report.skipped] == [
-        "not a web page (application/pdf)",
+        "damaged PDF (PDFSyntaxError)",
         "the server answered 404 Not Found",
         "only http and https links are fetched, not file:",
     ]
     assert engine.stats().chunks == before
+
+
+def test_a_link_to_a_pdf_is_read_page_by_page_and_cited_with_its_page(news_site: Site, engine: Engine):
+    from tests.rag.ingestion.test_documents import RELEASE_PAGES, pdf
+
+    release = pdf([[RELEASE_PAGES[0]], [RELEASE_PAGES[1]]], title="Piano scuole 2026")
+    news_site.pages["/comunicati/piano.pdf"] = Route(release, kind="application/pdf")
+    report = engine.ingest([f"{news_site.url}/comunicati/piano.pdf"])
+    assert len(report.added) == 1 and not report.skipped, report
+    answer = engine.ask("Qual è il bilancio del piano scolastico?")
+    cited = [c for c in answer.citations if "42 milioni" in c.quote]
+    assert cited and cited[0].page == 2 and cited[0].link == f"{news_site.url}/comunicati/piano.pdf", answer
 
 
 def test_the_same_story_at_two_links_is_one_article_and_a_reprint_is_refused(news_site: Site, engine: Engine):

@@ -1,0 +1,193 @@
+"""PDF and Word files as text, page by page, read in a child process with memory and time limits.
+
+A PDF is read with pdfminer.six's layout analysis, which groups characters
+into text boxes and orders them in reading order, a two-column page's left
+column before its right. Within a box, a word hyphenated across lines is
+joined. Lines that run at the top or bottom of most pages (a header, a
+footer, a page number) are dropped. Pages are separated by a form feed, from
+which cleaning records where each page starts (``Article.pages``). A Word
+file (``.docx``) gives its paragraphs, headings and tables as text, with
+python-docx.
+
+A hostile or broken file must not take the server down: parsing runs in a
+child process whose address space and CPU time are capped, so a
+decompression bomb or a parser loop ends that process with a one-line
+reason, not the app.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import resource
+import subprocess
+import sys
+from collections import Counter
+from typing import Any
+
+from rag.ingestion.load import LoadError, RawText
+
+MEMORY_BYTES = 2 * 1024**3  # the child's address space
+CPU_SECONDS = 120
+PAGE_BREAK = "\f"
+_PAGE_NUMBER = re.compile(r"^(?:(?:pag(?:ina)?|page|p)\.?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?$", re.IGNORECASE)
+_PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
+
+
+def read_document(data: bytes, suffix: str, *, max_pages: int) -> RawText:
+    """The text of a ``.pdf`` or ``.docx`` file's bytes, parsed in a capped child process.
+
+    Raises:
+        LoadError: The file is encrypted, broken, too long, has no text, or is not what its name says.
+    """
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "rag.ingestion.documents", suffix, str(max_pages)],
+            input=data, capture_output=True, timeout=CPU_SECONDS * 2, preexec_fn=_limits,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise LoadError(f"the {suffix} file took too long to read; check it opens, or split it") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()
+        if reason and reason[-1].startswith("LoadError: "):
+            raise LoadError(reason[-1].removeprefix("LoadError: "))
+        raise LoadError(
+            f"the {suffix} file could not be read within {MEMORY_BYTES // 1024**3} GB and {CPU_SECONDS} s "
+            "(damaged, or a compression bomb); re-export it"
+        )
+    out = json.loads(done.stdout)
+    return RawText(text=out["text"], title=out.get("title"), date=out.get("date"), author=out.get("author"))
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
+def pdf_text(data: bytes, *, max_pages: int) -> dict[str, Any]:
+    """Pages of text in reading order, running headers and footers dropped, with the document's metadata."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextContainer
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise LoadError("not a PDF (it does not start with %PDF); check the file")
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        count = sum(1 for _ in PDFPage.create_pages(document))
+        info = document.info[0] if document.info else {}
+    except PDFPasswordIncorrect:
+        raise LoadError("encrypted PDF that needs a password; save an unlocked copy and add that") from None
+    except PDFEncryptionError as exc:
+        raise LoadError(f"encrypted PDF this reader cannot open ({exc}); save an unlocked copy") from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise LoadError(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
+    if count == 0:
+        raise LoadError("PDF with no pages; check the file")
+    if count > max_pages:
+        raise LoadError(f"PDF of {count} pages > {max_pages}; split it or raise RAG_MAX_PAGES")
+    pages: list[list[str]] = []
+    try:
+        for layout in extract_pages(io.BytesIO(data), laparams=LAParams()):
+            boxes = [_joined(el.get_text()) for el in layout if isinstance(el, LTTextContainer)]
+            pages.append([b for b in boxes if b])
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise LoadError(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
+    pages = _without_running_lines(pages)
+    if not any(pages):
+        raise LoadError("PDF with no text layer (scanned pages?); OCR is not installed for it yet")
+    return {
+        "text": f"\n{PAGE_BREAK}\n".join("\n".join(p) for p in pages),
+        "title": _info(info, "Title"),
+        "author": _info(info, "Author"),
+        "date": _pdf_date(_info(info, "CreationDate")),
+    }
+
+
+def _joined(box: str) -> str:
+    """A text box's lines as one paragraph: a word hyphenated across a line break joined."""
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", box.strip())
+    return " ".join(text.split())
+
+
+def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Drop page numbers, and the first or last line that recurs on most pages (a running header or footer)."""
+    pages = [[b for b in page if not _PAGE_NUMBER.match(b)] for page in pages]
+    if len(pages) < 3:
+        return pages
+    edges = Counter(re.sub(r"\d+", "#", b) for page in pages for b in {*page[:1], *page[-1:]})
+    running = {shape for shape, n in edges.items() if n >= max(3, len(pages) // 2)}
+    return [[b for b in page if re.sub(r"\d+", "#", b) not in running] for page in pages]
+
+
+def _info(info: dict[str, Any], key: str) -> str | None:
+    value = info.get(key)
+    if isinstance(value, bytes):
+        if value.startswith(b"\xfe\xff"):
+            value = value.decode("utf-16", errors="replace")
+        else:
+            value = value.decode("latin-1", errors="replace")
+    return " ".join(str(value).split()) or None if value else None
+
+
+def _pdf_date(value: str | None) -> str | None:
+    m = _PDF_DATE.match(value or "")
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def docx_text(data: bytes) -> dict[str, Any]:
+    """Paragraphs (headings included) and tables, in document order, with the core properties."""
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        doc = Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LoadError(f"not a Word .docx file ({type(exc).__name__}); save it as .docx again") from None
+    blocks: list[str] = []
+    body = doc.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+            if text.strip():
+                blocks.append(" ".join(text.split()))
+        elif tag == "tbl":
+            for row in child.iter():
+                if row.tag.endswith("}tr"):
+                    cells = ["".join(t.text or "" for t in c.iter() if t.tag.endswith("}t")).strip()
+                             for c in row if c.tag.endswith("}tc")]  # fmt: skip
+                    if any(cells):
+                        blocks.append(" | ".join(cells))
+    if not blocks:
+        raise LoadError("Word file with no text; check the file")
+    props = doc.core_properties
+    return {
+        "text": "\n".join(blocks),
+        "title": props.title or None,
+        "author": props.author or None,
+        "date": props.created.date().isoformat() if props.created else None,
+    }
+
+
+def main() -> int:
+    """The child process: bytes on stdin, JSON on stdout, a ``LoadError:`` line on stderr."""
+    suffix, max_pages = sys.argv[1], int(sys.argv[2])
+    data = sys.stdin.buffer.read()
+    try:
+        out = pdf_text(data, max_pages=max_pages) if suffix == ".pdf" else docx_text(data)
+    except LoadError as exc:
+        print(f"LoadError: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
