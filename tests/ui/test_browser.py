@@ -270,3 +270,25 @@ def test_an_upload_that_adds_nothing_says_so_in_one_red_box(engine: Engine, tmp_
         alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
     about = [a for a in alerts if "vuoto.txt" in a]
     assert len(about) == 1 and "empty" in about[0], alerts
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_an_uploaded_pdf_is_answered_with_its_page_on_the_card(engine: Engine, tmp_path: Path):
+    from tests.rag.ingestion.test_documents import RELEASE_PAGES, pdf
+
+    release = tmp_path / "comunicato.pdf"
+    release.write_bytes(pdf([[RELEASE_PAGES[0]], [RELEASE_PAGES[1]]], title="Piano scuole 2026"))
+    with private_app(engine) as page:
+        page.get_by_text("Add articles").wait_for(timeout=60_000)
+        page.locator("input[type=file]").first.set_input_files(str(release))
+        page.get_by_role("button", name="Ingest uploads").click()
+        page.get_by_text("comunicato.pdf: 1 added").wait_for(timeout=60_000)
+        box = page.get_by_placeholder("Ask about the articles")
+        box.fill("Qual è il bilancio del piano scolastico?")
+        box.press("Enter")
+        card = page.locator(".source-card", has_text="42 milioni").first
+        card.wait_for(timeout=60_000)
+        text = card.inner_text()
+        page.screenshot(path=str(tmp_path / "pdf.png"), full_page=True)
+    assert "Piano scuole 2026" in text and "p. 2" in text, text
+    keep(tmp_path / "pdf.png")
