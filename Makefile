@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install local-model translator browser run ingest test check lint eval bench clean
+.PHONY: install local-model translator browser ocr run ingest test check lint eval bench clean
 
 install: $(STAMP)
 
@@ -42,6 +42,17 @@ translator:
 	else echo "renderings of cited sentences are off: run sudo apt-get install $(APERTIUM), or make local-model"; fi
 APERTIUM := apertium apertium-spa-ita apertium-eng-spa cg3
 
+# Debian's tesseract for scanned PDF pages (Italian and English); without it such pages are skipped with a reason.
+ocr:
+	@if command -v tesseract >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing tesseract for scanned PDF pages (Debian packages, ~20 s)"; \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TESSERACT) >/dev/null 2>&1 || \
+		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TESSERACT) >/dev/null)) || \
+		echo "could not install tesseract; scanned pages stay unread (sudo apt-get install $(TESSERACT))"; \
+	else echo "scanned PDF pages are not read: run sudo apt-get install $(TESSERACT)"; fi
+TESSERACT := tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng
+
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own).
 browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
@@ -65,7 +76,7 @@ run: ingest translator
 	$(BIN)/streamlit run ui.py --server.address 127.0.0.1 --server.port $${PORT:-8501} \
 		--server.headless true --browser.gatherUsageStats false
 
-test: install local-model translator browser
+test: install local-model translator browser ocr
 	RAG_TEST_REQUIRE_INSTALLED=$(CAN_INSTALL) $(BIN)/python -m pytest
 
 # The inner loop (~3 min): lint, types and the tests not marked slow; no model is built.

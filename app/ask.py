@@ -76,7 +76,7 @@ def render_card(
     c = group[0]
     # A model's sentence shows how well its source supports it; a quoted sentence needs no score.
     support = min((x.score for x in group if x.score_kind == "support"), default=None)
-    page = f"p. {c.page}" if c.page else ""
+    page = f"p. {c.page}{' (OCR text)' if c.ocr else ''}" if c.page else ""
     meta = " · ".join(x for x in (c.outlet, c.date, page, f"support {support:.2f}" if support is not None else "") if x)
     version = c.version_note()
     original = say("original", language)

@@ -232,7 +232,8 @@ def _ask(engine: Any, args: argparse.Namespace) -> int:
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
     for c in answer.citations:
-        where = ", ".join(x for x in (c.outlet, c.date, f"p. {c.page}" if c.page else None) if x)
+        page = f"p. {c.page}{' (OCR)' if c.ocr else ''}" if c.page else None
+        where = ", ".join(x for x in (c.outlet, c.date, page) if x)
         span = f"{c.doc_id} chars {c.start}-{c.end}"
         print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {span} · {c.score_kind} {c.score:.2f}")
         if c.link:

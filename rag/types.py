@@ -24,6 +24,7 @@ class Article:
     date_inferred: bool = False  # ``date`` read from a weekday and a day in the text (rag/ingestion/dating.py)
     # Where each page starts in ``text`` (page 1 at 0), for an article read from a PDF; () otherwise.
     pages: tuple[int, ...] = ()
+    ocr_pages: tuple[int, ...] = ()  # pages (1-based) whose text is OCR of a scan, not the file's own
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class Citation:
     earlier_as_of: str | None = None
     language: str | None = None  # the cited article's
     page: int | None = None  # the page of a PDF the quote starts on (1-based); None for other articles
+    ocr: bool = False  # that page's text was read from a scan by OCR (its words may be misread)
     translation: Rendering | None = None  # into the question's language, when the article's differs
 
     @property

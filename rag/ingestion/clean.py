@@ -94,7 +94,7 @@ def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
 
     kept = _drop_trailing_menu(_drop_repeated_title(paragraphs))
     body = "\n\n".join(kept)
-    pages = _page_starts(paragraphs, page_of, kept, count=page) if page > 1 else ()
+    pages = _page_starts(paragraphs, page_of, kept, count=page) if raw.paged else ()
     if not date and (found := _WORD_DATE.search(body[:1000])):
         date = _word_date(found)
     inferred = False
@@ -105,7 +105,7 @@ def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
     return Article(
         doc_id=doc_id, text=body, source=source, title=title, date=date,
         outlet=outlet, author=author, content_hash=digest, language=detect(f"{title}\n{body}"),
-        date_inferred=inferred, pages=pages,
+        date_inferred=inferred, pages=pages, ocr_pages=raw.ocr_pages,
     )  # fmt: skip
 
 

@@ -5,8 +5,11 @@ into text boxes and orders them in reading order, a two-column page's left
 column before its right. Within a box, a word hyphenated across lines is
 joined. Lines that run at the top or bottom of most pages (a header, a
 footer, a page number) are dropped. Pages are separated by a form feed, from
-which cleaning records where each page starts (``Article.pages``). A Word
-file (``.docx``) gives its paragraphs, headings and tables as text, with
+which cleaning records where each page starts (``Article.pages``). A page
+with no text layer (a scan) is rendered by PDFium (pypdfium2) and read by
+Debian's tesseract in Italian and English when it is installed (`make ocr`);
+those pages are listed, so a citation says it quotes OCR text. A Word file
+(``.docx``) gives its paragraphs, headings and tables as text, with
 python-docx.
 
 A hostile or broken file must not take the server down: parsing runs in a
@@ -21,6 +24,7 @@ import io
 import json
 import re
 import resource
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -32,6 +36,7 @@ MEMORY_BYTES = 2 * 1024**3  # the child's address space
 CPU_SECONDS = 120
 PAGE_BREAK = "\f"
 _PAGE_NUMBER = re.compile(r"^(?:(?:pag(?:ina)?|page|p)\.?\s*)?\d{1,4}(?:\s*(?:/|di|of)\s*\d{1,4})?$", re.IGNORECASE)
+OCR_HINT = "install OCR for scanned pages with `make ocr` (Debian's tesseract-ocr with Italian and English)"
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
 
 
@@ -57,7 +62,10 @@ def read_document(data: bytes, suffix: str, *, max_pages: int) -> RawText:
             "(damaged, or a compression bomb); re-export it"
         )
     out = json.loads(done.stdout)
-    return RawText(text=out["text"], title=out.get("title"), date=out.get("date"), author=out.get("author"))
+    return RawText(
+        text=out["text"], title=out.get("title"), date=out.get("date"), author=out.get("author"),
+        paged="ocr_pages" in out, ocr_pages=tuple(out.get("ocr_pages", ())),
+    )  # fmt: skip
 
 
 def _limits() -> None:
@@ -97,15 +105,38 @@ def pdf_text(data: bytes, *, max_pages: int) -> dict[str, Any]:
             pages.append([b for b in boxes if b])
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise LoadError(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
-    pages = _without_running_lines(pages)
+    scanned = [i for i, p in enumerate(pages) if not p]
+    ocr = _ocr(data, scanned) if scanned and shutil.which("tesseract") else {}
+    pages = _without_running_lines([ocr.get(i, p) for i, p in enumerate(pages)])
     if not any(pages):
-        raise LoadError("PDF with no text layer (scanned pages?); OCR is not installed for it yet")
+        if ocr:
+            raise LoadError("PDF with no text layer, and OCR read no words on its pages (drawings, or blank scans)")
+        raise LoadError(f"PDF with no text layer (scanned pages?); {OCR_HINT}")
     return {
+        "ocr_pages": sorted(i + 1 for i in ocr if ocr[i]),
         "text": f"\n{PAGE_BREAK}\n".join("\n".join(p) for p in pages),
         "title": _info(info, "Title"),
         "author": _info(info, "Author"),
         "date": _pdf_date(_info(info, "CreationDate")),
     }
+
+
+def _ocr(data: bytes, indexes: list[int]) -> dict[int, list[str]]:
+    """The paragraphs tesseract reads on each page in ``indexes`` (0-based), rendered at 300 dpi."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    out = {}
+    for i in indexes:
+        image = document[i].render(scale=300 / 72).to_pil()
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        done = subprocess.run(
+            ["tesseract", "-", "-", "-l", "ita+eng"], input=png.getvalue(), capture_output=True, timeout=CPU_SECONDS
+        )
+        text = done.stdout.decode(errors="replace") if done.returncode == 0 else ""
+        out[i] = [b for b in (_joined(p) for p in re.split(r"\n\s*\n", text)) if b]
+    return out
 
 
 def _joined(box: str) -> str:

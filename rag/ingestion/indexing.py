@@ -220,6 +220,7 @@ def _doc_meta(article: Article) -> dict[str, Any]:
         "date_inferred": article.date_inferred,
         # Where each page starts in the text, for a PDF ("0,1834,3920"); cited pages come from it.
         "pages": ",".join(map(str, article.pages)),
+        "ocr_pages": ",".join(map(str, article.ocr_pages)),
         "updated": article.updated,
         "outlet": article.outlet,
         "author": article.author,

@@ -25,6 +25,8 @@ class RawText:
     date: str | None = None
     author: str | None = None
     outlet: str | None = None
+    paged: bool = False  # a PDF: pages are separated by a form-feed line
+    ocr_pages: tuple[int, ...] = ()  # pages of a PDF read by OCR (1-based)
 
 
 def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:

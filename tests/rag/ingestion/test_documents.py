@@ -215,3 +215,42 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_without_a_child_proces
     path = write(tmp_path, "x.pdf", b"hello")
     with pytest.raises(LoadError, match="not a PDF"):
         read_file(path, max_bytes=10**7)
+
+
+def scanned(lines: list[str]) -> bytes:
+    """A PDF page that is only a picture of printed text (no text layer), as a scanner makes it."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    for i, line in enumerate(lines):
+        draw.text((120, 160 + i * 80), line, font=font, fill=0)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    doc = FPDF()
+    doc.add_page()
+    doc.image(png, x=0, y=0, w=210)
+    return bytes(doc.output())
+
+
+SCAN = ["Il prefetto ha firmato l'ordinanza", "sulla chiusura delle scuole per neve."]
+
+
+@pytest.mark.skipif(not Path("/usr/bin/tesseract").exists(), reason="tesseract is not installed (`make ocr`)")
+def test_a_scanned_page_is_read_by_ocr_and_cited_as_ocr_text(engine: Engine, tmp_path: Path):
+    folder = tmp_path / "in"
+    write(folder, "ordinanza.pdf", scanned(SCAN))
+    report = engine.ingest([folder])
+    assert report.added == ("ordinanza",) and not report.skipped, report
+    answer = engine.ask("Chi ha firmato l'ordinanza sulla chiusura delle scuole?")
+    cited = [c for c in answer.citations if "prefetto" in c.quote]
+    assert cited and cited[0].page == 1 and cited[0].ocr, answer
+
+
+def test_a_scanned_page_without_ocr_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the child's path
+    path = write(tmp_path, "ordinanza.pdf", scanned(SCAN))
+    with pytest.raises(LoadError, match="no text layer.*make ocr"):
+        read_file(path, max_bytes=10**7)
