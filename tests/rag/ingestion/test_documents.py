@@ -252,5 +252,5 @@ def test_a_scanned_page_is_read_by_ocr_and_cited_as_ocr_text(engine: Engine, tmp
 def test_a_scanned_page_without_ocr_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the child's path
     path = write(tmp_path, "ordinanza.pdf", scanned(SCAN))
-    with pytest.raises(LoadError, match="no text layer.*make ocr"):
+    with pytest.raises(LoadError, match=r"no text layer.*make ocr"):
         read_file(path, max_bytes=10**7)
