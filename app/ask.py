@@ -99,6 +99,11 @@ def render_card(
         + "</div>",
         unsafe_allow_html=True,
     )
+    if c.page and (span := engine.page_span(c.doc_id, c.page)):  # the page around the quote, as printed
+        with st.expander(f"p. {c.page}"):
+            on_page = [s for s in spans if span[0] <= s[0] < span[1]]
+            body = highlight_all(document[span[0] : span[1]], on_page, span[0])
+            st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
     with st.expander(say("whole_article", language, markers)):
         st.markdown(f'<div class="article">{highlight_all(document, spans)}</div>', unsafe_allow_html=True)
 

@@ -238,6 +238,16 @@ class Index:
         self.sync()
         return self.store.document_text(doc_id)
 
+    def page_span(self, doc_id: str, page: int) -> tuple[int, int] | None:
+        """Where ``page`` (1-based) of a PDF article starts and ends in its text; None for other articles."""
+        starts = [
+            int(x) for x in str(self.store.documents([doc_id]).get(doc_id, {}).get("pages") or "").split(",") if x
+        ]
+        if not 1 <= page <= len(starts):
+            return None
+        text = self.document(doc_id) or ""
+        return starts[page - 1], starts[page] if page < len(starts) else len(text)
+
     def date_span(self) -> tuple[str | None, str | None]:
         """The oldest and newest article dates, read once per index generation.
 

@@ -289,6 +289,8 @@ def test_an_uploaded_pdf_is_answered_with_its_page_on_the_card(engine: Engine, t
         card = page.locator(".source-card", has_text="42 milioni").first
         card.wait_for(timeout=60_000)
         text = card.inner_text()
+        page.get_by_text("p. 2", exact=True).last.click()  # the page around the quote
+        page.locator(".article mark", has_text="42 milioni").first.wait_for(timeout=30_000)
         page.screenshot(path=str(tmp_path / "pdf.png"), full_page=True)
     assert "Piano scuole 2026" in text and "p. 2" in text, text
     keep(tmp_path / "pdf.png")

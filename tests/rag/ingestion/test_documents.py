@@ -134,6 +134,8 @@ def test_a_question_is_answered_from_a_pdf_with_its_page_and_from_a_word_file(en
     answer = engine.ask("Qual è il bilancio del piano scolastico?")
     cited = [c for c in answer.citations if "42 milioni" in c.quote]
     assert cited and cited[0].page == 2, answer
+    start, end = engine.page_span(cited[0].doc_id, 2) or (0, 0)  # the page around the quote, for the app
+    assert start <= cited[0].start < cited[0].end <= end and engine.page_span(cited[0].doc_id, 3) is None
     word = engine.ask("Chi ha firmato il decreto sulle aule?")
     assert any("Rossi" in c.quote and c.page is None for c in word.citations), word
 
