@@ -49,7 +49,7 @@ def read_document(data: bytes, suffix: str, *, max_pages: int) -> RawText:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "rag.ingestion.documents", suffix, str(max_pages)],
-            input=data, capture_output=True, timeout=CPU_SECONDS * 2, preexec_fn=_limits,
+            input=data, capture_output=True, timeout=CPU_SECONDS * 2,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         raise LoadError(f"the {suffix} file took too long to read; check it opens, or split it") from None
@@ -69,6 +69,7 @@ def read_document(data: bytes, suffix: str, *, max_pages: int) -> RawText:
 
 
 def _limits() -> None:
+    # Set by the child on itself: a preexec_fn is unsafe in a threaded parent (the app's server).
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
@@ -209,6 +210,7 @@ def docx_text(data: bytes) -> dict[str, Any]:
 
 def main() -> int:
     """The child process: bytes on stdin, JSON on stdout, a ``LoadError:`` line on stderr."""
+    _limits()
     suffix, max_pages = sys.argv[1], int(sys.argv[2])
     data = sys.stdin.buffer.read()
     try:
