@@ -55,14 +55,16 @@ def test_bad_files_are_skipped_with_reasons_and_lose_nothing(engine: Engine, art
         "Il ministro è arrivato a Bruxelles perché la riunione è stata anticipata.".encode("latin-1")
     )
     (articles / "copy.txt").write_bytes(next(articles.glob("001*")).read_bytes())
-    (articles / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (articles / "notes.pdf").write_bytes(b"%PDF-1.4")  # a PDF with nothing after its header
+    (articles / "sheet.xlsx").write_bytes(b"PK\x03\x04")
     report = engine.ingest([articles, tmp_path / "missing-folder"])
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert "empty" in reasons["empty.txt"] and "empty" in reasons["blank.txt"]
     assert "binary" in reasons["image.txt"]
     assert "001_51be7fdfb486c944" in reasons["copy.txt"]
     assert "not found" in reasons["missing-folder"]
-    assert "notes.pdf" not in reasons  # folders only yield supported types
+    assert reasons["notes.pdf"].startswith("damaged PDF") and "\n" not in reasons["notes.pdf"]
+    assert "sheet.xlsx" not in reasons  # folders only yield supported types
     assert report.added == ("latin",)
     assert "perché la riunione" in (engine.document("latin") or "")
     assert engine.stats().chunks == chunks + 1 and len(report.unchanged) == 5
