@@ -23,8 +23,8 @@ from rag.library import Library
 from rag.news.attribution import asked_speaker, compose, not_quoted
 from rag.news.digest import about_the_period, digest
 from rag.search.dates import temporal
-from rag.search.question import check_question, entities, language
 from rag.settings import Settings
+from rag.text.question import check_question, entities, language
 from rag.types import Answer, Filters, IngestReport, Passage, Quote, Rendering, TimelineEntry, Where, to_filters
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore

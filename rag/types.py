@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The store's query type is part of the public vocabulary: rag.types.Filters stays where it was.
+from vectorstore.where import Filters
+
 
 @dataclass(frozen=True)
 class Article:
@@ -19,7 +22,7 @@ class Article:
     outlet: str | None = None
     author: str | None = None
     content_hash: str = ""
-    language: str = "it"  # detected from the text (rag/search/language.py)
+    language: str = "it"  # detected from the text (rag/text/language.py)
     updated: str | None = None  # when a web page says it was modified after its date (rag/ingestion/web.py)
     date_inferred: bool = False  # ``date`` read from a weekday and a day in the text (rag/ingestion/dating.py)
     # Where each page starts in ``text`` (page 1 at 0), for an article read from a PDF; () otherwise.
@@ -67,7 +70,7 @@ class Passage:
     # Other articles carrying a near-copy of this passage (rag/search/copies.py), and those copies' chunk ids.
     duplicates: tuple[str, ...] = ()
     copies: tuple[str, ...] = ()
-    language: str | None = None  # the article's, detected at ingest (rag/search/language.py)
+    language: str | None = None  # the article's, detected at ingest (rag/text/language.py)
 
     def sentence_texts(self) -> list[tuple[int, int, str]]:
         """The passage's sentences as ``(start, end, text)`` in article offsets."""
@@ -392,24 +395,6 @@ class EmbedStatus:
     done: int = 0  # sentences embedded by the current (or last) pass
     total: int = 0  # sentences that pass had to embed
     error: str | None = None  # why the last background pass stopped early
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict retrieval to some articles; ``None`` means no restriction.
-
-    Dates are ISO ``YYYY-MM-DD`` strings and bounds are inclusive; articles
-    without a date are left out when a date bound is set.
-    """
-
-    doc_ids: tuple[str, ...] | None = None
-    outlets: tuple[str, ...] | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-
-    def is_empty(self) -> bool:
-        """True when nothing is filtered."""
-        return not (self.doc_ids or self.outlets or self.date_from or self.date_to)
 
 
 Where = Filters | Mapping[str, Any] | None

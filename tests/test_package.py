@@ -53,18 +53,3 @@ def test_the_runtime_package_never_imports_evaluation_code():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
-
-
-def test_stage_packages_sit_below_the_public_api():
-    # The stack reads api -> library -> index -> news -> answering -> ingestion
-    # -> search -> vectorstore: no stage imports a stage above it.
-    order = ["vectorstore", "rag.search", "rag.ingestion", "rag.answering", "rag.news"]
-    for rank, stage in enumerate(order):
-        folder = ROOT.joinpath(*stage.split("."))
-        above = [*order[rank + 1 :], "rag.api", "rag.library", "rag.index", "rag.cli", "evaluation"]
-        for source in folder.rglob("*.py"):
-            text = source.read_text(encoding="utf-8")
-            for name in above:
-                assert f"from {name} " not in text and f"from {name}." not in text and f"import {name}" not in text, (
-                    f"{source.relative_to(ROOT)} imports {name}, a layer above it"
-                )

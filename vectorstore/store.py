@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 
 from rag.errors import EmbedderMismatch, IndexNotFound, StoreUnavailable
-from rag.types import Filters
 from vectorstore.connect import connect, is_connection_error
-from vectorstore.where import clean_meta, where_clause
+from vectorstore.where import Filters, clean_meta, where_clause
 
 SCHEMA = 1
 RETRIES = 6  # attempts after the first for a call another process's writes got in the way of (~16 s in all)

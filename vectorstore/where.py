@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from rag.types import Filters
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some articles; ``None`` means no restriction.
+
+    Dates are ISO ``YYYY-MM-DD`` strings and bounds are inclusive; articles
+    without a date are left out when a date bound is set.
+    """
+
+    doc_ids: tuple[str, ...] | None = None
+    outlets: tuple[str, ...] | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.doc_ids or self.outlets or self.date_from or self.date_to)
 
 
 def where_clause(filters: Filters | None) -> dict[str, Any] | None:

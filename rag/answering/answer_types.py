@@ -11,13 +11,13 @@ model's ``type_match`` feature (rag/answering/features.py) reads :func:`has_kind
 
 from __future__ import annotations
 
-import calendar
 import re
 
-from rag.ingestion.clean import MONTHS
-from rag.search.language import all_stopwords
-from rag.search.question import INTERROGATIVES
-from rag.search.vocabulary import fold
+from rag.text.calendar import MONTH_KEYS, WEEKDAY_KEYS, month_names
+from rag.text.language import all_stopwords
+from rag.text.names import CAPITAL, name_pattern
+from rag.text.question import INTERROGATIVES
+from rag.text.words import MULTIPLIERS, fold, number_words
 
 # Closed-class question words, not topic words.
 _ASKS = {
@@ -31,10 +31,10 @@ _ASKS = {
 # word follows) do not.
 _WHICH = re.compile(r"\b(?:which|what|quale|quali|che)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE)
 
-_MONTHS = "|".join(MONTHS)  # Italian and English month names
+_MONTHS = "|".join(month_names("it", "en"))  # Italian and English month names
 _NUMBER = re.compile(
     r"(?:circa |oltre |più di |about |over )?\d[\d.,']*(?:\s?%| per cento| percent)?"
-    r"(?:\s(?:milioni|miliardi|mila|million|billion|thousand))?",
+    rf"(?:\s(?:{'|'.join(MULTIPLIERS['it'] + MULTIPLIERS['en'])}))?",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -42,20 +42,20 @@ _DATE = re.compile(
     r"[XVI]+\s+secolo|(?:anni|years)\s+\d0)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:(?:di|de|del|della|da|von|van|of|the)\s+)?[A-ZÀ-Ý][\w'’.-]*)*")
+_NAME = name_pattern(tail=r"[\w'’.-]*", particles=True)
 PATTERNS = {"number": _NUMBER, "when": _DATE, "who": _NAME, "where": _NAME, "name": _NAME}
 _WORD = re.compile(r"\w+")
-_CALENDAR = {*calendar.day_name, *calendar.month_name} - {""}
+_CALENDAR = {key.capitalize() for key in (*MONTH_KEYS, *WEEKDAY_KEYS)}  # English: dateparser's keys
 
 
 # Any phrase of the kind, with no regard to the question: the answer model's
 # ``type_match`` feature was fitted on this (a novelty-aware variant measured
 # no better on the tune halves: docs/BENCHMARKS.md).
-_MONTH_WORDS = "|".join(m for m in MONTHS if m != "may")  # alone, "may" is mostly the verb
+_MONTH_WORDS = "|".join(m for m in month_names("it", "en") if m != "may")  # alone, "may" is mostly the verb
 _HAS = {
-    "number": re.compile(r"\d|\b(un|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|cento|mille|milioni?)\b", re.I),
+    "number": re.compile(rf"\d|\b(un|{'|'.join(number_words('it', 2, 10))}|cento|mille|milioni?)\b", re.I),
     "when": re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTH_WORDS}|secolo|century|ieri|oggi|domani)\b", re.IGNORECASE),
-    "who": re.compile(r"(?<=\w[\s,;:(])[A-ZÀ-Ý][\w'’-]+"),
+    "who": re.compile(rf"(?<=\w[\s,;:(])[{CAPITAL}][\w'’-]+"),
 }
 _HAS["where"] = _HAS["name"] = _HAS["who"]  # a capitalised word inside the sentence: a person, a place, a title
 

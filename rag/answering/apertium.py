@@ -262,7 +262,7 @@ def protect(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     the article's. A capitalised word that starts a line counts as a name when
     another line has it capitalised inside a sentence.
     """
-    from rag.answering.faithfulness import names
+    from rag.text.names import names
 
     inside = frozenset(w for line in lines for n in names(line) for w in n.split())
     kept: dict[str, str] = {}

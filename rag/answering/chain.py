@@ -21,8 +21,8 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from rag.answering.extractive import ABSTAIN
 from rag.answering.followup import History, user_turns
 from rag.errors import ConfigError, RagError
-from rag.search.language import LANGUAGE_NAMES
-from rag.search.question import language
+from rag.text.language import LANGUAGE_NAMES
+from rag.text.question import language
 from rag.types import Answer, Passage
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"

@@ -14,9 +14,9 @@ from rag.answering.answer_types import asks_for
 from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
 from rag.answering.phrase import answer_span
 from rag.ingestion.chunk import sentence_id
-from rag.search.language import known
-from rag.search.question import content_words, entities
 from rag.search.vocabulary import Vocabulary, name_phrases, verdict
+from rag.text.language import known
+from rag.text.question import content_words, entities
 from rag.types import Answer, Citation, Claim, Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore

@@ -11,39 +11,20 @@ negation that its cited sentence does not.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz
 
-# Calendar and negation words are closed classes of each language, not fitted lists.
-MONTHS = {
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    "en": "january february march april may june july august september october november december",
-}
-WEEKDAYS = {
-    "it": "lunedi martedi mercoledi giovedi venerdi sabato domenica",
-    "en": "monday tuesday wednesday thursday friday saturday sunday",
-}
-NEGATIONS = {
-    "it": {"non", "mai", "né", "ne", "nessun", "nessuno", "nessuna", "niente", "nulla", "senza", "neanche", "nemmeno"},
-    "en": {"not", "no", "never", "nor", "neither", "none", "nothing", "without", "cannot", "n't", "nobody"},
-}
+from rag.text.calendar import month_names, weekday_names
+from rag.text.names import names
+from rag.text.words import NEGATIONS, fold, number_value
+
 # How alike a name and its target-language form are spelt (rapidfuzz ratio, 0-100) for the
 # one to stand for the other; see bench/bench_renderings.py.
 SPELLING = 70
 ISO_DATE = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(\d{2})\b")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
-
-
-NUMBER_WORDS = {
-    "it": "zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici "
-    "sedici diciassette diciotto diciannove venti",
-    "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty",
-}
-_NUMBER_WORDS = {w: str(i) for words in NUMBER_WORDS.values() for i, w in enumerate(words.split())}
 
 
 def numbers(text: str) -> Counter[str]:
@@ -55,59 +36,31 @@ def numbers(text: str) -> Counter[str]:
     # An ISO date's month is a month, compared as one by :func:`months` ("2025-09-04" = "September 4, 2025").
     found = Counter(str(int(n)) for n in re.findall(r"\d+", ISO_DATE.sub(r"\1 \3", text)))
     for w in _WORD.findall(text):
-        n = _NUMBER_WORDS.get(_fold(w))
-        if n and _fold(w) not in ("uno", "one"):
-            found[n] += 1
+        n = number_value(w)
+        if n is not None and fold(w) not in ("uno", "one"):
+            found[str(n)] += 1
     return found
 
 
 def months(text: str, language: str) -> Counter[str]:
     """The months and weekdays named in ``text``, language-free ("m1" for January, "d2" for Tuesday)."""
-    months, days = MONTHS.get(language, "").split(), WEEKDAYS.get(language, "").split()
-    words = [_fold(w) for w in _WORD.findall(text)]
+    months = {fold(name): n for name, n in month_names(language).items()}
+    days = {fold(name): n + 1 for name, n in weekday_names(language).items()}
+    words = [fold(w) for w in _WORD.findall(text)]
     found: Counter[str] = Counter(f"m{int(m.group(2))}" for m in ISO_DATE.finditer(text))
     for i, w in enumerate(words):
         # "may" is also a verb in English: only a month next to a number counts there.
         if w in months and (w != "may" or any(x.isdigit() for x in words[max(0, i - 1) : i + 2])):
-            found[f"m{months.index(w) + 1}"] += 1
+            found[f"m{months[w]}"] += 1
         elif w in days:
-            found[f"d{days.index(w) + 1}"] += 1
+            found[f"d{days[w]}"] += 1
     return found
 
 
 def negated(text: str, language: str) -> bool:
     """True when ``text`` holds a negation word of ``language``."""
-    words = {_fold(w) for w in _WORD.findall(text.replace("n't", " n't"))} | ({"n't"} if "n't" in text else set())
-    return bool(words & {_fold(w) for w in NEGATIONS.get(language, set())})
-
-
-def names(text: str, *, known: frozenset[str] = frozenset()) -> list[str]:
-    """Runs of capitalised words that do not start a sentence ("Stati Uniti", "Giorgia Meloni"): names to keep.
-
-    A capitalised word that starts a sentence is a name only when it is in
-    ``known`` (e.g. seen capitalised inside a sentence of the same text:
-    "Mosca accusa ..." after "... pressione su Mosca").
-    """
-    out: list[str] = []
-    run: list[str] = []
-    starts = True
-    for token in text.split():
-        # Italian elides articles into names: "dell'Ucraina" names Ucraina.
-        word = re.split(r"['’]", token)[-1].strip('"“”«»()[],.;:!?')
-        if word[:1].isupper() and len(word) > 1 and (not starts or word in known):
-            run.append(word)
-        elif run:
-            out.append(" ".join(run))
-            run = []
-        # A run ends at punctuation after the word: "Parigi, Roma" are two names.
-        if run and token.rstrip('"”»)') != token.rstrip('"”»),.;:!?'):
-            out.append(" ".join(run))
-            run = []
-        # A dash opens a sentence too ("ha aggiunto su X - Oggi a Parigi ...").
-        starts = token in ("-", "–", "—") or token.rstrip('"”»)').endswith((".", "!", "?", ":"))
-    if run:
-        out.append(" ".join(run))
-    return list(dict.fromkeys(out))
+    words = {fold(w) for w in _WORD.findall(text.replace("n't", " n't"))} | ({"n't"} if "n't" in text else set())
+    return bool(words & {fold(w) for w in NEGATIONS.get(language, set())})
 
 
 def missing_names(source: str, rendering: str) -> list[str]:
@@ -117,8 +70,8 @@ def missing_names(source: str, rendering: str) -> list[str]:
     "Stati Uniti" may be "United States" and "Consiglio Giorgia Meloni" may be
     "Council" and "Giorgia Meloni" apart.
     """
-    folded = _fold(rendering)
-    runs = [n for n in names(source) if _fold(n) not in folded]
+    folded = fold(rendering)
+    runs = [n for n in names(source) if fold(n) not in folded]
     return list(dict.fromkeys([*runs, *(w for n in runs if " " in n for w in n.split())]))
 
 
@@ -162,17 +115,17 @@ def withheld_because(
     changes = fact_changes(source, rendering, source_language=source_language, other_language=target_language)
     if changes:
         return changes[0]
-    folded = _fold(rendering)
+    folded = fold(rendering)
 
     # The rendering's own capitalised words: a name may take its target-language form there
     # ("Mosca" -> "Moscow", "Ucraina" -> "Ukraine"), close in spelling though not the same.
-    own = [_fold(w) for w in re.findall(r"\b[^\W\d_][\w'-]*", rendering) if w[:1].isupper()]
+    own = [fold(w) for w in re.findall(r"\b[^\W\d_][\w'-]*", rendering) if w[:1].isupper()]
 
     def kept(name: str) -> bool:
-        alone = _fold(name_renderings.get(name, "").strip(" ."))
-        if _fold(name) in folded or (alone and alone in folded):
+        alone = fold(name_renderings.get(name, "").strip(" ."))
+        if fold(name) in folded or (alone and alone in folded):
             return True
-        return " " not in name and any(fuzz.ratio(_fold(name), w) >= SPELLING for w in own)
+        return " " not in name and any(fuzz.ratio(fold(name), w) >= SPELLING for w in own)
 
     for name in names(source):
         words = name.split()
@@ -183,8 +136,3 @@ def withheld_because(
     if cosine < bar:
         return "its meaning is too far from the source"
     return None
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.answering.answer_types import asks_for, has_kind
-from rag.search.language import known, stemmer
-from rag.search.question import content_words, entities
-from rag.search.vocabulary import fold
+from rag.text.language import known, stemmer
+from rag.text.question import content_words, entities
+from rag.text.words import fold
 
 FEATURES = (
     "similarity", "similarity_gap", "word_overlap", "name_overlap", "passage_rank", "type_match", "fragment",
@@ -26,7 +26,7 @@ def is_fragment(text: str) -> bool:
 
 
 def stems(text: str, language: str | None = "it") -> set[str]:
-    """Folded Snowball stems of the content words of ``text``, in ``language`` (rag/search/language.py)."""
+    """Folded Snowball stems of the content words of ``text``, in ``language`` (rag/text/language.py)."""
     return set(stemmer(known(language)).stemWords([fold(w) for w in content_words(text)]))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from rag.search.question import entities, words
+from rag.text.question import entities, words
 
 History = Sequence[tuple[str, str]] | Sequence[Mapping[str, str]]
 
@@ -78,6 +78,6 @@ def _join(names: list[str], previous: str) -> str:
 
 
 def _is_italian(text: str) -> bool:
-    from rag.search.question import language
+    from rag.text.question import language
 
     return language(text) == "it"

@@ -21,7 +21,7 @@ _WORD = re.compile(r"\w+")
 def answer_span(question: str, sentence: str, language: str | None = "it") -> tuple[int, int] | None:
     """Offsets of the answer phrase in ``sentence``, or None when the question asks for no such phrase.
 
-    Both are stemmed in ``language``, the sentence's (rag/search/language.py).
+    Both are stemmed in ``language``, the sentence's (rag/text/language.py).
     """
     candidates = typed_phrases(question, sentence)
     if not candidates:

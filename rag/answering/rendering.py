@@ -18,7 +18,7 @@ import numpy as np
 from rag.answering.faithfulness import missing_names, withheld_because
 from rag.answering.translators import INSTALL_HINT, Translator
 from rag.errors import RagError
-from rag.search.language import LANGUAGE_NAMES
+from rag.text.language import LANGUAGE_NAMES
 from rag.types import Answer, Citation, Rendering
 from vectorstore.embeddings import Embedder
 

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from rag.answering.apertium import Apertium
 from rag.errors import ConfigError
-from rag.search.language import LANGUAGE_NAMES
 from rag.settings import Settings
+from rag.text.language import LANGUAGE_NAMES
 
 KINDS = ("auto", "none", "apertium", "llamacpp:<model>", "a comma-separated order of those two")
 INSTALL_HINT = "`make translator` (Apertium) or `make local-model` (a local model)"

@@ -12,7 +12,6 @@ unsupported rather than shown as fact.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 
@@ -20,6 +19,7 @@ from rag.answering.extractive import ABSTAIN, Candidate, passage_sentences
 from rag.answering.faithfulness import months, negated
 from rag.answering.faithfulness import numbers as figures
 from rag.ingestion.chunk import split_sentences
+from rag.text.words import folded_words
 from rag.types import Answer, Citation, Claim, Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
@@ -65,8 +65,8 @@ def parse_claims(raw: str, *, language: str) -> list[tuple[str, list[int]]]:
 
 def is_refusal(raw: str) -> bool:
     """True when the model gave the prescribed 'not in the passages' reply."""
-    said = _fold(raw)
-    return bool(said) and any(_fold(m) in said for m in ABSTAIN.values())
+    said = folded_words(raw)
+    return bool(said) and any(folded_words(m) in said for m in ABSTAIN.values())
 
 
 def verify(
@@ -205,8 +205,3 @@ def _citation(n: int, scored: tuple[float, Candidate]) -> Citation:
 
 def _numbers(text: str) -> list[int]:
     return [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group) if n.strip()]
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())

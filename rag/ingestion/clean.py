@@ -12,21 +12,18 @@ import unicodedata
 
 from rag.ingestion.dating import inferred_date
 from rag.ingestion.load import RawText
-from rag.search.language import detect
+from rag.text.calendar import month_names
+from rag.text.language import detect
+from rag.text.names import CAPITAL
 from rag.types import Article
 
-MONTHS = {
-    "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6,
-    "luglio": 7, "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-}  # fmt: skip
+MONTHS = month_names("it", "en")  # "gennaio" and "january" -> 1
 _MONTH_RE = "|".join(MONTHS)
 _DATE_HEADER = re.compile(r"^\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
 _WORD_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(\d{{4}})\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DATELINE = re.compile(r"^\(([A-Z][\w .&'-]{1,40})\)\s*[-–—]\s*")
-_BYLINE = re.compile(r"^di\s+([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3})\s*(?:[-–—|,]|$)")
+_BYLINE = re.compile(rf"^di\s+([{CAPITAL}][\w'’-]+(?:\s+[{CAPITAL}][\w'’-]+){{0,3}})\s*(?:[-–—|,]|$)")
 _COPYRIGHT = re.compile(r"^©\s*(?:copyright\s+)?(.+?)\s*$", re.IGNORECASE)
 _SECTIONS = {"esteri", "politica", "cronaca", "economia", "world", "news", "mondo", "italia"}
 # Lines that are never article text, whole-line matches, case-insensitive.

@@ -14,32 +14,16 @@ import re
 from datetime import date
 from functools import cache
 
-from dateparser.languages import default_loader
+from rag.text.calendar import month_names, weekday_names
 
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")  # fmt: skip
 LANGUAGES = ("it", "en")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 @cache
-def _names(kind: tuple[str, ...]) -> dict[str, int]:
-    """Full names (over three letters) of each weekday or month in :data:`LANGUAGES`, to their index."""
-    out = {}
-    for lang in LANGUAGES:
-        info = default_loader.get_locale(lang).info
-        for i, key in enumerate(kind):
-            for name in info.get(key, []):
-                if len(name) > 3:
-                    out[name.lower()] = i
-    return out
-
-
-@cache
 def _pattern() -> re.Pattern[str]:
-    days = "|".join(sorted(map(re.escape, _names(_DAYS)), key=len, reverse=True))
-    months = "|".join(sorted(map(re.escape, _names(_MONTHS)), key=len, reverse=True))
+    days = "|".join(sorted(map(re.escape, weekday_names(*LANGUAGES, min_len=4)), key=len, reverse=True))
+    months = "|".join(sorted(map(re.escape, month_names(*LANGUAGES, min_len=4)), key=len, reverse=True))
     # "martedì 6 gennaio", "Tuesday 6 January", "Tuesday, January 6(th)"
     return re.compile(
         rf"\b(?P<wd>{days}),?\s+(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{months})|(?P<m2>{months})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
@@ -57,8 +41,8 @@ def inferred_date(text: str) -> str | None:
     years = {int(y) for y in _YEAR.findall(text)}
     candidates = sorted(years | {y + 1 for y in years})
     for m in _pattern().finditer(head):
-        weekday = _names(_DAYS)[m.group("wd").lower()]
-        month = _names(_MONTHS)[(m.group("m1") or m.group("m2")).lower()] + 1
+        weekday = weekday_names(*LANGUAGES, min_len=4)[m.group("wd").lower()]
+        month = month_names(*LANGUAGES, min_len=4)[(m.group("m1") or m.group("m2")).lower()]
         day = int(m.group("d1") or m.group("d2"))
         agreeing = []
         for year in candidates:

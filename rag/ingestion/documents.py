@@ -30,7 +30,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from rag.ingestion.load import LoadError, RawText
+from rag.ingestion.raw import LoadError, RawText
 
 MEMORY_BYTES = 2 * 1024**3  # the child's address space
 CPU_SECONDS = 120

@@ -5,28 +5,23 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from rag.ingestion.raw import LoadError, RawText
 
 DOCUMENTS = (".pdf", ".docx")  # read by rag/ingestion/documents.py
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", *DOCUMENTS)
-
-
-class LoadError(Exception):
-    """A file that cannot become an article; the message is the reason."""
-
-
-@dataclass(frozen=True)
-class RawText:
-    """Text read from a file, before cleaning; ``title`` comes from markup."""
-
-    text: str
-    title: str | None = None
-    date: str | None = None
-    author: str | None = None
-    outlet: str | None = None
-    paged: bool = False  # a PDF: pages are separated by a form-feed line
-    ocr_pages: tuple[int, ...] = ()  # pages of a PDF read by OCR (1-based)
+__all__ = [
+    "DOCUMENTS",
+    "SUFFIXES",
+    "LoadError",
+    "RawText",
+    "decode",
+    "find_files",
+    "parse_bytes",
+    "read_file",
+    "safe_name",
+]
 
 
 def find_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:

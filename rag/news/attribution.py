@@ -20,8 +20,8 @@ from rag.answering.extractive import ABSTAIN, Candidate
 from rag.news.quotebook import QuoteBook
 from rag.news.quoting import is_speech
 from rag.news.speakers import name_runs, words
-from rag.search.dates import month_name
-from rag.search.question import language as language_of
+from rag.text.calendar import month_name
+from rag.text.question import language as language_of
 from rag.types import Answer, Citation, Claim, Passage, Quote, Sentence
 
 # Question words that ask for someone's position besides verbs of saying.

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag.answering.features import is_fragment
-from rag.search.dates import date_words
-from rag.search.question import content_words, entities, language
+from rag.text.calendar import date_words
+from rag.text.question import content_words, entities, language
 from rag.types import Answer, Citation, Claim, Passage
 
 # Articles summed up in one answer.

@@ -22,6 +22,7 @@ from typing import Any
 from rag.ingestion.chunk import split_sentences
 from rag.news.speakers import COMPLEMENT, ROLES, SOURCE, Speakers, verb_follows, words
 from rag.search.dates import mentioned_date
+from rag.text.names import CAPITAL
 from rag.types import Quote
 
 MIN_WORDS = 4
@@ -170,7 +171,7 @@ def _resolve(mention: str, speakers: Speakers, nearby: set[str]) -> tuple[str, s
     if role:
         return short, role, 0.8
     # "- ha aggiunto su X -" names a medium, not a person: the quote continues its speaker.
-    personal = any(w in ROLES for w in words(mention)) or re.search(r"\b[A-ZÀ-Ý][\w-]{2,}", mention)
+    personal = any(w in ROLES for w in words(mention)) or re.search(rf"\b[{CAPITAL}][\w-]{{2,}}", mention)
     return (short if personal else ""), None, 0.0
 
 

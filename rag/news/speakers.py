@@ -19,8 +19,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from rag.text.names import name_pattern
+
 # A capitalised run: "Volodymyr Zelensky", "Casa Bianca", "Zakharova".
-NAME_RUN = re.compile(r"(?<![\w'’])[A-ZÀ-Ý][\w\-]*(?:[ \t]+[A-ZÀ-Ý][\w\-]*)*")
+NAME_RUN = name_pattern(tail=r"[\w\-]*", gap=r"[ \t]+", alone=True)
 WORD = re.compile(r"[\wÀ-ÿ\-]+")
 # Words that start a capitalised run without being a name (articles, pronouns, sentence openers).
 _OPENERS = {

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 
 from rag.errors import RagError
-from rag.search.language import known
+from rag.text.language import known
 
 log = logging.getLogger(__name__)
 

@@ -12,41 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from functools import cache
 
+from rag.text.calendar import MONTH_KEYS, date_words, forms
 from rag.types import Filters
 
 _WORD = re.compile(r"[^\W\d_]+")
-MONTHS = [
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-]  # fmt: skip
-
-
-@cache
-def date_words(lang: str) -> frozenset[str]:
-    """The words dateparser's locale data uses for months, weekdays and relative days."""
-    from dateparser.languages.loader import default_loader
-
-    info = default_loader.get_locale(lang).info
-    keys = [*MONTHS, "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    found: set[str] = set()
-    for key in keys:
-        for form in info.get(key, []):
-            found.update(w.lower() for w in _WORD.findall(form) if len(w) >= 3)
-    for forms in info.get("relative-type", {}).values():
-        for form in forms:
-            found.update(w.lower() for w in _WORD.findall(form) if len(w) >= 3)
-    return frozenset(found)
-
-
-def month_name(month: int, lang: str) -> str:
-    """The full name of a month in ``lang`` ("gennaio", "January"), from dateparser's locale data."""
-    from dateparser.languages.loader import default_loader
-
-    forms = default_loader.get_locale(lang if lang in ("it", "en") else "en").info[MONTHS[month - 1]]
-    name = str(max(forms, key=len))
-    return name.capitalize() if lang != "it" else name
 
 
 def mentioned_date(text: str, *, base: str | None, lang: str = "it") -> str | None:
@@ -78,12 +48,9 @@ def month_range(question: str, *, lang: str, newest: str | None) -> tuple[str, s
     The year is the one the question gives, or the latest such month not
     after the newest article.
     """
-    from dateparser.languages.loader import default_loader
-
-    info = default_loader.get_locale(lang).info
     lowered = {w.lower() for w in _WORD.findall(question)}
-    for number, key in enumerate(MONTHS, 1):
-        if not {f.lower() for f in info.get(key, []) if len(f) >= 4} & lowered:
+    for number, key in enumerate(MONTH_KEYS, 1):
+        if not {f for f in forms(key, lang) if len(f) >= 4} & lowered:
             continue
         year_match = re.search(r"\b(19|20)\d{2}\b", question)
         if year_match:
@@ -101,11 +68,8 @@ def day_named(question: str, *, lang: str, newest: str | None) -> tuple[str, str
     """``(the day, the phrase naming it)`` for a calendar day in the question ("6 January 2026", "7 gennaio",
     "January 7th"), from dateparser's month names; the year is the one given, or the latest such day not
     after the newest article."""
-    from dateparser.languages.loader import default_loader
-
-    info = default_loader.get_locale(lang).info
-    for number, key in enumerate(MONTHS, 1):
-        names = "|".join(re.escape(f) for f in sorted(info.get(key, []), key=len, reverse=True) if len(f) >= 3)
+    for number, key in enumerate(MONTH_KEYS, 1):
+        names = "|".join(re.escape(f) for f in sorted(forms(key, lang), key=len, reverse=True) if len(f) >= 3)
         day, year = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|°)?", r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?"
         for pattern in (rf"\b{day}\s+(?:{names})\b{year}", rf"\b(?:{names})\s+{day}\b{year}"):
             found = re.search(pattern, question, flags=re.IGNORECASE)
@@ -141,9 +105,9 @@ def recent_window(question: str, *, lang: str, today: date) -> tuple[str, str] |
 
     lowered = " ".join(w.lower() for w in _WORD.findall(question))
     back = 0
-    for key, forms in default_loader.get_locale(lang).info.get("relative-type", {}).items():
+    for key, phrases in default_loader.get_locale(lang).info.get("relative-type", {}).items():
         period = _PERIOD.match(key)
-        if period and any(re.search(rf"\b{re.escape(f.lower())}\b", lowered) for f in forms):
+        if period and any(re.search(rf"\b{re.escape(f.lower())}\b", lowered) for f in phrases):
             back = max(back, (int(period.group(1)) + 1) * _UNIT_DAYS[period.group(2)])
     if not back:
         return None
@@ -174,7 +138,7 @@ def temporal(
     question is asked; the clock's when omitted) that it names, when some
     article is dated in it.
     """
-    from rag.search.question import language
+    from rag.text.question import language
 
     lowered = [w.lower() for w in _WORD.findall(question)]
     latest = bool(set(lowered) & RECENT) or "most recent" in " ".join(lowered) or "più recenti" in " ".join(lowered)
@@ -196,10 +160,7 @@ def temporal(
         return question, replace(filters or Filters(), date_from=recent[0], date_to=recent[1]), latest
     if oldest is None or newest is None or span[1] < oldest or span[0] > newest:
         return question, filters, latest
-    from dateparser.languages.loader import default_loader
-
-    info = default_loader.get_locale(lang).info
-    names = [re.escape(f) for m in MONTHS for f in info.get(m, []) if len(f) >= 4]
+    names = [re.escape(f) for m in MONTH_KEYS for f in forms(m, lang) if len(f) >= 4]
     pattern = rf"\s*\b(?:in|during|a|di|nel|nel mese di|of)?\s*\b(?:{'|'.join(names)})\b(?:\s+(?:19|20)\d{{2}})?"
     stripped = re.sub(pattern, "", question, flags=re.IGNORECASE).strip()
     return stripped or question, replace(filters or Filters(), date_from=span[0], date_to=span[1]), latest

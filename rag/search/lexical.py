@@ -10,14 +10,14 @@ from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any
 
-from rag.search.language import known, stemmer, stop_list
+from rag.text.language import known, stemmer, stop_list
 
 
 class LexicalIndex:
     """A BM25 index of chunks, one part per article language, rebuilt when the store changes.
 
     Each chunk is analysed with its article's language (Snowball stemmer and
-    stop list, rag/search/language.py), and a question is analysed once per
+    stop list, rag/text/language.py), and a question is analysed once per
     part with that part's language, so an English question meets English
     articles with English stems and Italian ones with Italian stems.
     """

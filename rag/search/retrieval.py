@@ -11,9 +11,9 @@ import numpy as np
 
 from rag.fitted import CROSS_STAND_IN, STAND_IN
 from rag.search.copies import Copies
-from rag.search.language import known
 from rag.search.lexical import LexicalIndex, fuse
-from rag.search.question import language
+from rag.text.language import known
+from rag.text.question import language
 from rag.types import Filters, Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore, Record

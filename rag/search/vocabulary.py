@@ -9,14 +9,15 @@ import contextlib
 import json
 import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rag.search.question import words
+from rag.text.names import name_pattern
+from rag.text.question import words
+from rag.text.words import fold
 from vectorstore.embeddings import Embedder
 
 # With the default embedder, translations of a name (Paris/Parigi, Kyiv/Kiev,
@@ -32,7 +33,7 @@ NEIGHBOURS = 5
 # Spellings less alike than this score 0 (rag/search/vocabulary.Vocabulary.spelling):
 # the lowest bar bench/fit.py tries, and a cut-off that lets rapidfuzz stop early.
 FLOOR = 0.7
-_NAME_RUN = re.compile(r"(?:[A-ZÀ-Ý][\w'’-]+)(?:\s+[A-ZÀ-Ý][\w'’-]+)*")
+_NAME_RUN = name_pattern(tail=r"[\w'’-]+")
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,6 @@ def verdict(matches: Iterable[NameMatch], *, standout: float) -> tuple[bool, int
     matches = list(matches)
     unknown = any(m.closeness < UNKNOWN or (m.closeness < KNOWN and m.standout < standout) for m in matches)
     return unknown, sum(m.closeness < KNOWN for m in matches)
-
-
-def fold(word: str) -> str:
-    """Lower case without accents: ``Zelenskyj`` -> ``zelenskyj``, ``È`` -> ``e``."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 class Vocabulary:

@@ -194,7 +194,7 @@ def test_feeds_from_the_cli_and_a_refresh_loop_that_stops_on_ctrl_c(news_site: S
 
 def test_ctrl_c_while_the_refresh_loop_embeds_stops_the_loop(news_site: Site, tmp_path, monkeypatch, capsys):
     # Ctrl-C during the embedding step of a round used to stop only the embedding: the loop slept and refreshed again.
-    import rag.cli_feeds
+    import rag.cli.feeds
 
     monkeypatch.setenv("RAG_PERSIST_DIR", str(tmp_path / "index"))
     assert main(["feeds", "add", f"{news_site.url}/esteri/feed.xml"]) == 0
@@ -209,7 +209,7 @@ def test_ctrl_c_while_the_refresh_loop_embeds_stops_the_loop(news_site: Site, tm
         raise AssertionError("the loop went on to another round after Ctrl-C")
 
     monkeypatch.setattr(Engine, "embed_pending", pressed)
-    monkeypatch.setattr(rag.cli_feeds.time, "sleep", slept)
+    monkeypatch.setattr(rag.cli.feeds.time, "sleep", slept)
     assert main(["feeds", "refresh", "--every", "10s"]) == 0
     out, err = capsys.readouterr()
     assert "unchanged since the last refresh" in out

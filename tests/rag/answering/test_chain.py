@@ -315,7 +315,7 @@ def test_an_unmarked_sentence_with_a_changed_fact_gets_no_source(sample_engine: 
 
 
 def test_the_cli_says_which_sources_the_checker_found(sample_engine: Engine):
-    from rag.cli import render_claims
+    from rag.cli.answer import render_claims
 
     model, _ = scripted("Italy confirmed political and logistical support, without sending troops.")
     answer = with_model(sample_engine, model).ask(QUESTION, mode=MODE)

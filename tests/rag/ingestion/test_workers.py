@@ -106,7 +106,7 @@ def test_claims_first_writer_wins_and_an_expired_lease_is_taken_over(embedder: E
 
 
 def test_several_workers_without_a_server_are_refused_with_the_fix(engine: Engine):
-    from rag.cli_workers import run_workers
+    from rag.cli.workers import run_workers
 
     with pytest.raises(ConfigError, match=r"RAG_CHROMA_URL=http://127\.0\.0\.1:8000"):
         run_workers(engine, 2)

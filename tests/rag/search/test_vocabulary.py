@@ -2,8 +2,8 @@ import pytest
 
 from rag import fitted
 from rag.api import Engine
-from rag.search.question import entities
 from rag.search.vocabulary import KNOWN, UNKNOWN, NameMatch, verdict
+from rag.text.question import entities
 
 
 def test_a_translated_name_stands_out_and_another_country_blends_in(sample_engine: Engine):

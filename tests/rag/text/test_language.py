@@ -1,4 +1,4 @@
-"""Article and question languages (rag/search/language.py) and what they change: stemming and same-language pairs."""
+"""Article and question languages (rag/text/language.py) and what they change: stemming and same-language pairs."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from rag.api import Engine
-from rag.search.language import detect, stemmer, stopwords
 from rag.search.lexical import LexicalIndex
-from rag.search.question import content_words, entities
 from rag.settings import Settings
+from rag.text.language import detect, stemmer, stopwords
+from rag.text.question import content_words, entities
 from tests.conftest import ARTICLES, MELONI
 from vectorstore.embeddings import E5Small
 

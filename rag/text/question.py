@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from rag.errors import BadQuestion
-from rag.search.language import all_stopwords, detect
+from rag.text.language import all_stopwords, detect
 
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)  # apostrophes split: dell'Australia, Kyiv's
 # Question words, a closed class that stop lists leave out in part ("cosa",
@@ -34,7 +34,7 @@ def check_question(question: str, *, max_chars: int) -> str:
 
 
 def language(text: str) -> str:
-    """The language of a question or an article (``"it"``, ``"en"``): see :mod:`rag.search.language`."""
+    """The language of a question or an article (``"it"``, ``"en"``): see :mod:`rag.text.language`."""
     return detect(text)
 
 

@@ -68,7 +68,8 @@ def run(engine: Any, args: argparse.Namespace) -> int:
 
 def refresh(engine: Any) -> None:
     """One refresh of every feed, with a progress bar and a line per feed."""
-    from rag.cli import Bar, _embed
+    from rag.cli.commands import embed
+    from rag.cli.progress import Bar
 
     if not engine.feeds():
         print("no feeds followed; `python -m rag feeds add URL` follows one")
@@ -82,4 +83,4 @@ def refresh(engine: Any) -> None:
             print(f"  skipped {problem}")
         for s in report.ingest.skipped if report.ingest else ():
             print(f"  skipped {s.path}: {s.reason}")
-    _embed(engine, argparse.Namespace(json=False), reraise=True)  # a Ctrl-C while embedding ends the loop too
+    embed(engine, argparse.Namespace(json=False), reraise=True)  # a Ctrl-C while embedding ends the loop too

@@ -1,0 +1,112 @@
+"""``python -m rag ask``: the answer, sentence by sentence, then its sources."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+
+def ask(engine: Any, args: argparse.Namespace) -> int:
+    from rag.types import Answer
+
+    answer: Answer | None = None
+    streamed = False
+    for item in engine.ask_stream(args.question, k=args.k, mode=args.mode, as_of=args.as_of):
+        if isinstance(item, Answer):
+            answer = item
+        elif not args.json and engine_streams(engine, args.mode):
+            print(item, end="", flush=True)  # the model's words as they come
+            streamed = True
+    assert answer is not None
+    if args.json:
+        answer = engine.render(answer)
+        data = asdict(answer)
+        data.pop("passages")
+        data["passages"] = [{k: v for k, v in asdict(p).items() if k != "sentences"} for p in answer.passages]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    if streamed:
+        print("\n")  # the verified answer follows the raw stream
+    if answer.notice:
+        print(f"note: {answer.notice}", file=sys.stderr)
+    if answer.standalone_question:
+        print(f"(read as: {answer.standalone_question})")
+    answer = engine.render(answer)  # sources in another language: the answer in the question's (tens of ms)
+    print(render_claims(answer), flush=True)
+    for d in answer.disagreements:
+        print(f"disagreement: {d.versions()}")
+    if answer.rendering_hint:
+        print(f"note: {answer.rendering_hint}", file=sys.stderr)
+    if answer.citations:
+        print("\nSources:")
+    names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
+    in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
+    for c in answer.citations:
+        page = f"p. {c.page}{' (OCR)' if c.ocr else ''}" if c.page else None
+        where = ", ".join(x for x in (c.outlet, c.date, page) if x)
+        span = f"{c.doc_id} chars {c.start}-{c.end}"
+        print(f"[{c.n}] {c.title} ({where or c.doc_id}) — {span} · {c.score_kind} {c.score:.2f}")
+        if c.link:
+            print(f"    {c.link}")
+        print(f"    “{c.quote}”")
+        if c.translation is not None and not (c.translation.shown and c.n in in_answer):
+            print(f"    {rendering_line(c.translation)}")
+        if version := c.version_note():
+            print(f"    {version}")
+        if c.duplicates:
+            print(f"    also in: {', '.join(names.get(d, d) for d in c.duplicates)}")
+        if c.answer:
+            print(f"    answer: {c.answer} (chars {c.answer_start}-{c.answer_end})")
+    return 0
+
+
+def rendering_line(r: Any) -> str:
+    """A citation's machine translation, labelled as one, or why it was withheld."""
+    if not r.shown:
+        return f"(machine translation withheld: {r.withheld})"
+    return f"{r.language.upper()}, machine translation ({r.translator}): “{r.text}”"
+
+
+def engine_streams(engine: Any, mode: str | None) -> bool:
+    """Whether answers come from a language model (worth printing as they stream)."""
+    from rag.answering.llm import is_llm
+
+    return is_llm(mode or engine.settings.answerer)
+
+
+def render_claims(answer: Any) -> str:
+    """The answer's text, with sentences its sources do not support marked.
+
+    An answer in the question's language made from sources in another (``Claim.rendered``) gives each
+    sentence on its own line with the article's words beneath it, and says once that it is a machine
+    translation.
+    """
+    if not answer.claims:
+        return str(answer.rendered_text or answer.text)
+    quotes = {c.n: c for c in answer.citations}
+    translated = any(c.rendered for c in answer.claims)
+    parts = []
+    for c in answer.claims:
+        marks = "".join(f" [{n}]" for n in c.citations)
+        flag = "" if c.supported else (f" [unsupported: {c.why}]" if c.why else " [unsupported]")
+        if c.supported and c.attributed:
+            flag = " [source found by the checker]"
+        # Said where it tells something: more than one source, or one source printed by several articles.
+        several = len(c.sources) > 1 or sum(len(s) for s in c.sources) > 1
+        reported = f" ({c.reported_by()})" if several else ""
+        line = f"{c.rendered or c.text}{marks}{flag}{reported}"
+        if c.rendered:
+            line += "".join(
+                f"\n    {(quotes[n].language or '').upper()}: “{quotes[n].quote}” [{n}]"
+                for n in c.citations
+                if n in quotes
+            )
+        parts.append(line)
+    if not translated:
+        return " ".join(parts)
+    from rag.api import translation_note
+
+    return "\n".join([*parts, f"({translation_note(answer)})"])

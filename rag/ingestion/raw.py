@@ -1,0 +1,22 @@
+"""What a reader of a file gives back: its text, or the reason it has none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LoadError(Exception):
+    """A file that cannot become an article; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class RawText:
+    """Text read from a file, before cleaning; ``title`` comes from markup."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    paged: bool = False  # a PDF: pages are separated by a form-feed line
+    ocr_pages: tuple[int, ...] = ()  # pages of a PDF read by OCR (1-based)
