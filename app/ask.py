@@ -10,9 +10,9 @@ from typing import Any
 import streamlit as st
 
 from app.access import server_path
-from app.answer_html import answer_html, one_card_per_passage, rendering_html, say
+from app.answer_html import answer_html, one_card_per_passage, rendering_html
 from app.common import describe, editing, highlight_all, open_engine
-from rag.api import Engine, translation_note
+from rag.api import Engine, say, translation_note
 from rag.errors import RagError
 from rag.types import Answer, Citation, Filters, IndexStats
 

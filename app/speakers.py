@@ -7,6 +7,7 @@ import html
 import streamlit as st
 
 from app.common import highlight, open_engine
+from rag.api import say
 from rag.errors import RagError
 from rag.types import Rendering
 
@@ -48,7 +49,7 @@ def main() -> None:
             st.caption(f"No renderings: {exc}")
     if any(r is not None and r.shown for r in renderings):
         used = sorted({r.translator for r in renderings if r is not None and r.shown})
-        st.caption(f"Machine translation ({', '.join(used)}); the article's words are beneath each quote.")
+        st.caption(say("quotes_note", target, ", ".join(used)))
     titles = engine.stats().titles
     for i, (q, r) in enumerate(zip(chosen, renderings, strict=True)):
         with st.container(border=True, key=f"quote-{i}"):
@@ -67,7 +68,7 @@ def main() -> None:
             else:
                 st.markdown(f"> {said}")
                 if r is not None:
-                    st.caption(f"Machine translation withheld: {r.withheld}.")
+                    st.caption(say("quote_withheld", r.language, r.withheld))
             if q.kind != "direct":
                 st.caption("reported speech")
             with st.expander("Source"):

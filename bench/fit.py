@@ -30,9 +30,9 @@ from rag.answering.extractive import select
 from rag.answering.features import FEATURES
 from rag.api import Engine
 from rag.ingestion.load import find_files
-from rag.search.question import content_words, entities, language, words
 from rag.search.vocabulary import NameMatch, name_phrases, verdict
 from rag.settings import Settings
+from rag.text.question import content_words, entities, language, words
 
 CACHE = Path(__file__).parent / ".cache"
 

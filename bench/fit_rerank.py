@@ -27,7 +27,7 @@ from evaluation.squad import load_squad, squad_articles
 from rag.answering.rerank import DEPTH, FEATURES, passage_features
 from rag.api import Engine
 from rag.ingestion.load import find_files
-from rag.search.question import language
+from rag.text.question import language
 
 
 def collect(engine: Engine, items: list[EvalItem]) -> list[dict[str, Any]]:

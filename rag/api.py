@@ -15,6 +15,7 @@ from typing import Any
 
 from rag import fitted
 from rag.answering import followup
+from rag.answering.display import answer_lines, rendering_label, say, translation_note
 from rag.answering.extractive import newest_first
 from rag.answering.followup import History
 from rag.answering.llm import describe_failure, is_llm
@@ -498,22 +499,18 @@ def ask_stream(
     return engine(settings).ask_stream(question, history=history, k=k, where=where)
 
 
-def translation_note(answer: Answer) -> str | None:
-    """The one line, in the question's language, under an answer whose sentences are machine translations."""
-    from rag.answering.rendering import translation_note as note
-
-    return note(answer)
-
-
 __all__ = [
     "Engine",
     "RagError",
+    "answer_lines",
     "ask",
     "ask_stream",
     "engine",
     "ingest",
     "quotes",
+    "rendering_label",
     "retrieve",
+    "say",
     "timeline",
     "to_filters",
     "translation_note",

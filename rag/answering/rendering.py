@@ -225,19 +225,3 @@ def checked(
         )
         for quote, text, cosine in zip(quotes, texts, cosines, strict=True)
     ]
-
-
-_NOTE = {
-    "en": "Machine translation ({by}) of the articles' words, checked for names, numbers and meaning; "
-    "each sentence's original is beneath it.",
-    "it": "Traduzione automatica ({by}) delle parole degli articoli, verificata per nomi, numeri e significato; "
-    "sotto ogni frase c'è l'originale.",
-}
-
-
-def translation_note(answer: Answer) -> str | None:
-    """Said once, in the question's language, under an answer whose sentences are machine translations."""
-    used = sorted({c.translation.translator for c in answer.citations if c.translation and c.translation.shown})
-    if not used or not (answer.rendered_text or any(claim.rendered for claim in answer.claims)):
-        return None
-    return _NOTE.get(answer.language, _NOTE["en"]).format(by=", ".join(used))

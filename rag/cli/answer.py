@@ -8,6 +8,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from rag.api import answer_lines, rendering_label, translation_note
+
 
 def ask(engine: Any, args: argparse.Namespace) -> int:
     from rag.types import Answer
@@ -53,7 +55,7 @@ def ask(engine: Any, args: argparse.Namespace) -> int:
             print(f"    {c.link}")
         print(f"    “{c.quote}”")
         if c.translation is not None and not (c.translation.shown and c.n in in_answer):
-            print(f"    {rendering_line(c.translation)}")
+            print(f"    {rendering_line(c)}")
         if version := c.version_note():
             print(f"    {version}")
         if c.duplicates:
@@ -63,11 +65,10 @@ def ask(engine: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def rendering_line(r: Any) -> str:
-    """A citation's machine translation, labelled as one, or why it was withheld."""
-    if not r.shown:
-        return f"(machine translation withheld: {r.withheld})"
-    return f"{r.language.upper()}, machine translation ({r.translator}): “{r.text}”"
+def rendering_line(c: Any) -> str:
+    """A citation's rendering, labelled as a machine translation, or why it was withheld."""
+    label = rendering_label(c)
+    return f"{label} “{c.translation.text}”" if c.translation.shown else label
 
 
 def engine_streams(engine: Any, mode: str | None) -> bool:
@@ -80,33 +81,18 @@ def engine_streams(engine: Any, mode: str | None) -> bool:
 def render_claims(answer: Any) -> str:
     """The answer's text, with sentences its sources do not support marked.
 
-    An answer in the question's language made from sources in another (``Claim.rendered``) gives each
-    sentence on its own line with the article's words beneath it, and says once that it is a machine
-    translation.
+    An answer in the question's language made from sources in another gives each sentence on its own
+    line with the article's words beneath it, and says once that it is a machine translation.
     """
     if not answer.claims:
-        return str(answer.rendered_text or answer.text)
-    quotes = {c.n: c for c in answer.citations}
-    translated = any(c.rendered for c in answer.claims)
+        return answer_lines(answer)[0].text
+    flags = {"supported": "", "attributed": " [source found by the checker]"}
     parts = []
-    for c in answer.claims:
-        marks = "".join(f" [{n}]" for n in c.citations)
-        flag = "" if c.supported else (f" [unsupported: {c.why}]" if c.why else " [unsupported]")
-        if c.supported and c.attributed:
-            flag = " [source found by the checker]"
-        # Said where it tells something: more than one source, or one source printed by several articles.
-        several = len(c.sources) > 1 or sum(len(s) for s in c.sources) > 1
-        reported = f" ({c.reported_by()})" if several else ""
-        line = f"{c.rendered or c.text}{marks}{flag}{reported}"
-        if c.rendered:
-            line += "".join(
-                f"\n    {(quotes[n].language or '').upper()}: “{quotes[n].quote}” [{n}]"
-                for n in c.citations
-                if n in quotes
-            )
-        parts.append(line)
-    if not translated:
-        return " ".join(parts)
-    from rag.api import translation_note
-
-    return "\n".join([*parts, f"({translation_note(answer)})"])
+    for line in answer_lines(answer):
+        marks = "".join(f" [{n}]" for n in line.citations)
+        flag = flags.get(line.status, f" [unsupported: {line.why}]" if line.why else " [unsupported]")
+        reported = f" ({line.reported_by})" if line.reported_by else ""
+        beneath = "".join(f"\n    {(q.language or '').upper()}: “{q.quote}” [{q.n}]" for q in line.originals)
+        parts.append(f"{line.text}{marks}{flag}{reported}{beneath}")
+    note = translation_note(answer)
+    return "\n".join([*parts, f"({note})"]) if note else " ".join(parts)

@@ -1,0 +1,112 @@
+"""How an answer reads, whatever prints it: the words around it in each language, and its lines.
+
+The CLI prints :func:`answer_lines` as text and the app as HTML; both take their labels from
+:data:`WORDS`, so a label is worded once per language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.types import Answer, Citation, Rendering
+
+# The words around an answer, in the language of the question (or of a rendering).
+WORDS = {
+    "en": {
+        "read_as": "Read as: {}",
+        "unsupported": "{} sentence(s) underlined in red are not supported by the cited articles.",
+        "disagree": "Sources disagree: {}",
+        "answered_by": "Answered by {}",
+        "rendering": "Rendering the sources in the question's language…",
+        "no_renderings": "No renderings: {}",
+        "whole_article": "Whole article {}",
+        "also_in": "also in: {}",
+        "original": "original",
+        "withheld": "Machine translation of [{}] withheld: {}.",
+        "translation_of": "Machine translation of [{}] ({}), not the article's words:",
+        "note": "Machine translation ({}) of the articles' words, checked for names, numbers and meaning; "
+        "each sentence's original is beneath it.",
+        "quotes_note": "Machine translation ({}); the article's words are beneath each quote.",
+        "quote_withheld": "Machine translation withheld: {}.",
+    },
+    "it": {
+        "read_as": "Letta come: {}",
+        "unsupported": "Frasi sottolineate in rosso, non sostenute dagli articoli citati: {}.",
+        "disagree": "Le fonti non concordano: {}",
+        "answered_by": "Risposta di {}",
+        "rendering": "Traduzione delle fonti nella lingua della domanda…",
+        "no_renderings": "Nessuna traduzione: {}",
+        "whole_article": "Articolo intero {}",
+        "also_in": "anche in: {}",
+        "original": "originale",
+        "withheld": "Traduzione automatica di [{}] non mostrata: {}.",
+        "translation_of": "Traduzione automatica di [{}] ({}), non le parole dell'articolo:",
+        "note": "Traduzione automatica ({}) delle parole degli articoli, verificata per nomi, numeri e significato; "
+        "sotto ogni frase c'è l'originale.",
+        "quotes_note": "Traduzione automatica ({}); sotto ogni citazione le parole dell'articolo.",
+        "quote_withheld": "Traduzione automatica non mostrata: {}.",
+    },
+}
+
+
+def say(key: str, language: str | None, *values: object) -> str:
+    """The words for ``key`` in ``language`` (English for a language without words of its own)."""
+    return WORDS.get(language or "en", WORDS["en"])[key].format(*values)
+
+
+def translation_note(answer: Answer) -> str | None:
+    """Said once, in the question's language, under an answer whose sentences are machine translations."""
+    used = sorted({c.translation.translator for c in answer.citations if c.translation and c.translation.shown})
+    if not used or not (answer.rendered_text or any(claim.rendered for claim in answer.claims)):
+        return None
+    return say("note", answer.language, ", ".join(used))
+
+
+def rendering_label(citation: Citation) -> str:
+    """The label of a citation's rendering: what it is and by whom, or why it was withheld."""
+    r: Rendering | None = citation.translation
+    assert r is not None
+    if not r.shown:
+        return say("withheld", r.language, citation.n, r.withheld or "")
+    return say("translation_of", r.language, citation.n, r.translator)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One sentence of an answer as a reader sees it.
+
+    ``text`` is in the question's language (a rendering when ``originals`` is not empty: the cited
+    sentences it renders, shown beneath it). ``status`` is ``supported``, ``unsupported`` (``why``
+    says how) or ``attributed`` (a model's sentence whose source the checker found). ``reported_by``
+    is said where it tells something: several sources, or one printed by several articles.
+    """
+
+    text: str
+    citations: tuple[int, ...]
+    status: str = "supported"
+    why: str | None = None
+    reported_by: str | None = None
+    originals: tuple[Citation, ...] = ()
+
+
+def answer_lines(answer: Answer) -> list[Line]:
+    """The answer's sentences in the question's language (one line each when it has claims)."""
+    if not answer.claims:
+        return [Line(text=str(answer.rendered_text or answer.text), citations=())]
+    quotes = {c.n: c for c in answer.citations}
+    lines = []
+    for c in answer.claims:
+        status = "unsupported" if not c.supported else "attributed" if c.attributed else "supported"
+        several = len(c.sources) > 1 or sum(len(s) for s in c.sources) > 1
+        originals = tuple(quotes[n] for n in c.citations if n in quotes) if c.rendered else ()
+        lines.append(
+            Line(
+                text=c.rendered or c.text,
+                citations=tuple(c.citations),
+                status=status,
+                why=c.why,
+                reported_by=c.reported_by() if several else None,
+                originals=originals,
+            )
+        )
+    return lines
