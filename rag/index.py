@@ -1,8 +1,8 @@
 """One index: its store, embedder and derived indexes (BM25, vocabulary, quotes), kept current.
 
-:class:`rag.library.Library` adds the write side and :class:`rag.api.Engine`
-the questions; :meth:`Index.sync` is what lets a long-lived reader see
-another process's writes.
+The write side (rag/library/) and the questions (rag/engine/) are built on one
+:class:`Index`, which :class:`rag.api.Engine` composes with them;
+:meth:`Index.sync` is what lets a long-lived reader see another process's writes.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ class Index:
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._counters: dict[str, int] | None = None
-        self._background: Any = None
         self._vocabulary: Any = None
         self._quotebook: Any = None
         self._date_span: tuple[str | None, str | None] | None = None
@@ -77,6 +76,13 @@ class Index:
             embedder_name=self.embedder.name,
             timeout=self.settings.chroma_timeout,
         )
+
+    @cached_property
+    def answerer(self) -> Any:
+        """The extractive answerer."""
+        from rag.answering.extractive import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
 
     @cached_property
     def retriever(self) -> Any:
@@ -172,15 +178,17 @@ class Index:
         location = hashlib.sha1(self.settings.store_location.encode()).hexdigest()[:8]
         return f"{self.settings.collection}-{location}-"
 
-    def _refresh_derived(self) -> None:
+    def refresh_derived(self) -> None:
+        """Build the derived indexes of a new generation (after this process wrote one)."""
         # The writer builds and saves BM25 and the vocabulary for the new
         # generation, so the next reader starts fast (62 s at 100k chunks).
-        self._forget_derived()
+        self.forget_derived()
         self._counters = self.store.counters()
         self.retriever.warm()
         self.vocabulary()
 
-    def _forget_derived(self) -> None:
+    def forget_derived(self) -> None:
+        """Drop the derived indexes; each is built again on first use."""
         for name in ("retriever", "answerer"):
             self.__dict__.pop(name, None)
         self._vocabulary = None
@@ -204,15 +212,23 @@ class Index:
                 self.__dict__["store"] = self.store.reopen()
                 self.store.open(create=False)
                 if counters.get("generation") != self._counters.get("generation"):
-                    self._forget_derived()
+                    self.forget_derived()
                 else:
                     self.__dict__.pop("answerer", None)
                     self.retriever.store = self.store
                     self.retriever.forget_vectors()
             self._counters = counters
 
+    def saw_own_writes(self, *, vectors: bool = False) -> None:
+        """Note this process's own writes, which :meth:`sync` then need not reopen for (``vectors``: new ones)."""
+        with self._sync_lock:
+            self._counters = self.store.counters()
+            if vectors and "retriever" in self.__dict__:
+                self.retriever.forget_vectors()  # sync will not see our own counter move
+
     @contextlib.contextmanager
-    def _writing(self, wait: float = 0.0) -> Iterator[None]:
+    def writing(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the writer lock (this process's and the index folder's), repairing after a killed writer."""
         with self._write_lock, writer_lock(self.settings.persist_dir, wait=wait) as interrupted:
             if interrupted and self.store.exists():
                 # The last writer was killed: rebuild the vector collections
@@ -222,7 +238,7 @@ class Index:
                 # were then (ChromaStore.reopen), and would copy those.
                 with self._sync_lock:
                     self.__dict__["store"] = self.store.reopen()
-                    self._forget_derived()
+                    self.forget_derived()
                 self.store.open(create=False)
                 self.store.rebuild()
                 self.store.bump_generation()

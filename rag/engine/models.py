@@ -1,0 +1,33 @@
+"""The answerers this machine can run, and the chat models built for them (once per mode)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from rag.settings import Settings
+
+
+class Models:
+    """Chat models by answerer name, built on first use; tests pass fakes as ``chat_models``."""
+
+    def __init__(self, settings: Settings, *, chat_models: Mapping[str, Any] | None = None) -> None:
+        self.settings = settings
+        self._models: dict[str, Any] = dict(chat_models or {})
+        self._models_lock = threading.Lock()
+
+    def answerers(self) -> list[tuple[str, str]]:
+        """``(answerer, what it costs)`` for every answerer ready on this machine (rag/answering/llm.py)."""
+        from rag.answering.llm import ready_answerers
+
+        return ready_answerers(self.settings)
+
+    def chat_model(self, mode: str) -> Any:
+        """The LangChain chat model for ``mode`` (built once per mode)."""
+        with self._models_lock:
+            if mode not in self._models:
+                from rag.answering.llm import make_chat_model
+
+                self._models[mode] = make_chat_model(mode, settings=self.settings)
+            return self._models[mode]
