@@ -12,7 +12,7 @@ import streamlit as st
 from app.access import server_path
 from app.answer_html import answer_html, one_card_per_passage, rendering_html
 from app.common import describe, editing, highlight_all, open_engine
-from rag.api import Engine, say, translation_note
+from rag.api import Engine, say, translation_note, version_note, versions
 from rag.errors import RagError
 from rag.types import Answer, Citation, Filters, IndexStats
 
@@ -38,7 +38,7 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     if answer.unsupported:
         st.caption(say("unsupported", answer.language, len(answer.unsupported)))
     for d in answer.disagreements:
-        st.warning(say("disagree", answer.language, d.versions()))
+        st.warning(say("disagree", answer.language, versions(d)))
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
     for group in one_card_per_passage(answer.citations):
@@ -78,7 +78,7 @@ def render_card(
     support = min((x.score for x in group if x.score_kind == "support"), default=None)
     page = f"p. {c.page}{' (OCR text)' if c.ocr else ''}" if c.page else ""
     meta = " · ".join(x for x in (c.outlet, c.date, page, f"support {support:.2f}" if support is not None else "") if x)
-    version = c.version_note()
+    version = version_note(c)
     original = say("original", language)
     link = f' · <a href="{html.escape(c.link)}" target="_blank">{original}</a>' if c.link else ""
     document = engine.document(c.doc_id) or ""

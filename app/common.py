@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from app.access import can_write
-from rag.api import Engine
+from rag.api import Engine, ingest_summary
 from rag.errors import RagError
 from rag.settings import Settings
 from rag.types import IndexStats
@@ -102,11 +102,11 @@ def upload_articles(engine: Engine) -> None:
                 # One box per file, coloured by what happened to it.
                 reasons = "; ".join(s.reason for s in report.skipped)
                 if not (report.added or report.updated or report.unchanged):
-                    st.error(f"{f.name} was not added: {reasons or report.summary()}")
+                    st.error(f"{f.name} was not added: {reasons or ingest_summary(report)}")
                 elif reasons:
-                    st.warning(f"{f.name}: {report.summary()}; skipped: {reasons}")
+                    st.warning(f"{f.name}: {ingest_summary(report)}; skipped: {reasons}")
                 else:
-                    st.success(f"{f.name}: {report.summary()}")
+                    st.success(f"{f.name}: {ingest_summary(report)}")
             except RagError as exc:
                 st.error(str(exc))
             bar.progress(i / len(uploads))
@@ -126,7 +126,7 @@ def add_link(engine: Engine) -> None:
                 if report.added or report.updated or report.unchanged:
                     ids = set(report.added + report.updated + report.unchanged)
                     titles = [a.title for a in engine.articles() if a.doc_id in ids]
-                    st.success(f"{', '.join(titles)}: {report.summary()}")
+                    st.success(f"{', '.join(titles)}: {ingest_summary(report)}")
             except RagError as exc:
                 st.error(str(exc))
             engine.embed_in_background()

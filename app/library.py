@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.access import server_path
 from app.common import describe, editing, open_engine
-from rag.api import Engine
+from rag.api import Engine, feed_summary, ingest_summary
 from rag.errors import RagError
 from rag.types import ArticleInfo
 
@@ -48,7 +48,7 @@ def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> Non
         if again.button("Re-ingest", key=f"again-{article.doc_id}", help="read the file (or page) again and index it"):
             try:
                 report = engine.reingest(article.doc_id)
-                st.session_state["library_notice"] = f"Re-ingested {article.title}: {report.summary()}"
+                st.session_state["library_notice"] = f"Re-ingested {article.title}: {ingest_summary(report)}"
             except RagError as exc:
                 st.session_state["library_notice"] = f"error: {exc}"
             st.rerun()
@@ -85,7 +85,7 @@ def feeds_panel(engine: Engine, *, writable: bool) -> None:
         with st.spinner("Refreshing feeds…"):
             reports = engine.refresh_feeds()
         for report in reports:
-            (st.error if report.problem else st.success)(report.summary())
+            (st.error if report.problem else st.success)(feed_summary(report))
             for problem in report.skipped_items:
                 st.warning(problem)
             for s in report.ingest.skipped if report.ingest else ():

@@ -1,7 +1,7 @@
 """The public API: ``ingest``, ``retrieve``, ``ask`` and the :class:`Engine` behind them.
 
 Front ends (CLI, Streamlit) call only this module. :class:`Engine` is a facade: it composes one
-:class:`~rag.index.Index` with the write side (rag/library/) and the question side (rag/engine/),
+:class:`~rag.index.Index` with the write side (rag/library/) and the question side (rag/steps/),
 and passes each call to the part that does it.
 """
 
@@ -13,11 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rag.answering.display import answer_lines, rendering_label, say, translation_note
+from rag.answering.display import (
+    answer_lines,
+    feed_summary,
+    ingest_summary,
+    rendering_label,
+    say,
+    translation_note,
+    version_note,
+    versions,
+)
 from rag.answering.followup import History
-from rag.engine.asking import Asker
-from rag.engine.models import Models
-from rag.engine.translating import Renderings
 from rag.errors import RagError
 from rag.index import Index
 from rag.ingestion.indexing import Progress
@@ -25,6 +31,9 @@ from rag.library.articles import Articles
 from rag.library.embedding import Embedding
 from rag.library.feeds import Feeds
 from rag.settings import Settings
+from rag.steps.asking import Asker
+from rag.steps.models import Models
+from rag.steps.translating import Renderings
 from rag.types import (
     Answer,
     ArticleInfo,
@@ -157,7 +166,7 @@ class Engine:
         """A speaker's name as the articles spell it."""
         return self.index.speaker_name(name)
 
-    # ----- questions (rag/engine/) -----
+    # ----- questions (rag/steps/) -----
     def answerers(self) -> list[tuple[str, str]]:
         """``(answerer, what it costs)`` for every answerer ready on this machine."""
         return self.models.answerers()
@@ -350,7 +359,9 @@ __all__ = [
     "ask",
     "ask_stream",
     "engine",
+    "feed_summary",
     "ingest",
+    "ingest_summary",
     "quotes",
     "rendering_label",
     "retrieve",
@@ -358,4 +369,6 @@ __all__ = [
     "timeline",
     "to_filters",
     "translation_note",
+    "version_note",
+    "versions",
 ]

@@ -1,6 +1,6 @@
 """One index: its store, embedder and derived indexes (BM25, vocabulary, quotes), kept current.
 
-The write side (rag/library/) and the questions (rag/engine/) are built on one
+The write side (rag/library/) and the questions (rag/steps/) are built on one
 :class:`Index`, which :class:`rag.api.Engine` composes with them;
 :meth:`Index.sync` is what lets a long-lived reader see another process's writes.
 """

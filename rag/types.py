@@ -1,4 +1,4 @@
-"""Typed results that cross module boundaries."""
+"""Typed results that cross module boundaries (how they read to people: rag/answering/display.py)."""
 
 from __future__ import annotations
 
@@ -145,16 +145,6 @@ class Citation:
         """The original's web address, for an article fetched by its URL (its canonical URL is its source)."""
         return self.source if self.source and self.source.startswith(("http://", "https://")) else None
 
-    def version_note(self) -> str | None:
-        """One line about the version of the article this quotes; None for an article never updated."""
-        if self.earlier is None:
-            return f"updated {self.updated}" if self.updated else None
-        when = f"updated {self.updated}" if self.updated else "changed since the version"
-        before = f" (version of {self.earlier_as_of})" if self.earlier_as_of else ""
-        if not self.earlier:
-            return f"{when}: this sentence is new; the earlier version{before} did not have it"
-        return f"{when}: the earlier version{before} read “{self.earlier}”"
-
 
 @dataclass(frozen=True)
 class Claim:
@@ -183,14 +173,6 @@ class Claim:
     # their checked renderings (None when nothing was rendered); see rag/answering/rendering.py.
     rendered: str | None = None
 
-    def reported_by(self) -> str:
-        """ "single source" or "reported by N independent sources", with how many articles print it."""
-        articles = sum(len(s) for s in self.sources)
-        copies = f", {articles} articles" if articles > 1 else ""
-        if len(self.sources) <= 1:
-            return "single source" + copies
-        return f"reported by {len(self.sources)} independent sources{copies}"
-
 
 @dataclass(frozen=True)
 class Disagreement:
@@ -202,10 +184,6 @@ class Disagreement:
 
     sentence: str
     figures: tuple[tuple[str, int], ...]
-
-    def versions(self) -> str:
-        """Each version with its citation: ``129 [1] vs 130 [2]``."""
-        return " vs ".join(f"{figure} [{n}]" for figure, n in self.figures)
 
 
 @dataclass(frozen=True)
@@ -267,15 +245,6 @@ class IngestReport:
     seconds: float = 0.0
     repaired: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, chunk, embed, store
-
-    def summary(self) -> str:
-        """One line for people, e.g. ``2 added, 0 updated, ... 40 chunks``."""
-        return (
-            f"{len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
-            f"{len(self.skipped)} skipped; {self.chunks} chunks in the index"
-            + (f" (repaired {len(self.repaired)} left by an interrupted ingest)" if self.repaired else "")
-        )
 
 
 @dataclass(frozen=True)
@@ -374,16 +343,6 @@ class FeedReport:
     ingest: IngestReport | None = None
     problem: str | None = None
     skipped_items: tuple[str, ...] = ()
-
-    def summary(self) -> str:
-        """One line for people."""
-        name = self.title or self.url
-        if self.problem:
-            return f"{name}: not refreshed: {self.problem}"
-        if self.not_modified:
-            return f"{name}: unchanged since the last refresh"
-        done = f"{self.fetched} new or changed item(s)" + (f": {self.ingest.summary()}" if self.ingest else "")
-        return f"{name}: {done}"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import sys
 import time
 from typing import Any
 
-from rag.api import Engine
+from rag.api import Engine, ingest_summary
 from rag.errors import RagError
 from rag.settings import Settings
 from vectorstore.store import ChromaStore
@@ -69,7 +69,7 @@ def main() -> int:
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(report.summary(), flush=True)
+    print(ingest_summary(report), flush=True)
     return 0
 
 

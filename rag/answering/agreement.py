@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from rag.answering.display import versions
 from rag.search.copies import Copies
 from rag.types import Answer, Citation, Claim, Disagreement, Passage
 
@@ -62,7 +63,7 @@ def corroborate(
     claims = tuple(replace(c, sources=_sources(c, citations, copies)) for c in answer.claims)
     text = answer.text
     if disagreements:
-        lines = [_SAY.get(language, _SAY["en"]).format(figures=d.versions()) for d in disagreements]
+        lines = [_SAY.get(language, _SAY["en"]).format(figures=versions(d)) for d in disagreements]
         text = text.rstrip() + "\n\n" + "\n".join(lines)
     return replace(answer, text=text, citations=tuple(citations), claims=claims, disagreements=tuple(disagreements))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.types import Answer, Citation, Rendering
+from rag.types import Answer, Citation, Claim, Disagreement, FeedReport, IngestReport, Rendering
 
 # The words around an answer, in the language of the question (or of a rendering).
 WORDS = {
@@ -105,8 +105,54 @@ def answer_lines(answer: Answer) -> list[Line]:
                 citations=tuple(c.citations),
                 status=status,
                 why=c.why,
-                reported_by=c.reported_by() if several else None,
+                reported_by=reported_by(c) if several else None,
                 originals=originals,
             )
         )
     return lines
+
+
+def reported_by(claim: Claim) -> str:
+    """ "single source" or "reported by N independent sources", with how many articles print it."""
+    articles = sum(len(s) for s in claim.sources)
+    copies = f", {articles} articles" if articles > 1 else ""
+    if len(claim.sources) <= 1:
+        return "single source" + copies
+    return f"reported by {len(claim.sources)} independent sources{copies}"
+
+
+def versions(disagreement: Disagreement) -> str:
+    """Each version of a differing figure with its citation: ``129 [1] vs 130 [2]``."""
+    return " vs ".join(f"{figure} [{n}]" for figure, n in disagreement.figures)
+
+
+def version_note(c: Citation) -> str | None:
+    """One line about the version of the article a citation quotes; None for an article never updated."""
+    if c.earlier is None:
+        return f"updated {c.updated}" if c.updated else None
+    when = f"updated {c.updated}" if c.updated else "changed since the version"
+    before = f" (version of {c.earlier_as_of})" if c.earlier_as_of else ""
+    if not c.earlier:
+        return f"{when}: this sentence is new; the earlier version{before} did not have it"
+    return f"{when}: the earlier version{before} read “{c.earlier}”"
+
+
+def ingest_summary(report: IngestReport) -> str:
+    """One line for people, e.g. ``2 added, 0 updated, ... 40 chunks``."""
+    return (
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
+        f"{len(report.skipped)} skipped; {report.chunks} chunks in the index"
+        + (f" (repaired {len(report.repaired)} left by an interrupted ingest)" if report.repaired else "")
+    )
+
+
+def feed_summary(report: FeedReport) -> str:
+    """One line for people about one feed's refresh."""
+    name = report.title or report.url
+    if report.problem:
+        return f"{name}: not refreshed: {report.problem}"
+    if report.not_modified:
+        return f"{name}: unchanged since the last refresh"
+    done = f"{report.fetched} new or changed item(s)" + (f": {ingest_summary(report.ingest)}" if report.ingest else "")
+    return f"{name}: {done}"

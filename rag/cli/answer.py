@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from rag.api import answer_lines, rendering_label, translation_note
+from rag.api import answer_lines, rendering_label, translation_note, version_note, versions
 
 
 def ask(engine: Any, args: argparse.Namespace) -> int:
@@ -39,7 +39,7 @@ def ask(engine: Any, args: argparse.Namespace) -> int:
     answer = engine.render(answer)  # sources in another language: the answer in the question's (tens of ms)
     print(render_claims(answer), flush=True)
     for d in answer.disagreements:
-        print(f"disagreement: {d.versions()}")
+        print(f"disagreement: {versions(d)}")
     if answer.rendering_hint:
         print(f"note: {answer.rendering_hint}", file=sys.stderr)
     if answer.citations:
@@ -56,7 +56,7 @@ def ask(engine: Any, args: argparse.Namespace) -> int:
         print(f"    “{c.quote}”")
         if c.translation is not None and not (c.translation.shown and c.n in in_answer):
             print(f"    {rendering_line(c)}")
-        if version := c.version_note():
+        if version := version_note(c):
             print(f"    {version}")
         if c.duplicates:
             print(f"    also in: {', '.join(names.get(d, d) for d in c.duplicates)}")

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from rag.api import ingest_summary
 from rag.cli.progress import Bar
 from rag.errors import ConfigError
 
@@ -21,7 +22,7 @@ def ingest(engine: Any, args: argparse.Namespace) -> int:
     report = engine.ingest(paths, prune=args.prune, reindex=args.reindex, embed=False, progress=bar)
     bar.close()
     if not args.json:
-        print(report.summary())
+        print(ingest_summary(report))
         for group in ("added", "updated", "removed"):
             ids = getattr(report, group)
             if ids:

@@ -9,6 +9,7 @@ import sys
 import time
 from typing import Any
 
+from rag.api import feed_summary
 from rag.errors import ConfigError
 
 UNITS = {"s": 1, "m": 60, "h": 3600}
@@ -78,7 +79,7 @@ def refresh(engine: Any) -> None:
     reports = engine.refresh_feeds(progress=bar)
     bar.close()
     for report in reports:
-        print(report.summary())
+        print(feed_summary(report))
         for problem in report.skipped_items:
             print(f"  skipped {problem}")
         for s in report.ingest.skipped if report.ingest else ():

@@ -9,6 +9,7 @@ import pytest
 
 from evaluation.reprints import COPY, Corpus, build, true_pairs
 from rag.answering.agreement import differing_figures
+from rag.answering.display import reported_by
 from rag.api import Engine
 from rag.settings import Settings
 from rag.types import Claim
@@ -60,7 +61,7 @@ def test_meloni_gets_distinct_passages_and_the_reprints_as_duplicates(outlets: t
     assert set(first.duplicates) == meloni_story - {first.doc_id}
     claim = answer.claims[0]
     assert len(claim.sources) == 1 and set(claim.sources[0]) == meloni_story
-    assert claim.reported_by().startswith("single source")
+    assert reported_by(claim).startswith("single source")
 
 
 def test_the_changed_figure_is_a_disagreement_with_both_versions_cited(outlets: tuple[Engine, Corpus]):
@@ -136,8 +137,8 @@ def test_differing_figures_needs_the_same_statement():
 def test_reported_by_counts_stories_not_copies():
     one = Claim("x", (1,), 1.0, True, sources=(("a", "a-ansa", "a-sole"),))
     two = Claim("x", (1, 2), 1.0, True, sources=(("a", "a-ansa"), ("b",)))
-    assert one.reported_by() == "single source, 3 articles"
-    assert two.reported_by() == "reported by 2 independent sources, 3 articles"
+    assert reported_by(one) == "single source, 3 articles"
+    assert reported_by(two) == "reported by 2 independent sources, 3 articles"
 
 
 def test_a_reprinted_quote_is_listed_once(outlets: tuple[Engine, Corpus]):

@@ -13,14 +13,14 @@ from rag.answering import followup
 from rag.answering.extractive import newest_first
 from rag.answering.followup import History
 from rag.answering.llm import describe_failure, is_llm
-from rag.engine.finishing import Finishing
-from rag.engine.models import Models
-from rag.engine.speakers import SpeakerAnswers
-from rag.engine.translating import Renderings
 from rag.errors import BadQuestion
 from rag.index import Index
 from rag.news.digest import about_the_period, digest
 from rag.search.dates import temporal
+from rag.steps.finishing import Finishing
+from rag.steps.models import Models
+from rag.steps.speakers import SpeakerAnswers
+from rag.steps.translating import Renderings
 from rag.text.question import check_question, entities, language
 from rag.types import Answer, Filters, Passage, TimelineEntry, Where, to_filters
 

@@ -1,4 +1,4 @@
-"""Answering questions over an index, one step per module.
+"""The steps of answering a question over an index, one per module.
 
 ``asking`` retrieves, reads and answers; ``translating`` renders questions and citations in
 another language; ``speakers`` answers "what did X say"; ``finishing`` adds versions, pages and
