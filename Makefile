@@ -98,5 +98,10 @@ bench: install
 	$(BIN)/python -m bench.report > bench/results/report.md
 	cat bench/results/report.md
 
+# Any standing benchmark by name: `make bench-first_ask` runs bench/bench_first_ask.py (results in
+# bench/results/, reported in docs/BENCHMARKS.md; each module's docstring gives its options).
+bench-%: install
+	$(BIN)/python -m bench.bench_$*
+
 clean:
 	rm -rf .rag .pytest_cache .mypy_cache .ruff_cache

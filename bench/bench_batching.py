@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import rag.ingestion.vectors as vectors
-from bench.bench_scale import RESULTS, machine
+from bench.common import RESULTS, machine
 from bench.corpus import build
 from rag.api import Engine
 from rag.settings import Settings

@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.bench_scale import RESULTS, machine
 from bench.bench_stages import latency
+from bench.common import RESULTS, machine
 from bench.corpus import ARTICLES, CACHE, build
 from evaluation.evaluate import load_golden
 from evaluation.reprints import COPY, true_pairs

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_scale import RESULTS, machine
+from bench.common import RESULTS, machine
 from rag.api import Engine
 from rag.settings import Settings
 from tests.rag.ingestion.test_documents import pdf

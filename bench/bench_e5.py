@@ -14,17 +14,13 @@ import argparse
 import json
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 
-from bench.bench_scale import machine
+from bench.common import RESULTS, ROOT, machine
 from rag.ingestion.chunk import split_sentences
 from vectorstore.e5_torch import TorchE5, has_bf16
 from vectorstore.embeddings import E5Small
-
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def sentences(n: int) -> list[str]:

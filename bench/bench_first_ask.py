@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import rag.answering.apertium as apertium
-from bench.bench_scale import RESULTS, machine
+from bench.common import RESULTS, machine
 from bench.corpus import ARTICLES, build
 from bench.pooled_vectors import PooledE5
 from evaluation.evaluate import load_golden

@@ -29,14 +29,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.bench_scale import machine
-from bench.corpus import CACHE, ROOT, build
+from bench.common import RESULTS, ROOT, machine
+from bench.corpus import CACHE, build
 from evaluation.evaluate import load_golden
 from rag.api import Engine
 from rag.settings import Settings
 from rag.types import Answer
 
-RESULTS = Path(__file__).resolve().parent / "results"
 # With --server: the Chroma server every asker and the ingest talk to (set in main, read by every Engine here).
 SERVER: dict[str, str | None] = {"url": None}
 

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_scale import RESULTS, machine
+from bench.common import RESULTS, machine
 from bench.corpus import ARTICLES
 from evaluation.evaluate import evaluate_engine, half, load_golden, to_json
 from rag.api import Engine

@@ -21,9 +21,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
-
 PROBE = r"""
 import json, statistics, sys, time
 from pathlib import Path
@@ -83,7 +80,7 @@ def shared_index(folder: Path, size: int) -> Path:
 
 
 def main() -> None:
-    from bench.bench_scale import machine
+    from bench.common import RESULTS, ROOT, machine
     from bench.corpus import build
 
     parser = argparse.ArgumentParser(description=__doc__)

@@ -162,6 +162,7 @@ def main() -> None:
     )
     parser.add_argument("--pairs", type=Path, default=PAIRS)
     parser.add_argument("--no-sample", action="store_true")
+    parser.add_argument("--write", action="store_true", help="put the fitted bar in rag/fitted.json")
     args = parser.parse_args()
     if not args.pairs.is_file():
         print(f"skipped: {args.pairs} is absent (the parallel set is read from ../shared at evaluation time)")
@@ -171,6 +172,10 @@ def main() -> None:
     embedder = make_embedder(settings.embedder, threads=settings.embed_threads)
     fitted = fit_bar(pairs, embedder)
     print("bar", fitted)
+    if args.write:
+        from bench.fit import write
+
+        write({"RENDERING_BAR": fitted["bar"]}, by="bench/bench_renderings.py")
     rows = []
     for spec in args.translators:
         rows.append(run(spec, pairs, settings=settings, embedder=embedder, bar=fitted["bar"]))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -22,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import RESULTS, machine
 from bench.corpus import ARTICLES, CACHE, ROOT, build
 from evaluation.evaluate import load_golden
 from rag.api import Engine
@@ -31,7 +31,6 @@ from rag.ingestion.load import read_file
 from rag.settings import Settings
 from vectorstore.embeddings import Embedder, make_embedder
 
-RESULTS = Path(__file__).resolve().parent / "results"
 QUESTION = "Cosa ha promesso Meloni?"
 
 
@@ -47,18 +46,6 @@ def embedder_for(spec: str) -> Embedder:
 
         return PooledE5()
     return make_embedder(spec)
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem, 1), "python": platform.python_version()}
 
 
 def embedder_alone(embedder: Embedder, folder: Path, *, chunks_wanted: int, repeats: int) -> float:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.bench_scale import RESULTS, machine
+from bench.common import RESULTS, machine
 from bench.corpus import ARTICLES, build
 from evaluation.evaluate import load_golden
 from rag.api import Engine

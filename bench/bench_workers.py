@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.bench_load import SERVER, chroma_server
-from bench.bench_scale import RESULTS, machine
+from bench.common import RESULTS, machine
 from bench.corpus import CACHE, ROOT, build
 
 

@@ -15,14 +15,13 @@ import re
 import sys
 from pathlib import Path
 
+from bench.common import CACHE, ROOT
 from rag.ingestion.chunk import chunk_article, split_sentences
 from rag.ingestion.clean import clean
 from rag.ingestion.load import read_file
 from rag.types import Article
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "data" / "articles"
-CACHE = Path(__file__).resolve().parent / ".cache"
 
 NAMES = [
     "Meloni", "Macron", "Zelensky", "Putin", "Trump", "Witkoff", "Kushner", "Rubio", "Rutte", "Starmer",

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench.bench_scale import RESULTS
+from bench.common import RESULTS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TARGETS = {

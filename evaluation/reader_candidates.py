@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fit import CACHE, built, collect, label
+from bench.fit.answer import CACHE, built, collect, label
 from evaluation.evaluate import EvalItem, half, load_golden
 from evaluation.reader_model import sentence_before
 from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
@@ -87,7 +87,7 @@ def main() -> None:
     if only in (None, "squad"):
         write(OUT / "squad.jsonl", rows(collect(wiki, squad), suite="squad"))
     # Questions the corpus cannot answer, for the reader's refusal bar: the golden tune set's off-corpus
-    # questions, and each tune corpus's questions asked of the other one (as bench/fit.py does).
+    # questions, and each tune corpus's questions asked of the other one (as bench/fit/answer.py does).
     if only not in (None, "negatives"):
         return
     off = collect(sample, [i for i in golden if not i.answerable]) + collect(sample, squad[::8], negative=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fit import logistic
+from bench.fit.answer import logistic
 from evaluation.reader_candidates import OUTSIDE, load
 from evaluation.train_reader import RUNS, fold_of
 

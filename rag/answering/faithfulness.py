@@ -3,7 +3,7 @@
 A rendering is shown only when it keeps the source's facts that a reader
 would act on (its numbers, months, names and negation) and its meaning,
 measured as the cross-lingual E5 cosine with the source, clears a bar fitted
-on the parallel set's dev pairs (bench/fit_renderings.py). The same fact
+on the parallel set's dev pairs (bench/bench_renderings.py). The same fact
 checks tell the answer verifier when a model's sentence says a number or a
 negation that its cited sentence does not.
 """

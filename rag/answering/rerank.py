@@ -8,7 +8,7 @@ model's best sentence in it (rag/answering/extractive.py), whether it holds the
 kind of phrase the question asks for, whether it is an article's lead, and
 whether other outlets reprint it. Each feature but the flags is taken relative
 to the best of the list, so the model compares candidates rather than scoring
-absolute levels. Weights are fitted on the tune halves (bench/fit_rerank.py,
+absolute levels. Weights are fitted on the tune halves (bench/fit/rerank.py,
 rag/fitted.py); with no weights fitted the fusion order is kept.
 """
 

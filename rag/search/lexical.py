@@ -117,7 +117,7 @@ def fuse(
     was not missed by the dense side but never seen by it, so the lowest
     dense score would be a verdict it has not earned. It gets instead the
     dense z-score its BM25 z-score predicts, ``stand_in(chunk_id, bm25_z)``
-    (a line fitted on tune data per language pair: ``bench/fit_fusion.py``;
+    (a line fitted on tune data per language pair: ``bench/fit/fusion.py``;
     without ``stand_in``, the BM25 z-score itself), or the floor if that is higher.
     """
     w = weight if callable(weight) else (lambda _: weight)

@@ -31,7 +31,7 @@ UNKNOWN = 0.5
 # translation without parallel data"), fixed before any fitting.
 NEIGHBOURS = 5
 # Spellings less alike than this score 0 (rag/search/vocabulary.Vocabulary.spelling):
-# the lowest bar bench/fit.py tries, and a cut-off that lets rapidfuzz stop early.
+# the lowest bar bench/fit/answer.py tries, and a cut-off that lets rapidfuzz stop early.
 FLOOR = 0.7
 _NAME_RUN = name_pattern(tail=r"[\w'’-]+")
 

@@ -1,6 +1,6 @@
 """Seconds from `make run` to the first answer in a real browser, on an installed checkout with no index.
 
-    python -m bench.make_run_probe "Cosa ha promesso Meloni?"
+    python -m bench.bench_make_run "Cosa ha promesso Meloni?"
 
 Starts `make run` (which ingests the sample articles, then serves the app),
 polls until the app answers HTTP, opens Debian's Chromium with Playwright,

@@ -1,6 +1,6 @@
 """Fit the answer model, its margin and the abstention bar on the tune halves only.
 
-    python -m bench.fit            # prints the values to copy into rag/fitted.py
+    python -m bench.fit.answer [--write]   # prints the values; --write puts them in rag/fitted.json
 
 Builds (and caches in bench/.cache/fit-*) E5 indexes of the sample articles
 and of SQuAD-it, retrieves for every tune question with the current fusion,
@@ -9,13 +9,14 @@ logistic regression by Newton's method, then picks the runner-up margin, the
 name standout bar, the spelling bar (on the tune questions and the same
 questions with one typing error) and the abstention model on the same tune
 questions. The fusion weights were chosen on the same halves by
-bench/fit_fusion.py.
+bench/fit/fusion.py.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from bench.common import CACHE
+from bench.fit import write
 from evaluation.evaluate import EvalItem, half, load_golden, normalise
 from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
 from evaluation.squad import load_squad, squad_articles
@@ -33,8 +36,6 @@ from rag.ingestion.load import find_files
 from rag.search.vocabulary import NameMatch, name_phrases, verdict
 from rag.settings import Settings
 from rag.text.question import content_words, entities, language, words
-
-CACHE = Path(__file__).parent / ".cache"
 
 
 def built(name: str, articles: list[Path], *, persist: Path | None = None) -> Engine:
@@ -277,19 +278,18 @@ def main() -> None:
     near = mildest(fits, order=sorted(SPELLINGS, reverse=True))
     aw, ab = fits[near]["weights"], fits[near]["bias"]
     print(f"chosen spelling {near}")
-    print(
-        json.dumps(
-            {
-                "ANSWER_WEIGHTS": [round(float(w), 3) for w in weights],
-                "ANSWER_BIAS": round(bias, 3),
-                "ANSWER_MARGIN": margin,
-                "NAME_STANDOUT": standout,
-                "SPELLING": near,
-                "ANSWERABLE_WEIGHTS": [round(float(w), 3) for w in aw],
-                "ANSWERABLE_BIAS": round(ab, 3),
-            }
-        )
-    )
+    values = {
+        "ANSWER_WEIGHTS": [round(float(w), 3) for w in weights],
+        "ANSWER_BIAS": round(bias, 3),
+        "ANSWER_MARGIN": margin,
+        "NAME_STANDOUT": standout,
+        "SPELLING": near,
+        "ANSWERABLE_WEIGHTS": [round(float(w), 3) for w in aw],
+        "ANSWERABLE_BIAS": round(ab, 3),
+    }
+    print(json.dumps(values))
+    if "--write" in sys.argv:
+        write(values, by="bench/fit/answer.py")
 
 
 if __name__ == "__main__":

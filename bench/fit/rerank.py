@@ -1,6 +1,6 @@
 """Fit the second-stage reranker (rag/answering/rerank.py) on the tune halves only.
 
-    python -m bench.fit_rerank        # prints RERANK_WEIGHTS for rag/fitted.py
+    python -m bench.fit.rerank        # prints RERANK_WEIGHTS for rag/fitted.py
 
 For every tune question of the golden set, SQuAD-it and RealTime QA (its CNN
 texts read from ../shared and indexed outside the repository), retrieves the
@@ -14,13 +14,15 @@ fusion order and for the reranked order, per suite.
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bench.fit import built, logistic
+from bench.fit import write
+from bench.fit.answer import built, logistic
 from evaluation.evaluate import EvalItem, half, load_golden
 from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
 from evaluation.squad import load_squad, squad_articles
@@ -88,7 +90,10 @@ def main() -> None:
     print(dict(zip(FEATURES, np.round(weights, 3), strict=True)), "bias (unused in ranking)", round(bias, 3))
     for name, suite in suites.items():
         print(f"{name}: fusion {ranks(suite, None)}  reranked {ranks(suite, weights)}  ({len(suite)} questions)")
-    print(json.dumps({"RERANK_WEIGHTS": [round(float(w), 3) for w in weights]}))
+    values = {"RERANK_WEIGHTS": [round(float(w), 3) for w in weights]}
+    print(json.dumps(values))
+    if "--write" in sys.argv:
+        write(values, by="bench/fit/rerank.py")
 
 
 if __name__ == "__main__":

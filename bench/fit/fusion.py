@@ -1,22 +1,24 @@
 """Choose the fusion of dense and BM25 scores on the tune halves.
 
-    python -m bench.fit_fusion                  # fit on the tune halves
-    python -m bench.fit_fusion --keyword-only tune|test   # the stand-in for missing vectors
+    python -m bench.fit.fusion [--write]        # fit on the tune halves (--write: into rag/fitted.json)
+    python -m bench.fit.fusion --keyword-only tune|test   # the stand-in for missing vectors
 
 For every tune question (SQuAD-it tune articles; golden tune questions by
 language) it takes the two candidate lists the retriever fuses and scores
 z-score blending at several BM25 weights against reciprocal rank fusion, by
-MRR over the top 5. Uses the indexes bench/fit.py caches.
+MRR over the top 5. Uses the indexes bench/fit/answer.py caches.
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from bench.fit import built
+from bench.fit import write
+from bench.fit.answer import built
 from evaluation.evaluate import EvalItem, half, load_golden
 from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
 from evaluation.squad import load_squad, squad_articles
@@ -177,21 +179,33 @@ def main() -> None:
         "golden tune (en)": (sample, [i for i in golden if i.lang == "en"]),
     }
     pooled: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"same": [], "cross": []}
+    mrrs: dict[str, dict[float, float]] = {}
     for name, (engine, items) in sets.items():
         candidates = lists(engine, items)
-        z = {w: round(mrr(engine, candidates, fuse, w), 3) for w in WEIGHTS}
+        z = mrrs[name] = {w: round(mrr(engine, candidates, fuse, w), 3) for w in WEIGHTS}
         r = {w: round(mrr(engine, candidates, rrf, w), 3) for w in (0.5, 1.0)}
         print(f"{name}, {len(items)} questions: z-score {z}; rrf {r}")
         x, y = stand_in(engine, candidates)
         pooled["cross" if "(en over it)" in name or "(en)" in name else "same"].append((x, y))
         print(f"  {line(x, y)}")
+    values: dict[str, list[float] | float] = {}
     for kind, pairs in pooled.items():
         x, y = np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
         print(f"pooled, {kind} language: {line(x, y)}")
+        slope, intercept = np.polyfit(x, y, 1)
+        values["STAND_IN" if kind == "same" else "CROSS_STAND_IN"] = [
+            round(float(intercept), 3),
+            round(float(slope), 3),
+        ]
+    # BM25's weight: the best mean MRR@5 over the sets of each kind.
+    for kind, key in (("same", "LEXICAL_WEIGHT"), ("cross", "CROSS_LEXICAL_WEIGHT")):
+        names = [n for n in sets if ("(en over it)" in n or "(en)" in n) == (kind == "cross")]
+        values[key] = max(WEIGHTS, key=lambda w: sum(mrrs[n][w] for n in names))
+    print(values)
+    if "--write" in sys.argv:
+        write(values, by="bench/fit/fusion.py")
 
 
 if __name__ == "__main__":
-    import sys
-
     np.seterr(all="ignore")
     ablation(sys.argv[2]) if sys.argv[1:2] == ["--keyword-only"] else main()
