@@ -1,4 +1,4 @@
-"""``python -m rag eval``, kept out of rag/cli.py so the everyday commands stay small."""
+"""``python -m rag eval``, kept out of rag/cli/ so the everyday commands stay small."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ For each tune question (golden, SQuAD-it with its English slice, RealTime QA) th
 its top five passages, exactly as ``ask`` does; each distinct sentence of them is a candidate, with
 the passage title and the sentence before it (the reader's context), today's feature row and score
 (rag/answering/features.py, rag/fitted.py), and whether it states the gold answer
-(bench/fit.label). The wrong sentences are the reader's hard negatives: what the retriever itself
+(bench/fit/answer.label). The wrong sentences are the reader's hard negatives: what the retriever itself
 puts next to the answer. RealTime QA's rows hold CNN text, so they are written outside the
 repository (evaluation only: they never train shipped weights).
 """

@@ -73,7 +73,7 @@ def test_langchain_block_runs_verbatim(tmp_path: Path):
 
 @pytest.mark.slow
 def test_news_from_the_web_block_runs_verbatim(tmp_path: Path):
-    script = block("## News from the web", "bash")
+    script = block("## Files, links and feeds", "bash")
     done = subprocess.run(
         ["bash", "-e", "-c", script], capture_output=True, text=True, cwd=ROOT, env=environment(tmp_path), timeout=600
     )
