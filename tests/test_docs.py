@@ -35,8 +35,9 @@ def folders() -> frozenset[str]:
 
 
 def ignored(path: str) -> bool:
-    done = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT)
-    return done.returncode == 0
+    # As a file or as a folder: a folder pattern ("bench/.cache/") matches an absent path only with its slash.
+    done = [subprocess.run(["git", "check-ignore", "-q", "--no-index", p], cwd=ROOT) for p in (path, path + "/")]
+    return any(d.returncode == 0 for d in done)
 
 
 def defines(module: Path, names: list[str]) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rag.answering.display import versions
+from rag.answering.display import say, versions
 from rag.search.copies import Copies
 from rag.types import Answer, Citation, Claim, Disagreement, Passage
 
@@ -22,10 +22,6 @@ from rag.types import Answer, Citation, Claim, Disagreement, Passage
 SAME_STATEMENT = 0.6
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*%?")
 _WORD = re.compile(r"\w+")
-_SAY = {
-    "it": "Le fonti non concordano: {figures}.",
-    "en": "The sources disagree: {figures}.",
-}
 
 
 def differing_figures(a: str, b: str) -> tuple[list[str], list[str]] | None:
@@ -63,7 +59,7 @@ def corroborate(
     claims = tuple(replace(c, sources=_sources(c, citations, copies)) for c in answer.claims)
     text = answer.text
     if disagreements:
-        lines = [_SAY.get(language, _SAY["en"]).format(figures=versions(d)) for d in disagreements]
+        lines = [say("figures_differ", language, versions(d)) for d in disagreements]
         text = text.rstrip() + "\n\n" + "\n".join(lines)
     return replace(answer, text=text, citations=tuple(citations), claims=claims, disagreements=tuple(disagreements))
 

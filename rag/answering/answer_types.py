@@ -16,24 +16,15 @@ import re
 from rag.text.calendar import MONTH_KEYS, WEEKDAY_KEYS, month_names
 from rag.text.language import all_stopwords
 from rag.text.names import CAPITAL, name_pattern
+from rag.text.question import ASKS as _ASKS
 from rag.text.question import INTERROGATIVES
-from rag.text.words import MULTIPLIERS, fold, number_words
-
-# Closed-class question words, not topic words.
-_ASKS = {
-    "number": re.compile(r"\b(how many|how much|quant[ioae]|percentuale|percentage)\b", re.IGNORECASE),
-    "when": re.compile(r"\b(when|quando|what year|which year|in che anno|in quale anno|che anno|what date)\b", re.I),
-    "who": re.compile(r"\b(who|whom|whose|chi)\b", re.IGNORECASE),
-    "where": re.compile(r"\b(where|dove|in which country|in quale (?:paese|città|stato))\b", re.IGNORECASE),
-}
-# "Which show…?", "What country…?", "Quale squadra…?": a question word and a
-# noun ask for a named thing; "What did…", "Che cosa…" (a function or question
-# word follows) do not.
-_WHICH = re.compile(r"\b(?:which|what|quale|quali|che)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE)
+from rag.text.question import WHICH as _WHICH
+from rag.text.words import APPROXIMATELY, MULTIPLIERS, PERCENT, ROUND_NUMBERS, fold, number_words
 
 _MONTHS = "|".join(month_names("it", "en"))  # Italian and English month names
 _NUMBER = re.compile(
-    r"(?:circa |oltre |più di |about |over )?\d[\d.,']*(?:\s?%| per cento| percent)?"
+    rf"(?:(?:{'|'.join(APPROXIMATELY['it'] + APPROXIMATELY['en'])}) )?\d[\d.,']*"
+    rf"(?:\s?%|{'|'.join(' ' + p for p in PERCENT['it'] + PERCENT['en'])})?"
     rf"(?:\s(?:{'|'.join(MULTIPLIERS['it'] + MULTIPLIERS['en'])}))?",
     re.IGNORECASE,
 )
@@ -53,7 +44,7 @@ _CALENDAR = {key.capitalize() for key in (*MONTH_KEYS, *WEEKDAY_KEYS)}  # Englis
 # no better on the tune halves: docs/BENCHMARKS.md).
 _MONTH_WORDS = "|".join(m for m in month_names("it", "en") if m != "may")  # alone, "may" is mostly the verb
 _HAS = {
-    "number": re.compile(rf"\d|\b(un|{'|'.join(number_words('it', 2, 10))}|cento|mille|milioni?)\b", re.I),
+    "number": re.compile(rf"\d|\b(un|{'|'.join([*number_words('it', 2, 10), *ROUND_NUMBERS['it']])})\b", re.I),
     "when": re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTH_WORDS}|secolo|century|ieri|oggi|domani)\b", re.IGNORECASE),
     "who": re.compile(rf"(?<=\w[\s,;:(])[{CAPITAL}][\w'’-]+"),
 }

@@ -28,6 +28,11 @@ WORDS = {
         "each sentence's original is beneath it.",
         "quotes_note": "Machine translation ({}); the article's words are beneath each quote.",
         "quote_withheld": "Machine translation withheld: {}.",
+        "abstain": "I could not find the answer in the indexed articles.",
+        "figures_differ": "The sources disagree: {}.",
+        "earlier": "Earlier",
+        "later": "Later",
+        "as_reported": "as reported",
     },
     "it": {
         "read_as": "Letta come: {}",
@@ -45,6 +50,11 @@ WORDS = {
         "sotto ogni frase c'è l'originale.",
         "quotes_note": "Traduzione automatica ({}); sotto ogni citazione le parole dell'articolo.",
         "quote_withheld": "Traduzione automatica non mostrata: {}.",
+        "abstain": "Non ho trovato la risposta negli articoli indicizzati.",
+        "figures_differ": "Le fonti non concordano: {}.",
+        "earlier": "In precedenza",
+        "later": "Più tardi",
+        "as_reported": "secondo l'articolo",
     },
 }
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from rag import fitted
 from rag.answering.answer_types import asks_for
+from rag.answering.display import WORDS, say
 from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
 from rag.answering.phrase import answer_span
 from rag.ingestion.chunk import sentence_id
@@ -21,10 +22,8 @@ from rag.types import Answer, Citation, Claim, Passage
 from vectorstore.embeddings import Embedder
 from vectorstore.store import ChromaStore
 
-ABSTAIN = {
-    "it": "Non ho trovato la risposta negli articoli indicizzati.",
-    "en": "I could not find the answer in the indexed articles.",
-}
+# The refusal, in each language (the LLM chain prescribes the same words to the model).
+ABSTAIN = {language: say("abstain", language) for language in WORDS}
 MAX_SENTENCES = 3
 
 

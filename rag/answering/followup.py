@@ -10,17 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from rag.text.question import OPENER as _OPENER
+from rag.text.question import PRONOUN as _PRONOUN
 from rag.text.question import entities, words
 
 History = Sequence[tuple[str, str]] | Sequence[Mapping[str, str]]
 
-# Openings that mark an elliptical follow-up ("E Macron?", "What about Macron?").
-_OPENER = re.compile(
-    r"^\s*(?:e\s+invece|e|ed|invece|anche|and\s+what\s+about|what\s+about|how\s+about|and|also|"
-    r"mentre|e\s+per|and\s+for)\b[\s,]*",
-    re.IGNORECASE,
-)
-_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|their|lui|lei|loro|egli|ella|costui)\b", re.IGNORECASE)
 
 
 def user_turns(history: History | None) -> list[str]:

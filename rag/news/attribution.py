@@ -16,21 +16,18 @@ from typing import Any
 
 from rag import fitted
 from rag.answering.answer_types import asks_for
+from rag.answering.display import say
 from rag.answering.extractive import ABSTAIN, Candidate
 from rag.news.quotebook import QuoteBook
 from rag.news.quoting import is_speech
 from rag.news.speakers import name_runs, words
 from rag.text.calendar import month_name
 from rag.text.question import language as language_of
+from rag.text.speech import ASKING as _ASKING
 from rag.types import Answer, Citation, Claim, Passage, Quote, Sentence
 
-# Question words that ask for someone's position besides verbs of saying.
-_ASKING = {"commit", "committed", "commits", "think", "thinks", "thought", "propose", "proposed", "want", "wants",
-           "wanted", "position", "posizione", "pensa", "proposto", "vuole"}  # fmt: skip
 MAX_QUOTES = 3
 WHOLE = 0.6  # a quote this much of its sentence is shown alone; a shorter one with its sentence
-_LATER = {"en": ("Earlier", "Later"), "it": ("In precedenza", "Più tardi")}
-_REPORTED = {"en": "as reported", "it": "secondo l'articolo"}
 
 
 def asked_speaker(question: str, book: QuoteBook) -> str | None:
@@ -123,10 +120,10 @@ def compose(
         citations.append(_citation(n, q, holder, meta, start, end, shown))
         label = speaker + (f" ({_date(q.date, language)})" if q.date else "")
         if len(dates) > 1:
-            label = f"{_LATER[language][0] if n == 1 else _LATER[language][1]}, {label}"
+            label = f"{say('earlier' if n == 1 else 'later', language)}, {label}"
         body = f"«{shown}»" if q.kind == "direct" and (start, end) == (q.start, q.end) else shown
         if q.kind == "reported":
-            label += f", {_REPORTED.get(language, _REPORTED['en'])}"
+            label += f", {say('as_reported', language)}"
         claims.append(Claim(f"{label}: {body}", (n,), 1.0, True))
     text = " ".join(f"{c.text} [{c.citations[0]}]" for c in claims)
     passages = tuple(h.passage for _, h in chosen if h is not None)

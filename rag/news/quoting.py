@@ -23,41 +23,19 @@ from rag.ingestion.chunk import split_sentences
 from rag.news.speakers import COMPLEMENT, ROLES, SOURCE, Speakers, verb_follows, words
 from rag.search.dates import mentioned_date
 from rag.text.names import CAPITAL
+from rag.text.speech import ENDINGS as _ENDINGS
+from rag.text.speech import SAY_EN as _SAY_EN
+from rag.text.speech import SAY_IT as _SAY_IT
+from rag.text.speech import SAY_IT_FORMS as _SAY_IT_FORMS
 from rag.types import Quote
 
 MIN_WORDS = 4
-# Verbs of saying, as infinitives (stemmed below) and the irregular forms stems miss.
-_SAY_IT = {
-    "dire", "affermare", "dichiarare", "aggiungere", "sottolineare", "spiegare", "ribadire", "continuare",
-    "proseguire", "chiosare", "avvertire", "annunciare", "riferire", "precisare", "osservare", "commentare",
-    "replicare", "rispondere", "ammettere", "accusare", "scrivere", "parlare", "ricordare", "definire",
-    "assicurare", "confermare", "denunciare", "insistere", "concludere", "evidenziare", "rilevare", "garantire",
-    "promettere", "minacciare", "avvisare", "notare", "twittare", "discutere", "ammonire", "incalzare",
-    "esortare", "chiedere", "respingere",
-}  # fmt: skip
-_SAY_IT_FORMS = {
-    "dice", "dicono", "detto", "detta", "disse", "dissero", "dicendo", "diceva", "aggiunge", "aggiunto",
-    "aggiungendo", "risposto", "ammesso", "scritto", "concluso", "promesso", "prosegue", "chiesto", "discusso",
-    "respinto",
-}  # fmt: skip
-_SAY_EN = {
-    "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds", "added", "stress", "stressed", "warn",
-    "warned", "warns", "announce", "announced", "state", "stated", "states", "claim", "claimed", "note", "noted",
-    "explain", "explained", "insist", "insisted", "confirm", "confirmed", "promise", "promised", "write", "wrote",
-    "written", "reply", "replied", "respond", "responded", "argue", "argued", "reject", "rejected",
-}  # fmt: skip
 _AFTER = re.compile(r"^\s*[,.:;]?\s*(?:(?:ha|hanno|aveva|avevano|has|had)\s+)?([\w']+)\b([^.;!?\n]{0,140})")
 _INNER = re.compile(r"\s[–—-]\s*(?:(?:ha|hanno|aveva)\s+)?([\w']+)\b([^–—\-]{0,80}?)\s*[–—-]\s")
 _QUOTES = re.compile(r"“([^”]{1,3000})”|«([^»]{1,3000})»")
 CONTINUE_WITHIN = 300  # characters between two quotes for the second to continue the first's speaker
 
 
-# Regular endings by conjugation: the forms news writing uses (present, past participle, gerund, imperfect).
-_ENDINGS = {
-    "are": ("a", "ano", "ato", "ata", "ati", "ando", "ava", "avano", "ò", "arono"),
-    "ere": ("e", "ono", "uto", "uta", "endo", "eva", "evano"),
-    "ire": ("e", "ono", "isce", "iscono", "ito", "ita", "endo", "iva", "ivano"),
-}
 
 
 @cache

@@ -20,40 +20,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rag.text.names import name_pattern
+from rag.text.speech import AUXILIARY, COMPLEMENT, PLACE, ROLES, SAME_ROLE, SOURCE
+from rag.text.speech import OPENERS as _OPENERS
 
 # A capitalised run: "Volodymyr Zelensky", "Casa Bianca", "Zakharova".
 NAME_RUN = name_pattern(tail=r"[\w\-]*", gap=r"[ \t]+", alone=True)
 WORD = re.compile(r"[\wÀ-ÿ\-]+")
-# Words that start a capitalised run without being a name (articles, pronouns, sentence openers).
-_OPENERS = {
-    "il", "lo", "la", "i", "gli", "le", "l", "un", "una", "uno", "e", "ma", "se", "in", "a", "da", "di", "con",
-    "per", "tra", "fra", "su", "dal", "del", "della", "nel", "nella", "al", "alla", "the", "an", "and",
-    "but", "on", "of", "for", "to", "by", "it", "he", "she", "we", "they", "this", "that", "mr", "mrs",
-    "secondo", "according",
-}  # fmt: skip
-# Words that attribute what follows to the name after them ("secondo Axios", "according to Reuters").
-SOURCE = {("secondo",), ("according", "to")}
-# Role nouns (Italian and English) that introduce or stand for a person.
-ROLES = {
-    "presidente", "premier", "leader", "ministro", "ministra", "portavoce", "segretario", "segretaria",
-    "inviato", "inviata", "consigliere", "consigliera", "capo", "cancelliere", "ambasciatore", "generale",
-    "direttore", "direttrice", "genero", "figlio", "figlia", "moglie", "marito", "tycoon", "zar",
-    "president", "minister", "spokesman", "spokeswoman", "spokesperson", "secretary", "envoy", "chancellor",
-    "ambassador", "adviser", "advisor", "chief", "head", "son-in-law", "prime",
-}  # fmt: skip
-# Roles that name the same office ("il leader ucraino" is "il presidente ucraino").
-SAME_ROLE = [
-    {"presidente", "leader", "capo", "president", "head", "chief"}, {"premier", "prime"},
-    {"ministro", "ministra", "minister"}, {"segretario", "segretaria", "secretary"},
-    {"portavoce", "spokesman", "spokeswoman", "spokesperson"}, {"inviato", "inviata", "envoy"},
-    {"consigliere", "consigliera", "adviser", "advisor"}, {"direttore", "direttrice"},
-]  # fmt: skip
-# Complements: a name after these belongs to the role, not the speaker ("il genero di Trump").
-COMPLEMENT = {"di", "del", "della", "dello", "dei", "degli", "delle", "of", "d"}
-# Prepositions of place and company: a name after them is not the one speaking ("a Parigi", "con Macron").
-PLACE = {"a", "ad", "in", "per", "con", "su", "tra", "fra", "verso", "all", "nel", "nella",
-         "at", "to", "from", "with", "into", "on"}  # fmt: skip
-AUXILIARY = {"ha", "hanno", "aveva", "avevano", "avrebbe", "has", "had", "have"}
 
 
 def words(text: str) -> list[str]:

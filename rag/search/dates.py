@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from rag.text.calendar import MONTH_KEYS, date_words, forms
+from rag.text.question import RECENT
 from rag.types import Filters
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -114,9 +115,6 @@ def recent_window(question: str, *, lang: str, today: date) -> tuple[str, str] |
     return (today - timedelta(days=back)).isoformat(), today.isoformat()
 
 
-# Words that ask for the newest reports ("the latest on…", "le ultime notizie"). "recently" is not
-# among them: "what has the army recently announced" asks about an event, not for the newest article.
-RECENT = {"latest", "newest", "ultimo", "ultima", "ultimi", "ultime"}
 
 
 def temporal(

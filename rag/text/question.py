@@ -71,3 +71,30 @@ def content_words(text: str) -> list[str]:
         for w in _WORD.findall(text)
         if len(w) > 2 and (lw := w.lower()) not in stop and lw not in INTERROGATIVES
     ]
+
+
+# Closed-class question words, not topic words.
+ASKS = {
+    "number": re.compile(r"\b(how many|how much|quant[ioae]|percentuale|percentage)\b", re.IGNORECASE),
+    "when": re.compile(r"\b(when|quando|what year|which year|in che anno|in quale anno|che anno|what date)\b", re.I),
+    "who": re.compile(r"\b(who|whom|whose|chi)\b", re.IGNORECASE),
+    "where": re.compile(r"\b(where|dove|in which country|in quale (?:paese|città|stato))\b", re.IGNORECASE),
+}
+
+# "Which show…?", "What country…?", "Quale squadra…?": a question word and a
+# noun ask for a named thing; "What did…", "Che cosa…" (a function or question
+# word follows) do not.
+WHICH = re.compile(r"\b(?:which|what|quale|quali|che)\s+([^\W\d_][\w'’-]*)", re.IGNORECASE)
+
+# Openings that mark an elliptical follow-up ("E Macron?", "What about Macron?").
+OPENER = re.compile(
+    r"^\s*(?:e\s+invece|e|ed|invece|anche|and\s+what\s+about|what\s+about|how\s+about|and|also|"
+    r"mentre|e\s+per|and\s+for)\b[\s,]*",
+    re.IGNORECASE,
+)
+
+PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|their|lui|lei|loro|egli|ella|costui)\b", re.IGNORECASE)
+
+# Words that ask for the newest reports ("the latest on…", "le ultime notizie"). "recently" is not
+# among them: "what has the army recently announced" asks about an event, not for the newest article.
+RECENT = {"latest", "newest", "ultimo", "ultima", "ultimi", "ultime"}

@@ -14,6 +14,11 @@ NUMBER_WORDS = {
 }
 # Words that multiply a number before them ("3 milioni", "2 billion").
 MULTIPLIERS = {"it": ("milioni", "miliardi", "mila"), "en": ("million", "billion", "thousand")}
+# Round numbers written as words ("cento droni", "mille soldati"), beyond :data:`NUMBER_WORDS`.
+ROUND_NUMBERS = {"it": ("cento", "mille", "milioni"), "en": ("hundred", "thousand", "millions")}
+# Hedges before a number ("circa 30", "about 30") and the words of a percentage.
+APPROXIMATELY = {"it": ("circa", "oltre", "più di"), "en": ("about", "over")}
+PERCENT = {"it": ("per cento",), "en": ("percent",)}
 NEGATIONS = {
     "it": {"non", "mai", "né", "ne", "nessun", "nessuno", "nessuna", "niente", "nulla", "senza", "neanche", "nemmeno"},
     "en": {"not", "no", "never", "nor", "neither", "none", "nothing", "without", "cannot", "n't", "nobody"},
