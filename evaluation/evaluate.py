@@ -261,7 +261,7 @@ def compare(
 
     def variant(name: str, **retriever: Any) -> EvalResult:
         other = Engine(engine.settings, embedder=engine.embedder, store=engine.store)
-        other.__dict__["retriever"] = Retriever(
+        other.index.__dict__["retriever"] = Retriever(
             store=engine.store, embedder=engine.embedder, cache_dir=engine.derived_dir(), **retriever
         )
         return evaluate_engine(other, items, name=name)
