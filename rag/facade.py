@@ -162,6 +162,18 @@ class Engine:
         """The LangChain chat model for ``mode`` (built once per mode)."""
         return self.models.chat_model(mode)
 
+    def streams(self, mode: str | None = None) -> bool:
+        """Whether ``mode`` (the configured answerer when None) writes with a language model."""
+        return self.models.streams(mode)
+
+    def local_models(self) -> list[tuple[str, str, bool]]:
+        """``(name, upstream release, installed here)`` for every bundled local model."""
+        return self.models.local_models()
+
+    def prepare_model(self, name: str) -> Path:
+        """Join a bundled model's parts into ``RAG_MODEL_DIR``, checked by SHA-256; returns its file."""
+        return self.models.prepare(name)
+
     def retrieve(self, question: str, *, k: int | None = None, where: Where = None) -> list[Passage]:
         """The passages most likely to answer ``question``, best first."""
         return self.asker.retrieve(question, k=k, where=where)

@@ -17,7 +17,6 @@ from rag.text.question import entities, words
 History = Sequence[tuple[str, str]] | Sequence[Mapping[str, str]]
 
 
-
 def user_turns(history: History | None) -> list[str]:
     """The user's earlier questions, oldest first, from either history shape."""
     turns: list[str] = []

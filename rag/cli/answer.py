@@ -73,9 +73,7 @@ def rendering_line(c: Any) -> str:
 
 def engine_streams(engine: Any, mode: str | None) -> bool:
     """Whether answers come from a language model (worth printing as they stream)."""
-    from rag.answering.llm import is_llm
-
-    return is_llm(mode or engine.settings.answerer)
+    return bool(engine.streams(mode))
 
 
 def render_claims(answer: Any) -> str:

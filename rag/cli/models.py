@@ -16,18 +16,12 @@ def add_parser(sub: Any) -> None:
 
 
 def run(engine: Any, args: argparse.Namespace) -> int:
-    from rag.answering.local_models import MODELS, gguf_path, installed
-    from rag.errors import ConfigError
-
-    settings = engine.settings
     if args.prepare:
-        if args.prepare not in MODELS:
-            raise ConfigError(f"{args.prepare!r} is not a bundled model; use one of {', '.join(MODELS)}.")
-        print(f"{args.prepare}: {gguf_path(args.prepare, cache_dir=settings.model_dir)} (SHA-256 checked)")
+        print(f"{args.prepare}: {engine.prepare_model(args.prepare)} (SHA-256 checked)")
         return 0
-    for name, model in MODELS.items():
-        state = "installed" if installed(name, cache_dir=settings.model_dir) else "not installed (`make local-model`)"
-        print(f"llamacpp:{name}  {model.upstream}; {state}")
+    for name, upstream, installed in engine.local_models():
+        state = "installed" if installed else "not installed (`make local-model`)"
+        print(f"llamacpp:{name}  {upstream}; {state}")
     order = ", then ".join(t.name for t in engine.translators) or "none"
-    print(f"translator for renderings: {order} (RAG_TRANSLATOR={settings.translator})")
+    print(f"translator for renderings: {order} (RAG_TRANSLATOR={engine.settings.translator})")
     return 0

@@ -36,8 +36,6 @@ _QUOTES = re.compile(r"“([^”]{1,3000})”|«([^»]{1,3000})»")
 CONTINUE_WITHIN = 300  # characters between two quotes for the second to continue the first's speaker
 
 
-
-
 @cache
 def _forms() -> frozenset[str]:
     """Every regular form of the Italian verbs of saying, plus the irregular ones."""

@@ -115,8 +115,6 @@ def recent_window(question: str, *, lang: str, today: date) -> tuple[str, str] |
     return (today - timedelta(days=back)).isoformat(), today.isoformat()
 
 
-
-
 def temporal(
     question: str,
     filters: Filters | None,

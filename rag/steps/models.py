@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from rag.settings import Settings
@@ -22,6 +23,31 @@ class Models:
         from rag.answering.llm import ready_answerers
 
         return ready_answerers(self.settings)
+
+    def streams(self, mode: str | None) -> bool:
+        """Whether ``mode`` (the configured answerer when None) writes with a language model, worth streaming."""
+        from rag.answering.llm import is_llm
+
+        return is_llm(mode or self.settings.answerer)
+
+    def local_models(self) -> list[tuple[str, str, bool]]:
+        """``(name, upstream release, installed here)`` for every bundled local model."""
+        from rag.answering.local_models import MODELS, installed
+
+        return [(n, m.upstream, installed(n, cache_dir=self.settings.model_dir)) for n, m in MODELS.items()]
+
+    def prepare(self, name: str) -> Path:
+        """Join bundled model ``name``'s installed parts into ``RAG_MODEL_DIR``, checked by SHA-256.
+
+        Raises:
+            ConfigError: ``name`` is not a bundled model.
+        """
+        from rag.answering.local_models import MODELS, gguf_path
+        from rag.errors import ConfigError
+
+        if name not in MODELS:
+            raise ConfigError(f"{name!r} is not a bundled model; use one of {', '.join(MODELS)}.")
+        return gguf_path(name, cache_dir=self.settings.model_dir)
 
     def chat_model(self, mode: str) -> Any:
         """The LangChain chat model for ``mode`` (built once per mode)."""

@@ -96,3 +96,16 @@ def test_cli_names_reprints_sources_and_disagreements(outlets):
     drones = run("ask", "Quanti droni ucraini sono stati intercettati nella notte?", index=index)
     (line,) = [x for x in drones.stdout.splitlines() if x.startswith("disagreement: ")]
     assert old in line and new in line
+
+
+def test_models_lists_the_bundled_models_and_refuses_an_unknown_one(tmp_path: Path):
+    from rag.answering.local_models import MODELS
+
+    listed = run("models", index=tmp_path / "index", RAG_MODEL_DIR=str(tmp_path / "models"))
+    assert listed.returncode == 0, listed.stderr
+    for name in MODELS:
+        assert f"llamacpp:{name}  " in listed.stdout
+    assert "translator for renderings:" in listed.stdout
+    unknown = run("models", "--prepare", "gpt-9", index=tmp_path / "index")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.strip() == f"error: 'gpt-9' is not a bundled model; use one of {', '.join(MODELS)}."
