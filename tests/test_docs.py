@@ -96,3 +96,17 @@ def named_paths() -> dict[str, set[str]]:
 def test_every_path_the_docs_name_exists():
     stale = {path: sorted(where) for path, where in named_paths().items() if not exists(path)}
     assert not stale, "\n".join(f"{path}  (named in {', '.join(where)})" for path, where in sorted(stale.items()))
+
+
+def test_every_setting_is_in_the_operations_table():
+    from dataclasses import fields
+
+    from rag.settings import EXTERNAL, Settings
+
+    table = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
+    missing = [
+        variable
+        for f in fields(Settings)
+        if f"`{(variable := EXTERNAL.get(f.name, f'RAG_{f.name.upper()}'))}`" not in table
+    ]
+    assert not missing, f"add these to docs/OPERATIONS.md's settings table: {missing}"
