@@ -8,10 +8,11 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from rag.api import answer_lines, rendering_label, translation_note, version_note, versions
+# rag.api is imported by each command, not by this module: `python -m rag --help` stays fast.
 
 
 def ask(engine: Any, args: argparse.Namespace) -> int:
+    from rag.api import version_note, versions
     from rag.types import Answer
 
     answer: Answer | None = None
@@ -67,6 +68,8 @@ def ask(engine: Any, args: argparse.Namespace) -> int:
 
 def rendering_line(c: Any) -> str:
     """A citation's rendering, labelled as a machine translation, or why it was withheld."""
+    from rag.api import rendering_label
+
     label = rendering_label(c)
     return f"{label} “{c.translation.text}”" if c.translation.shown else label
 
@@ -82,6 +85,8 @@ def render_claims(answer: Any) -> str:
     An answer in the question's language made from sources in another gives each sentence on its own
     line with the article's words beneath it, and says once that it is a machine translation.
     """
+    from rag.api import answer_lines, translation_note
+
     if not answer.claims:
         return answer_lines(answer)[0].text
     flags = {"supported": "", "attributed": " [source found by the checker]"}

@@ -7,7 +7,6 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from rag.api import ingest_summary
 from rag.cli.progress import Bar
 from rag.errors import ConfigError
 
@@ -22,6 +21,8 @@ def ingest(engine: Any, args: argparse.Namespace) -> int:
     report = engine.ingest(paths, prune=args.prune, reindex=args.reindex, embed=False, progress=bar)
     bar.close()
     if not args.json:
+        from rag.api import ingest_summary  # here, not at the top: `--help` does not load the engine
+
         print(ingest_summary(report))
         for group in ("added", "updated", "removed"):
             ids = getattr(report, group)

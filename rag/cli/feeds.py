@@ -9,7 +9,6 @@ import sys
 import time
 from typing import Any
 
-from rag.api import feed_summary
 from rag.errors import ConfigError
 
 UNITS = {"s": 1, "m": 60, "h": 3600}
@@ -69,6 +68,7 @@ def run(engine: Any, args: argparse.Namespace) -> int:
 
 def refresh(engine: Any) -> None:
     """One refresh of every feed, with a progress bar and a line per feed."""
+    from rag.api import feed_summary
     from rag.cli.commands import embed
     from rag.cli.progress import Bar
 
