@@ -31,37 +31,31 @@ $(LOCAL_STAMP): $(STAMP)
 	$(BIN)/python -m rag models --prepare qwen2.5-0.5b
 	touch $@
 
-# Apertium (Debian) renders cited sentences between Italian and English; ~20 s as root, else it says how.
-translator:
-	@if command -v apertium >/dev/null 2>&1 && command -v cg-proc >/dev/null 2>&1; then :; \
+# $(call apt_install,CHECK,PACKAGES,WHAT): when the shell test CHECK fails, install Debian PACKAGES as root
+# (apt-get update only if the first try fails), else say how; a machine without them still runs, with WHAT off.
+define apt_install
+	@if $(1); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Apertium for renderings of cited sentences (Debian packages, ~20 s)"; \
-		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM) >/dev/null 2>&1 || \
-		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM) >/dev/null)) || \
-		echo "could not install Apertium; renderings stay off (sudo apt-get install $(APERTIUM))"; \
-	else echo "renderings of cited sentences are off: run sudo apt-get install $(APERTIUM), or make local-model"; fi
+		echo "installing $(3) (Debian packages)"; \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null 2>&1 || \
+		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null)) || \
+		echo "could not install $(3); run sudo apt-get install $(2)"; \
+	else echo "$(3) is off: run sudo apt-get install $(2)"; fi
+endef
+
+# Apertium renders cited sentences between Italian and English (~20 s as root).
 APERTIUM := apertium apertium-spa-ita apertium-eng-spa cg3
+translator:
+	$(call apt_install,command -v apertium >/dev/null 2>&1 && command -v cg-proc >/dev/null 2>&1,$(APERTIUM),Apertium for renderings of cited sentences)
 
-# Debian's tesseract for scanned PDF pages (Italian and English); without it such pages are skipped with a reason.
-ocr:
-	@if command -v tesseract >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing tesseract for scanned PDF pages (Debian packages, ~20 s)"; \
-		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TESSERACT) >/dev/null 2>&1 || \
-		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TESSERACT) >/dev/null)) || \
-		echo "could not install tesseract; scanned pages stay unread (sudo apt-get install $(TESSERACT))"; \
-	else echo "scanned PDF pages are not read: run sudo apt-get install $(TESSERACT)"; fi
+# tesseract reads scanned PDF pages (Italian and English); without it such pages are skipped with a reason.
 TESSERACT := tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng
+ocr:
+	$(call apt_install,command -v tesseract >/dev/null 2>&1,$(TESSERACT),tesseract for scanned PDF pages)
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own).
+# Chromium for the browser tests (Playwright drives it; it never downloads a browser of its own; ~1 min).
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's chromium for the browser tests (~1 min)"; \
-		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
-		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)) || \
-		echo "could not install chromium; the browser tests will fail (sudo apt-get install chromium)"; \
-	else echo "the browser tests need Debian's chromium: run sudo apt-get install chromium"; fi
+	$(call apt_install,[ -x /usr/bin/chromium ],chromium,Chromium for the browser tests)
 
 # Where this machine could install everything (root with apt), a test skipped for want of Chromium,
 # Apertium or the local model fails instead (tests/conftest.py): make test must test all of it.
