@@ -3,13 +3,17 @@
 Three pages: "Ask" (app/ask.py), the chat with cited answers; "Who said
 what" (app/speakers.py), each person's quotes by date with their sources;
 and "Library" (app/library.py), the indexed articles to open, re-ingest or
-delete.
+delete. Each page runs inside ``app.safety.guarded``: a visitor never sees a traceback.
 """
 
 import streamlit as st
 
 from app.common import CSS
+from app.safety import guarded
 
+# Also in .streamlit/config.toml; set here so they hold wherever the app is started from.
+st.set_option("client.showErrorDetails", "none")
+st.set_option("client.toolbarMode", "minimal")
 st.set_page_config(page_title="News RAG", page_icon="📰")
 st.markdown(CSS, unsafe_allow_html=True)
 pages = [
@@ -17,4 +21,4 @@ pages = [
     st.Page("app/speakers.py", title="Who said what", icon=":material/record_voice_over:", url_path="speakers"),
     st.Page("app/library.py", title="Library", icon=":material/library_books:", url_path="library"),
 ]
-st.navigation(pages).run()
+guarded(st.navigation(pages).run)

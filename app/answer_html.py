@@ -6,9 +6,9 @@ the app when imported), so they can be used and tested alone.
 
 from __future__ import annotations
 
-import html
 import re
 
+from app.safety import inert
 from rag.api import answer_lines, rendering_label
 from rag.types import Answer, Citation
 
@@ -17,11 +17,11 @@ def rendering_html(c: Citation) -> str:
     """The machine translation under a card, labelled; or why it was withheld (in the rendering's language)."""
     r = c.translation
     assert r is not None
-    label = html.escape(rendering_label(c))
+    label = inert(rendering_label(c))
     if not r.shown:
         return f'<div class="rendering withheld"><small>{label}</small></div>'
     return (
-        f'<div class="rendering"><small>{label}</small><br><span lang="{r.language}">{html.escape(r.text)}</span></div>'
+        f'<div class="rendering"><small>{label}</small><br><span lang="{inert(r.language)}">{inert(r.text)}</span></div>'
     )
 
 
@@ -35,19 +35,21 @@ def answer_html(answer: Answer, key: str) -> str:
         return f'<a href="#src-{key}-{n}">[{n}]</a>'
 
     if not answer.claims:
-        return re.sub(r"\[(\d+)\]", lambda m: link(int(m.group(1))), html.escape(answer_lines(answer)[0].text))
+        # The markers become links and everything between them stays text.
+        pieces = re.split(r"\[(\d+)\]", answer_lines(answer)[0].text)
+        return "".join(link(int(p)) if i % 2 else inert(p) for i, p in enumerate(pieces))
     parts = []
     for line in answer_lines(answer):
         markers = "".join(link(n) for n in line.citations)
-        sentence = html.escape(line.text)
+        sentence = inert(line.text)
         if line.status == "unsupported":
             sentence = f'<span class="unsupported" title="Not supported by the cited passages">{sentence} ⚠</span>'
         elif line.status == "attributed":
             sentence = f'<span class="attributed" title="{ATTRIBUTED}">{sentence}</span>'
-        reported = f' <small class="sources">{html.escape(line.reported_by)}</small>' if line.reported_by else ""
+        reported = f' <small class="sources">{inert(line.reported_by)}</small>' if line.reported_by else ""
         # A rendered sentence: the article's words right beneath it.
         verbatim = "".join(
-            f'<span class="verbatim" lang="{html.escape(q.language or "")}">“{html.escape(q.quote)}” [{q.n}]</span>'
+            f'<span class="verbatim" lang="{inert(q.language or "")}">“{inert(q.quote)}” [{q.n}]</span>'
             for q in line.originals
         )
         parts.append(f'<span class="claim">{sentence} {markers}{reported}{verbatim}</span>'.strip())

@@ -12,10 +12,12 @@ import streamlit as st
 from app.access import server_path
 from app.answer_html import answer_html, one_card_per_passage, rendering_html
 from app.common import describe, editing, highlight_all, open_engine
+from app.safety import href, inert
 from rag.api import Engine, say, translation_note, version_note, versions
 from rag.errors import RagError
 from rag.types import Answer, Citation, Filters, IndexStats
 
+MAX_PASSAGES = 15  # the Passages slider's top: a visitor's question reads at most this many
 EXAMPLES = (
     "Cosa ha promesso Meloni?",
     "What did Putin say about the European changes to the peace plan?",
@@ -26,19 +28,19 @@ EXAMPLES = (
 def render_answer(engine: Engine, answer: Answer, key: str) -> None:
     """Notices, the answer (in the question's language first when its sources are not), then one card per passage."""
     if answer.notice:
-        st.info(answer.notice)
+        st.info(inert(answer.notice))
     if answer.standalone_question:
-        st.caption(say("read_as", answer.language, answer.standalone_question))
+        st.caption(inert(say("read_as", answer.language, answer.standalone_question)))
     if answer.abstained:
-        st.warning(answer.text)
+        st.warning(inert(answer.text))
         return
     st.markdown(f'<div class="answer">{answer_html(answer, key)}</div>', unsafe_allow_html=True)
     if note := translation_note(answer):
-        st.caption(note)
+        st.caption(inert(note))
     if answer.unsupported:
-        st.caption(say("unsupported", answer.language, len(answer.unsupported)))
+        st.caption(inert(say("unsupported", answer.language, len(answer.unsupported))))
     for d in answer.disagreements:
-        st.warning(say("disagree", answer.language, versions(d)))
+        st.warning(inert(say("disagree", answer.language, versions(d))))
     names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
     in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
     for group in one_card_per_passage(answer.citations):
@@ -49,9 +51,9 @@ def render_answer(engine: Engine, answer: Answer, key: str) -> None:
             if c.translation is not None and not (c.translation.shown and c.n in in_answer):
                 st.markdown(rendering_html(c), unsafe_allow_html=True)
     if answer.rendering_hint:
-        st.caption(answer.rendering_hint)
+        st.caption(inert(answer.rendering_hint))
     if answer.mode != "extractive":
-        st.caption(say("answered_by", answer.language, answer.mode))
+        st.caption(inert(say("answered_by", answer.language, answer.mode)))
 
 
 def rendered(engine: Engine, answer: Answer) -> Answer:
@@ -62,7 +64,7 @@ def rendered(engine: Engine, answer: Answer) -> Answer:
         with st.spinner(say("rendering", answer.language)):
             return engine.render(answer)
     except RagError as exc:
-        st.caption(say("no_renderings", answer.language, exc))
+        st.caption(inert(say("no_renderings", answer.language, exc)))
         return answer
 
 
@@ -80,7 +82,7 @@ def render_card(
     meta = " · ".join(x for x in (c.outlet, c.date, page, f"support {support:.2f}" if support is not None else "") if x)
     version = version_note(c)
     original = say("original", language)
-    link = f' · <a href="{html.escape(c.link)}" target="_blank">{original}</a>' if c.link else ""
+    link = f' · <a href="{url}" target="_blank" rel="noopener noreferrer">{original}</a>' if (url := href(c.link)) else ""
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
     spans = [(x.start, x.end, phrase_of(x)) for x in group]
@@ -88,11 +90,11 @@ def render_card(
     anchors = "".join(f'<span id="src-{key}-{x.n}"></span>' for x in group[1:])
     st.markdown(
         f'<div id="src-{key}-{c.n}" class="source-card" data-doc="{html.escape(c.doc_id)}">{anchors}'
-        f"<b>{markers} {html.escape(c.title)}</b><br>"
-        f"<small>{html.escape(meta)}{link}</small><br>{highlight_all(passage, spans, c.passage_start)}"
-        + (f'<br><small class="version">{html.escape(version)}</small>' if version else "")
+        f"<b>{markers} {inert(c.title)}</b><br>"
+        f"<small>{inert(meta)}{link}</small><br>{highlight_all(passage, spans, c.passage_start)}"
+        + (f'<br><small class="version">{inert(version)}</small>' if version else "")
         + (
-            f'<br><small class="also-in">{html.escape(say("also_in", language, ", ".join(also_in)))}</small>'
+            f'<br><small class="also-in">{inert(say("also_in", language, ", ".join(also_in)))}</small>'
             if also_in
             else ""
         )
@@ -118,7 +120,7 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
         st.subheader("Index")
         store, full = server_path(stats.store)
         st.markdown(f"{describe(stats)}  \nEmbedder: `{stats.embedder}`  \nStore: `{store}`", help=full)
-        editing(engine)
+        writable = editing(engine)
         st.subheader("Filters")
         outlets = st.multiselect("Outlet", stats.outlets)
         dates: tuple[date, ...] = ()
@@ -127,16 +129,21 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
             picked = st.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi)
             dates = tuple(picked) if isinstance(picked, tuple | list) else ()
         st.subheader("Answering")
-        ready = dict(engine.answerers())
+        offered = dict(engine.offered_answerers())
         mode = st.selectbox(
             "Mode",
-            list(ready),
-            format_func=lambda name: f"{name} — {ready[name]}",
-            help="Every answerer ready on this machine; set RAG_ANSWERER=ollama:<model> or openai:<model> to add one",
+            list(offered),
+            format_func=lambda name: f"{name} — {offered[name]}",
+            help="The answerers this app offers (RAG_APP_ANSWERERS, or every one ready on this machine)",
         )
-        custom = st.text_input("Other model", placeholder="ollama:qwen2.5:3b", help="kind:model; leave empty")
-        mode = custom.strip() or mode
-        k = st.slider("Passages", 1, 15, engine.settings.top_k)
+        if writable:  # a visitor picks from the owner's list; only an editor may name another model
+            custom = st.text_input("Other model", placeholder="ollama:qwen2.5:3b", help="kind:model; leave empty")
+            if custom.strip():
+                try:
+                    mode = engine.typed_answerer(custom)
+                except RagError as exc:
+                    st.error(inert(exc))
+        k = st.slider("Passages", 1, MAX_PASSAGES, min(engine.settings.top_k, MAX_PASSAGES))
         if st.button("Clear chat"):
             st.session_state.messages = []
     filtered_dates = len(dates) == 2 and (str(dates[0]), str(dates[1])) != (stats.date_min, stats.date_max)
@@ -177,7 +184,7 @@ def main() -> None:
     try:
         stats = engine.stats()
     except RagError as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
         return
     filters, k, mode = sidebar(engine, stats)
     st.caption(describe(stats))
@@ -186,11 +193,15 @@ def main() -> None:
     for i, (role, text, answer) in enumerate(messages):
         with st.chat_message(role):
             if answer is None:
-                st.markdown(text)
+                st.markdown(inert(text))
             else:
                 render_answer(engine, answer, str(i))
 
-    question = st.chat_input("Ask about the articles, in English or Italian")
+    # Streamlit cuts anything longer, whatever a client sends: one character over the limit reaches the
+    # engine, which says how long the question may be instead of answering a cut-off one.
+    question = st.chat_input(
+        "Ask about the articles, in English or Italian", max_chars=engine.settings.max_question_chars + 1
+    )
     if not messages and not question:
         st.write("Try one of these:")
         for example in EXAMPLES:
@@ -198,13 +209,13 @@ def main() -> None:
                 question = example
     if question:
         with st.chat_message("user"):
-            st.markdown(question)
+            st.markdown(inert(question))
         with st.chat_message("assistant"):
             history = [(r, t) for r, t, _ in messages]
             try:
                 answer = stream_answer(engine, question, history=history, k=k, where=filters, mode=mode)
             except RagError as exc:
-                st.error(str(exc))
+                st.error(inert(exc))
                 return
             answer = rendered(engine, answer)
             render_answer(engine, answer, str(len(messages) + 1))

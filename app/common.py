@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from app.access import can_write
+from app.safety import guarded, inert
 from rag.api import Engine, ingest_summary
 from rag.errors import RagError
 from rag.settings import Settings
@@ -47,24 +46,24 @@ def highlight_all(text: str, spans: list[tuple[int, int, tuple[int, int] | None]
         if b <= a:
             continue  # within a span already marked
         sentence = text[a:b]
-        inner = html.escape(sentence)
+        inner = inert(sentence)
         if phrase is not None and a + offset <= phrase[0] < phrase[1] <= end:
             p, q = phrase[0] - offset - a, phrase[1] - offset - a
             inner = (
-                html.escape(sentence[:p]) + f'<b class="answer-phrase">{html.escape(sentence[p:q])}</b>'
-                + html.escape(sentence[q:])
+                inert(sentence[:p]) + f'<b class="answer-phrase">{inert(sentence[p:q])}</b>'
+                + inert(sentence[q:])
             )  # fmt: skip
-        out.append(html.escape(text[pos:a]) + f"<mark>{inner}</mark>")
+        out.append(inert(text[pos:a]) + f"<mark>{inner}</mark>")
         pos = b
-    out.append(html.escape(text[pos:]))
+    out.append(inert(text[pos:]))
     return "".join(out).replace("\n", "<br>")
 
 
 def describe(stats: IndexStats) -> str:
-    """One line on what is indexed."""
+    """One line on what is indexed, inert for Markdown (outlets come from the articles)."""
     span = f", {stats.date_min} – {stats.date_max}" if stats.date_min else ""
     outlets = f", {', '.join(stats.outlets)}" if stats.outlets else ""
-    return f"{stats.documents} articles, {stats.chunks} passages{span}{outlets}"
+    return inert(f"{stats.documents} articles, {stats.chunks} passages{span}{outlets}")
 
 
 def open_engine() -> Engine | None:
@@ -74,7 +73,7 @@ def open_engine() -> Engine | None:
         engine = get_engine(settings, repr(settings))
         engine.sync()
     except RagError as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
         return None
     return engine
 
@@ -102,13 +101,13 @@ def upload_articles(engine: Engine) -> None:
                 # One box per file, coloured by what happened to it.
                 reasons = "; ".join(s.reason for s in report.skipped)
                 if not (report.added or report.updated or report.unchanged):
-                    st.error(f"{f.name} was not added: {reasons or ingest_summary(report)}")
+                    st.error(inert(f"{f.name} was not added: {reasons or ingest_summary(report)}"))
                 elif reasons:
-                    st.warning(f"{f.name}: {ingest_summary(report)}; skipped: {reasons}")
+                    st.warning(inert(f"{f.name}: {ingest_summary(report)}; skipped: {reasons}"))
                 else:
-                    st.success(f"{f.name}: {ingest_summary(report)}")
+                    st.success(inert(f"{f.name}: {ingest_summary(report)}"))
             except RagError as exc:
-                st.error(str(exc))
+                st.error(inert(exc))
             bar.progress(i / len(uploads))
         engine.embed_in_background()
     add_link(engine)
@@ -122,13 +121,13 @@ def add_link(engine: Engine) -> None:
             try:
                 report = engine.ingest_link(link, embed=False)
                 for s in report.skipped:
-                    st.error(f"{link.strip()} skipped: {s.reason}")
+                    st.error(inert(f"{link.strip()} skipped: {s.reason}"))
                 if report.added or report.updated or report.unchanged:
                     ids = set(report.added + report.updated + report.unchanged)
                     titles = [a.title for a in engine.articles() if a.doc_id in ids]
-                    st.success(f"{', '.join(titles)}: {ingest_summary(report)}")
+                    st.success(inert(f"{', '.join(titles)}: {ingest_summary(report)}"))
             except RagError as exc:
-                st.error(str(exc))
+                st.error(inert(exc))
             engine.embed_in_background()
 
 
@@ -142,11 +141,17 @@ def embedding_status(engine: Engine) -> None:
 
 
 def _embedding_progress(engine: Engine) -> None:
+    guarded(lambda: _show_embedding(engine))  # a fragment reruns alone, outside ui.py's guard
+
+
+def _show_embedding(engine: Engine) -> None:
     status = engine.embed_status()
     if status.error:
         st.warning(
-            f"Embedding stopped: {status.error} {status.keyword_only} article(s) answer by keyword only; "
-            "reload the page to retry."
+            inert(
+                f"Embedding stopped: {status.error} {status.keyword_only} article(s) answer by keyword only; "
+                "reload the page to retry."
+            )
         )
     elif status.keyword_only:
         st.progress(

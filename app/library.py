@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from app.access import server_path
 from app.common import describe, editing, open_engine
+from app.safety import href, inert
 from rag.api import Engine, feed_summary, ingest_summary
 from rag.errors import RagError
 from rag.types import ArticleInfo
@@ -30,18 +29,21 @@ def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> Non
     if article.keyword_only:
         facts.append("keyword search only until embedded")
     with st.container(border=True, key=f"article-{article.doc_id}"):
-        line = html.escape(" · ".join(f for f in facts if f))
-        st.markdown(f"**{html.escape(article.title)}**  \n<small>{line}</small>", unsafe_allow_html=True)
-        if article.source and article.source.startswith(("http://", "https://")):
-            st.markdown(f"<small>`{article.doc_id}` · [{html.escape(article.source)}]({article.source})</small>",
-                        unsafe_allow_html=True)  # fmt: skip
+        line = inert(" · ".join(f for f in facts if f))
+        st.markdown(f"**{inert(article.title)}**  \n<small>{line}</small>", unsafe_allow_html=True)
+        if url := href(article.source):
+            st.markdown(
+                f'<small><code>{inert(article.doc_id)}</code> · <a href="{url}" target="_blank" '
+                f'rel="noopener noreferrer">{inert(article.source)}</a></small>',
+                unsafe_allow_html=True,
+            )
         else:
             name, full = server_path(article.source)
-            st.caption(f"`{article.doc_id}` · {name}", help=full)
+            st.caption(f"`{inert(article.doc_id)}` · {inert(name)}", help=full)
         show, again, delete = st.columns(3)
         if show.toggle("Open", key=f"open-{article.doc_id}"):
             text = engine.document(article.doc_id) or ""
-            body = html.escape(text).replace("\n", "<br>")
+            body = inert(text).replace("\n", "<br>")
             st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
         if not writable:
             return
@@ -68,7 +70,7 @@ def feeds_panel(engine: Engine, *, writable: bool) -> None:
     st.subheader("Feeds")
     for feed in engine.feeds():
         when = feed.refreshed_at.replace("T", " ").removesuffix("+00:00") + " UTC" if feed.refreshed_at else "never"
-        st.markdown(f"**{html.escape(feed.title or feed.url)}** <small>{html.escape(feed.url)} · last refresh: "
+        st.markdown(f"**{inert(feed.title or feed.url)}** <small>{inert(feed.url)} · last refresh: "
                     f"{when} · {feed.items} item(s)</small>", unsafe_allow_html=True)  # fmt: skip
     if not writable:
         return
@@ -85,11 +87,11 @@ def feeds_panel(engine: Engine, *, writable: bool) -> None:
         with st.spinner("Refreshing feeds…"):
             reports = engine.refresh_feeds()
         for report in reports:
-            (st.error if report.problem else st.success)(feed_summary(report))
+            (st.error if report.problem else st.success)(inert(feed_summary(report)))
             for problem in report.skipped_items:
-                st.warning(problem)
+                st.warning(inert(problem))
             for s in report.ingest.skipped if report.ingest else ():
-                st.warning(f"{s.path} skipped: {s.reason}")
+                st.warning(inert(f"{s.path} skipped: {s.reason}"))
         engine.embed_in_background()
 
 
@@ -102,13 +104,13 @@ def main() -> None:
         writable = editing(engine)
     notice = st.session_state.pop("library_notice", None)
     if notice:
-        (st.error if notice.startswith("error: ") else st.success)(notice.removeprefix("error: "))
+        (st.error if notice.startswith("error: ") else st.success)(inert(notice.removeprefix("error: ")))
     try:
         feeds_panel(engine, writable=writable)  # first: a refresh's new articles are then in the list below
         articles = engine.articles()
         st.caption(describe(engine.stats()))
     except RagError as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
         return
     st.subheader("Articles")
     if not articles:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from app.common import highlight, open_engine
+from app.safety import inert
 from rag.api import say
 from rag.errors import RagError
 from rag.types import Rendering
@@ -23,7 +22,7 @@ def main() -> None:
     try:
         counts = dict(engine.people())
     except RagError as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
         return
     if not counts:
         st.info("No article in the index quotes anyone by name.")
@@ -40,35 +39,35 @@ def main() -> None:
         help="Quotes from articles in another language, machine-translated",
     )
     chosen = [q for q in engine.quotes(speaker) if kinds != "direct quotes" or q.kind == "direct"]
-    st.caption(f"{len(chosen)} quote(s) of {speaker}, newest first; undated articles last.")
+    st.caption(inert(f"{len(chosen)} quote(s) of {speaker}, newest first; undated articles last."))
     renderings: list[Rendering | None] = [None] * len(chosen)
     if target := READ_IN[read_in]:
         try:
             renderings = engine.render_quotes(chosen, language=target)
         except RagError as exc:
-            st.caption(f"No renderings: {exc}")
+            st.caption(inert(f"No renderings: {exc}"))
     if any(r is not None and r.shown for r in renderings):
         used = sorted({r.translator for r in renderings if r is not None and r.shown})
-        st.caption(say("quotes_note", target, ", ".join(used)))
+        st.caption(inert(say("quotes_note", target, ", ".join(used))))
     titles = engine.stats().titles
     for i, (q, r) in enumerate(zip(chosen, renderings, strict=True)):
         with st.container(border=True, key=f"quote-{i}"):
-            head = f"**{q.date or 'undated'}** · {titles.get(q.doc_id, q.doc_id)}"
+            head = f"**{inert(q.date or 'undated')}** · {inert(titles.get(q.doc_id, q.doc_id))}"
             if q.speaker_mention and q.speaker_mention != q.speaker:
-                head += f" · as “{q.speaker_mention}”"
+                head += f" · as “{inert(q.speaker_mention)}”"
             st.markdown(head)
             said = f"«{q.text}»" if q.kind == "direct" else q.text
             if r is not None and r.shown:  # the reader's language first, the article's words beneath
                 rendered = f"«{r.text}»" if q.kind == "direct" else r.text
                 st.markdown(
-                    f'<blockquote class="quote-rendered" lang="{r.language}">{html.escape(rendered)}'
-                    f'<span class="verbatim">{html.escape(said)}</span></blockquote>',
+                    f'<blockquote class="quote-rendered" lang="{inert(r.language)}">{inert(rendered)}'
+                    f'<span class="verbatim">{inert(said)}</span></blockquote>',
                     unsafe_allow_html=True,
                 )
             else:
-                st.markdown(f"> {said}")
+                st.markdown(f"> {inert(said)}")
                 if r is not None:
-                    st.caption(say("quote_withheld", r.language, r.withheld))
+                    st.caption(inert(say("quote_withheld", r.language, r.withheld)))
             if q.kind != "direct":
                 st.caption("reported speech")
             with st.expander("Source"):

@@ -162,6 +162,18 @@ class Engine:
         """The LangChain chat model for ``mode`` (built once per mode)."""
         return self.models.chat_model(mode)
 
+    def offered_answerers(self) -> list[tuple[str, str]]:
+        """``(answerer, what it costs)`` for each answerer the app offers every visitor (``RAG_APP_ANSWERERS``)."""
+        return self.models.offered()
+
+    def typed_answerer(self, typed: str) -> str:
+        """A model an app editor typed, checked (``llamacpp:`` only a bundled model or a file in RAG_MODEL_DIR).
+
+        Raises:
+            ConfigError: Not an answerer, or a path outside the model folder.
+        """
+        return self.models.typed(typed)
+
     def streams(self, mode: str | None = None) -> bool:
         """Whether ``mode`` (the configured answerer when None) writes with a language model."""
         return self.models.streams(mode)

@@ -51,6 +51,9 @@ class Settings:
     # The app's write actions (upload, links, feeds, re-ingest, delete) ask for this token (app/access.py);
     # unset, an app served beyond 127.0.0.1 is read-only.
     app_token: str | None = field(default=None, repr=False)
+    # The answerers the app's Mode list offers every visitor, comma-separated (rag/answering/llm.py);
+    # unset, the extractive answerer, RAG_ANSWERER and each installed local model.
+    app_answerers: str = ""
     keep_versions: int = 5  # earlier versions kept of an article that changed (vectorstore/history.py)
     max_question_chars: int = 2000
     llm_timeout: float = 30.0
@@ -133,8 +136,20 @@ class Settings:
             raise ConfigError("RAG_LLM_THREADS must be 1 or more.")
         if self.max_pages < 1:
             raise ConfigError("RAG_MAX_PAGES must be 1 or more pages.")
+        for name in self.app_answerer_names:
+            kind, _, model = name.partition(":")
+            if name != "extractive" and (kind not in ("llamacpp", "ollama", "openai") or not model.strip()):
+                raise ConfigError(
+                    f"RAG_APP_ANSWERERS names {name!r}; list extractive, llamacpp:<model>, ollama:<model> "
+                    "or openai:<model>, comma-separated."
+                )
         if self.keep_versions < 0:
             raise ConfigError("RAG_KEEP_VERSIONS must be 0 (keep none) or more.")
+
+    @property
+    def app_answerer_names(self) -> list[str]:
+        """``RAG_APP_ANSWERERS`` as a list, without blanks or repeats."""
+        return list(dict.fromkeys(n.strip() for n in self.app_answerers.split(",") if n.strip()))
 
     @property
     def store_location(self) -> str:

@@ -37,11 +37,55 @@ def ready_answerers(settings: Settings) -> list[tuple[str, str]]:
     names = [settings.answerer.strip(), "extractive"]  # the configured one first: the default choice
     if find_spec("llama_cpp") is not None:
         names += [f"llamacpp:{m}" for m in MODELS if installed(m, cache_dir=settings.model_dir)]
-    out = []
-    for name in dict.fromkeys(names):
-        kind, _, model = name.partition(":")
-        out.append((name, COSTS.get(model) or COSTS.get(kind) or "a language model"))
-    return out
+    return [(name, cost(name)) for name in dict.fromkeys(names)]
+
+
+def cost(answerer: str) -> str:
+    """What ``answerer`` costs, in a few words for the person choosing it."""
+    kind, _, model = answerer.strip().partition(":")
+    return COSTS.get(model) or COSTS.get(kind) or "a language model"
+
+
+def offered_answerers(settings: Settings) -> list[tuple[str, str]]:
+    """``(answerer, what it costs)`` for each answerer the app offers every visitor.
+
+    The owner's ``RAG_APP_ANSWERERS`` when set, else every ready one (:func:`ready_answerers`): a visitor
+    picks from this list and never types a model, a path or a server.
+    """
+    if names := settings.app_answerer_names:
+        return [(name, cost(name)) for name in names]
+    return ready_answerers(settings)
+
+
+def typed_answerer(typed: str, *, settings: Settings) -> str:
+    """The answerer an editor typed into the app, checked, as the engine takes it.
+
+    The app's editors may name any ``ollama:`` or ``openai:`` model on the servers the owner configured,
+    but ``llamacpp:`` only a bundled model or a ``.gguf`` file in ``RAG_MODEL_DIR``, never another path
+    on the server. (The CLI and the Python API take any answerer: their user is the machine's user.)
+
+    Raises:
+        ConfigError: Not an answerer, or a ``llamacpp:`` model outside the model folder.
+    """
+    from rag.answering.local_models import MODELS
+
+    name = typed.strip()
+    kind, _, model = name.partition(":")
+    model = model.strip()
+    if name == "extractive" or (kind in ("ollama", "openai") and model):
+        return name
+    if kind != "llamacpp" or not model:
+        raise ConfigError(f"{name!r} is not an answerer; type one of {', '.join(KINDS)}.")
+    if model in MODELS:
+        return f"llamacpp:{model}"
+    folder = settings.model_dir.expanduser().resolve()
+    path = (folder / model).resolve()
+    if path.suffix != ".gguf" or not path.is_relative_to(folder) or not path.is_file():
+        raise ConfigError(
+            f"llamacpp:{model} is refused in the app: name a bundled model ({', '.join(MODELS)}) or a .gguf "
+            "file in the server's model folder (RAG_MODEL_DIR) by its file name."
+        )
+    return f"llamacpp:{path}"
 
 
 def is_llm(answerer: str) -> bool:

@@ -72,7 +72,7 @@ class Articles:
         return report
 
     def ingest_upload(self, name: str, data: bytes, *, folder: Path | None = None, embed: bool = True) -> IngestReport:
-        """Save an uploaded article under a safe name and ingest it.
+        """Save an uploaded article under a safe name and ingest it; a refused one is not kept.
 
         The name loses any directory part (``../../etc/passwd`` becomes
         ``passwd``) and characters outside ``[A-Za-z0-9._-]``.
@@ -90,8 +90,20 @@ class Articles:
         folder = folder or (self.index.settings.persist_dir / "uploads")
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / safe
+        # A refused upload leaves nothing behind: the file it would replace comes back, or none stays.
+        before = target.read_bytes() if target.is_file() else None
         target.write_bytes(data)
-        return self.ingest([target], embed=embed)
+        kept = False
+        try:
+            report = self.ingest([target], embed=embed)
+            kept = bool(report.added or report.updated or report.unchanged)
+            return report
+        finally:
+            if not kept:
+                if before is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    target.write_bytes(before)
 
     def ingest_link(self, link: str, *, embed: bool = True) -> IngestReport:
         """Fetch a web page a visitor gave and ingest it: an ``http(s)`` link only, never a path on this machine.

@@ -24,6 +24,18 @@ class Models:
 
         return ready_answerers(self.settings)
 
+    def offered(self) -> list[tuple[str, str]]:
+        """``(answerer, what it costs)`` for every answerer the app offers its visitors (``RAG_APP_ANSWERERS``)."""
+        from rag.answering.llm import offered_answerers
+
+        return offered_answerers(self.settings)
+
+    def typed(self, typed: str) -> str:
+        """The answerer an app editor typed, checked: ``llamacpp:`` only inside ``RAG_MODEL_DIR``."""
+        from rag.answering.llm import typed_answerer
+
+        return typed_answerer(typed, settings=self.settings)
+
     def streams(self, mode: str | None) -> bool:
         """Whether ``mode`` (the configured answerer when None) writes with a language model, worth streaming."""
         from rag.answering.llm import is_llm

@@ -1,5 +1,6 @@
 """The Streamlit app, through Streamlit's AppTest (a real script run, real engine)."""
 
+import html
 import re
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def app(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """The page's Markdown as a reader sees its text (the app writes article text as character references)."""
+    return html.unescape("\n".join(m.value for m in at.markdown))
 
 
 def test_empty_state_describes_index_and_offers_examples(app: AppTest):
@@ -148,7 +150,8 @@ def test_dead_store_is_shown_and_the_app_recovers_when_it_returns(
     monkeypatch.setenv("RAG_COLLECTION", "recover")
     at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
     assert not at.exception
-    assert "not answering" in at.error[0].value and "RAG_CHROMA_URL" in at.error[0].value
+    error = html.unescape(at.error[0].value)
+    assert "not answering" in error and "RAG_CHROMA_URL" in error
     chroma = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen(
         [str(chroma), "run", "--path", str(tmp_path / "db"), "--host", "127.0.0.1", "--port", str(port)],
@@ -181,9 +184,9 @@ def test_upload_adds_a_document(tmp_path: Path, engine: Engine):
 def test_article_markup_is_shown_as_text_not_run():
     from app.common import highlight
 
-    html = highlight("<script>alert(1)</script> Il vertice <b>di Roma</b>.", 26, 45)
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<mark>Il vertice &lt;b&gt;di" in html
+    page = highlight("<script>alert(1)</script> Il vertice <b>di Roma</b>.", 26, 45)
+    assert "<script>" not in page and "&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;" in page
+    assert "<mark>Il vertice &lt;b&gt;di" in page
 
 
 @pytest.mark.slow
@@ -232,7 +235,7 @@ def test_library_lists_opens_and_deletes_articles(engine: Engine, articles: Path
 
     at.button(key=f"delete-{MELONI}").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Deleted A Parigi nuove prove di sicurezza")
+    assert html.unescape(at.success[0].value).startswith("Deleted A Parigi nuove prove di sicurezza")
     assert "A Parigi nuove prove di sicurezza" not in markdown(at) and "4 articles" in at.caption[0].value
 
     at.switch_page("app/ask.py").run()
@@ -269,7 +272,7 @@ def test_who_said_what_reads_in_english_with_the_italian_words_beneath(app: AppT
     # The English first, the Italian quote beneath it, and one line saying it is a machine translation.
     english, italian = text.split('class="quote-rendered" lang="en">', 1)[1].split('<span class="verbatim">', 1)
     assert "fundamental" in english and "tappa fondamentale" in italian, (english, italian)
-    assert any("Machine translation (apertium)" in c.value for c in app.caption)
+    assert any("Machine translation (apertium)" in html.unescape(c.value) for c in app.caption)
 
 
 @pytest.mark.slow
@@ -287,7 +290,7 @@ def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
     link.set_value(f"{news_site.url}/missing")
     next(b for b in at.button if b.label == "Fetch and ingest").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [html.unescape(e.value) for e in at.error] == [
         f"{news_site.url}/missing skipped: the server answered 404 Not Found; check the link"
     ]
 
@@ -295,15 +298,15 @@ def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
     feed = next(t for t in at.text_input if t.label == "Follow a feed")
     feed.set_value(f"{news_site.url}/energy-truce.html")  # a page, not a feed
     next(b for b in at.button if b.label == "Follow").click().run()
-    assert "this is a web page, not a feed" in at.error[0].value
+    assert "this is a web page, not a feed" in html.unescape(at.error[0].value)
     feed = next(t for t in at.text_input if t.label == "Follow a feed")
     feed.set_value(f"{news_site.url}/esteri/feed.xml")
     next(b for b in at.button if b.label == "Follow").click().run()
-    assert at.success[0].value.startswith("Following Cronache dal Mondo - Esteri")
+    assert html.unescape(at.success[0].value).startswith("Following Cronache dal Mondo - Esteri")
     assert "last refresh: never" in markdown(at)
     next(b for b in at.button if b.label == "Refresh feeds").click().run()
     assert not at.exception
-    assert any("1 new or changed item(s): 1 added" in s.value for s in at.success)
+    assert any("1 new or changed item(s): 1 added" in html.unescape(s.value) for s in at.success)
     assert "Kiev e Mosca, tregua energetica di trenta giorni" in markdown(at)  # listed with the articles
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def add_link(at: AppTest, link: str) -> list[str]:
     next(t for t in at.text_input if t.label == "Add from a link").set_value(link)
     next(b for b in at.button if b.label == "Fetch and ingest").click().run()
     assert not at.exception
-    return [e.value for e in at.error]
+    return [html.unescape(e.value) for e in at.error]
 
 
 @pytest.mark.slow
@@ -66,7 +67,7 @@ def test_the_link_box_refuses_the_servers_own_network(engine: Engine, news_site:
     at.switch_page("app/library.py").run()
     next(t for t in at.text_input if t.label == "Follow a feed").set_value(f"{news_site.url}/esteri/feed.xml")
     next(b for b in at.button if b.label == "Follow").click().run()
-    assert PRIVATE in at.error[0].value and not engine.feeds()
+    assert PRIVATE in html.unescape(at.error[0].value) and not engine.feeds()
 
 
 def writes(at: AppTest) -> dict[str, bool]:
@@ -100,7 +101,7 @@ def test_an_app_served_beyond_this_machine_is_read_only_without_a_token(
     )
     at.switch_page("app/ask.py").run()
     at.chat_input[0].set_value("What did Meloni commit?").run()  # asking needs nothing
-    assert not at.exception and "truppe" in "\n".join(m.value for m in at.markdown)
+    assert not at.exception and "truppe" in html.unescape("\n".join(m.value for m in at.markdown))
 
 
 def test_a_visitor_sees_no_path_on_the_server(engine: Engine, monkeypatch: pytest.MonkeyPatch):
@@ -110,10 +111,10 @@ def test_a_visitor_sees_no_path_on_the_server(engine: Engine, monkeypatch: pytes
     config.set_option("server.address", "0.0.0.0")
     at = open_app(engine, monkeypatch)
     index = str(engine.settings.persist_dir.resolve())
-    shown = [m.value for m in at.markdown] + [str(m.proto.help) for m in at.markdown]
+    shown = [html.unescape(m.value) for m in at.markdown] + [str(m.proto.help) for m in at.markdown]
     assert f"Store: `{engine.settings.persist_dir.name}`" in "\n".join(shown) and not any(index in x for x in shown)
     at.switch_page("app/library.py").run()
-    captions = [c.value for c in at.caption] + [str(c.proto.help) for c in at.caption]
+    captions = [html.unescape(c.value) for c in at.caption] + [str(c.proto.help) for c in at.caption]
     assert any(f"{MELONI}.txt" in c for c in captions) and not any(str(ARTICLES) in c for c in captions)
 
 
@@ -138,7 +139,7 @@ def test_with_a_token_every_write_waits_for_it_and_asking_does_not(engine: Engin
     next(b for b in at.button if b.label == "Unlock editing").click().run()
     assert all(writes(at).values()), writes(at)
     at.button(key=f"delete-{MELONI}").click().run()
-    assert at.success[0].value.startswith("Deleted A Parigi nuove prove di sicurezza")
+    assert html.unescape(at.success[0].value).startswith("Deleted A Parigi nuove prove di sicurezza")
     assert MELONI not in {a.doc_id for a in engine.articles()}
 
 

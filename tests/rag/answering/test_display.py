@@ -31,6 +31,7 @@ def test_the_cli_and_the_app_show_the_same_lines_in_the_same_order():
     assert lines[0].reported_by == "reported by 2 independent sources, 3 articles" and lines[1].reported_by is None
     assert lines[0].originals == answer.citations and lines[1].originals == ()
     text, page = render_claims(answer), answer_html(answer, "k")
+    page = html.unescape(page)  # as a reader sees it
     for line in lines:  # every line, in order, in both
         assert line.text in text and line.text in page
     assert text.index(lines[0].text) < text.index(lines[1].text)
@@ -49,7 +50,7 @@ def test_labels_come_from_one_table_in_the_readers_language():
     )
     assert rendering_label(citation) == "Traduzione automatica di [1] (apertium), non le parole dell'articolo:"
     assert rendering_label(citation) in rendering_line(citation)
-    assert html.escape(rendering_label(citation)) in rendering_html(citation)
+    assert rendering_label(citation) in html.unescape(rendering_html(citation))
     assert set(WORDS["it"]) == set(WORDS["en"])  # every label in every language
     assert say("abstain", "fr") == WORDS["en"]["abstain"]  # a language without words of its own reads English
 
@@ -57,4 +58,4 @@ def test_labels_come_from_one_table_in_the_readers_language():
 def test_an_answer_without_claims_is_its_text():
     answer = Answer("q", "Non ho trovato la risposta negli articoli indicizzati.", (), True, (), language="it")
     assert render_claims(answer) == answer.text
-    assert re.sub(r"<[^>]+>", "", answer_html(answer, "k")) == answer.text
+    assert html.unescape(re.sub(r"<[^>]+>", "", answer_html(answer, "k"))) == answer.text
