@@ -20,9 +20,8 @@ def rendering_html(c: Citation) -> str:
     label = inert(rendering_label(c))
     if not r.shown:
         return f'<div class="rendering withheld"><small>{label}</small></div>'
-    return (
-        f'<div class="rendering"><small>{label}</small><br><span lang="{inert(r.language)}">{inert(r.text)}</span></div>'
-    )
+    rendering = f'<span lang="{inert(r.language)}">{inert(r.text)}</span>'
+    return f'<div class="rendering"><small>{label}</small><br>{rendering}</div>'
 
 
 ATTRIBUTED = "The model gave this sentence no source; the checker found the passage that says it"

@@ -82,7 +82,8 @@ def render_card(
     meta = " · ".join(x for x in (c.outlet, c.date, page, f"support {support:.2f}" if support is not None else "") if x)
     version = version_note(c)
     original = say("original", language)
-    link = f' · <a href="{url}" target="_blank" rel="noopener noreferrer">{original}</a>' if (url := href(c.link)) else ""
+    url = href(c.link)  # http(s) only
+    link = f' · <a href="{url}" target="_blank" rel="noopener noreferrer">{original}</a>' if url else ""
     document = engine.document(c.doc_id) or ""
     passage = document[c.passage_start : c.passage_end]
     spans = [(x.start, x.end, phrase_of(x)) for x in group]

@@ -203,6 +203,9 @@ def fetch_page(http: httpx.Client, url: str, *, max_bytes: int, max_pages: int =
     return parse_page(response.body, response.url)
 
 
+MIN_WORDS = 5  # fewer words than this on a page are not an article
+
+
 def parse_page(data: bytes, url: str) -> Page:
     """The article, its metadata and canonical URL from a page's bytes (``url`` is where it was fetched)."""
     import htmldate
@@ -213,7 +216,8 @@ def parse_page(data: bytes, url: str) -> Page:
     html = decode(data)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)
     text = getattr(doc, "text", None) if doc is not None else None
-    if not text:
+    # A menu or a cookie notice ("Home | Esteri") is what a page without an article leaves: no article.
+    if not text or len(re.findall(r"\w+", text)) < MIN_WORDS:
         raise LoadError("no article text found on the page; link to the article itself")
     canonical = check_url(getattr(doc, "url", None) or url) if _fetchable(getattr(doc, "url", None)) else url
     date = getattr(doc, "date", None)

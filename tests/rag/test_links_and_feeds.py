@@ -58,6 +58,25 @@ def test_a_bad_link_is_skipped_with_its_reason_and_nothing_indexed_is_lost(news_
     assert engine.stats().chunks == before
 
 
+def test_a_link_that_fails_half_way_leaves_no_partial_article(news_site: Site, tmp_path, embedder: E5Small):
+    from tests.news_site import page
+
+    settings = Settings(persist_dir=tmp_path / "index", fetch_allow_hosts="127.0.0.1", fetch_timeout=0.5)
+    engine = Engine(settings, embedder=embedder)
+    engine.ingest([ARTICLES / "002_e0f27ceca1252032.txt"])
+    before = engine.articles()
+    story = page("tregua.html", site=news_site.url, modified="2026-01-20T08:30:00+01:00", observers=FIRST)
+    news_site.pages["/slow"] = Route(story.body, delay=2.0)  # answers after the fetch gave up
+    news_site.pages["/empty"] = Route(b"<html><body><nav>Home | Esteri</nav></body></html>")
+    news_site.pages["/binary"] = Route(b"\x00\x01\x02" * 1000, kind="text/html")
+    for link in ("/slow", "/empty", "/binary"):
+        report = engine.ingest_link(f"{news_site.url}{link}", embed=False)
+        assert not (report.added or report.updated) and len(report.skipped) == 1, (link, report)
+    assert engine.articles() == before and engine.store.pending() == []
+    assert "OSCE" not in " ".join(p.text for p in engine.retrieve("osservatori dell'OSCE tregua energetica"))
+    assert not (settings.persist_dir / "uploads").exists()  # a link is never saved as a file
+
+
 def test_a_link_to_a_pdf_is_read_page_by_page_and_cited_with_its_page(news_site: Site, engine: Engine):
     from tests.rag.ingestion.test_documents import RELEASE_PAGES, pdf
 

@@ -181,6 +181,18 @@ def test_upload_adds_a_document(tmp_path: Path, engine: Engine):
         engine.ingest_upload("x.exe", b"MZ")
 
 
+def test_a_refused_upload_leaves_no_file_behind(engine: Engine):
+    uploads = engine.settings.persist_dir / "uploads"
+    report = engine.ingest_upload("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
+    assert report.skipped and not report.added and not list(uploads.iterdir())
+    good = "# Nota\n\nIl vertice di Roma è fissato a marzo.".encode()
+    assert engine.ingest_upload("nota.md", good).added == ("nota",)
+    # A bad file under the same name is refused and the good one it would replace stays, as indexed.
+    assert engine.ingest_upload("nota.md", b"\x00\xff" * 400).skipped
+    assert [f.name for f in uploads.iterdir()] == ["nota.md"] and (uploads / "nota.md").read_bytes() == good
+    assert "Il vertice di Roma" in (engine.document("nota") or "") and not engine.store.pending()
+
+
 def test_article_markup_is_shown_as_text_not_run():
     from app.common import highlight
 

@@ -95,7 +95,7 @@ INVENTORY = {
     "public, locked": {
         "ask": EXAMPLES + UNLOCK + ASK_FILTERS + ASK_END,
         "speakers": SPEAKERS,
-        "library": ["toggle: Open"] + UNLOCK,
+        "library": ["toggle: Open", *UNLOCK],
     },
     "public, unlocked": {
         "ask": EXAMPLES + WRITES + ASK_FILTERS + ["text_input: Other model"] + ASK_END,
@@ -215,6 +215,9 @@ def test_an_unexpected_error_shows_one_line_and_no_trace(
     assert ONE_LINE.fullmatch(error), error
     shown = "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.warning, *at.info])
     assert str(ROOT) not in shown and "Traceback" not in shown and "RuntimeError" not in shown
+    from streamlit import config
+
+    assert config.get_option("client.showErrorDetails") == "none"  # nor does Streamlit's own error box
 
 
 def test_a_product_error_keeps_its_own_line(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch):
