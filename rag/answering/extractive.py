@@ -11,6 +11,7 @@ import numpy as np
 
 from rag import fitted
 from rag.answering.answer_types import asks_for
+from rag.answering.composers import choose, speaks_of
 from rag.answering.display import WORDS, say
 from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
 from rag.answering.phrase import answer_span
@@ -59,6 +60,7 @@ class ExtractiveAnswerer:
         vocabulary: Vocabulary,
         rendering: tuple[str, np.ndarray] | None = None,
         judged: list[Passage] | None = None,
+        kind: str = "fact",
     ) -> Answer:
         """Compose a cited answer from ``passages`` or abstain.
 
@@ -75,6 +77,8 @@ class ExtractiveAnswerer:
                 sentences answer it is chosen against this, which shares words with them.
             judged: The passages whether the articles answer at all is judged on (default ``passages``):
                 those the question alone retrieved, when ``passages`` were retrieved with its renderings.
+            kind: What kind of answer the question wants (rag/text/kinds.py), which decides how its
+                sentences are chosen and ordered (rag/answering/composers.py).
         """
         unknown_name, doubtful = verdict(
             (vocabulary.match(n, near=fitted.SPELLING) for n in name_phrases(question, entities(question))),
@@ -90,12 +94,16 @@ class ExtractiveAnswerer:
         # or a mixed corpus), the lookup says nothing: the model was fitted with
         # unknown = 0 on every cross-language pair.
         unknown = 0.0 if cross else vocabulary.unknown_share(content_words(question), near=fitted.SPELLING)
-        if answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross) < self.threshold:
-            return abstain(question, passages, language)
-        if rendering is not None:
+        answerable = answerability(candidates[0], doubtful=doubtful, unknown=unknown, cross_language=cross)
+        if rendering is not None and (answerable >= self.threshold or kind in ("summary", "latest")):
             wording, wording_vector = rendering
             candidates = self.rank(wording, vector=wording_vector, passages=passages, language=language)
-        chosen = compose(question, select(candidates))
+        # A topic to sum up ("the latest on the peace talks") is no sentence's answer: it is answered when
+        # the articles speak of it (rag/answering/composers.py).
+        topical = kind in ("summary", "latest") and speaks_of(question, rendering and rendering[0], candidates)
+        if answerable < self.threshold and not topical:
+            return abstain(question, passages, language)
+        chosen = compose(question, choose(kind, question, candidates, wording=rendering[0] if rendering else None))
         citations = tuple(
             Citation(
                 n=n,

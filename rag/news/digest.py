@@ -8,14 +8,16 @@ is answered with the news of that period: the lead sentence of each of its artic
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rag.answering.features import is_fragment
 from rag.text.calendar import date_words
 from rag.text.question import content_words, entities, language
-from rag.types import Answer, Citation, Claim, Passage
+from rag.types import Answer, Citation, Claim, Filters, Passage
 
-# Articles summed up in one answer.
+# Articles summed up in one answer: of a day, and of the whole index.
 LEADS = 3
+OVERVIEW = 5
 
 
 def about_the_period(question: str) -> bool:
@@ -24,8 +26,13 @@ def about_the_period(question: str) -> bool:
     return not entities(question) and len(words) <= 1
 
 
-def digest(question: str, passages: Sequence[Passage], *, language: str) -> Answer | None:
-    """Each article's earliest retrieved sentence that is not a heading, newest article first; None without any."""
+def digest(
+    question: str, passages: Sequence[Passage], *, language: str, leads: int = LEADS, min_words: int = 0
+) -> Answer | None:
+    """Each article's earliest retrieved sentence that is not a heading, newest article first; None without any.
+
+    ``min_words`` passes over a shorter lead (a headline's "La bozza: …") for the article's next sentence.
+    """
     firsts: dict[str, Passage] = {}
     for p in passages:
         if p.doc_id not in firsts or p.start < firsts[p.doc_id].start:
@@ -34,7 +41,7 @@ def digest(question: str, passages: Sequence[Passage], *, language: str) -> Answ
     citations: list[Citation] = []
     claims: list[Claim] = []
     for p in newest:
-        lead = next((s for s in p.sentence_texts() if not is_fragment(s[2])), None)
+        lead = next((s for s in p.sentence_texts() if not is_fragment(s[2]) and len(s[2].split()) >= min_words), None)
         if lead is None:
             continue
         start, end, text = lead
@@ -46,9 +53,28 @@ def digest(question: str, passages: Sequence[Passage], *, language: str) -> Answ
             )
         )  # fmt: skip
         claims.append(Claim(" ".join(text.split()), (n,), 1.0, True))
-        if n == LEADS:
+        if n == leads:
             break
     if not citations:
         return None
     text = " ".join(f"{c.text} [{c.citations[0]}]" for c in claims)
     return Answer(question, text, tuple(citations), False, tuple(passages), language=language, claims=tuple(claims))
+
+
+def newest_articles(documents: dict[str, dict[str, Any]], filters: Filters | None, *, count: int) -> list[str]:
+    """The ids of the ``count`` newest articles the filters admit (undated ones last), for an overview.
+
+    "Summarize the articles", "Riassumi le notizie": a summary with no topic reads the index's newest
+    articles, not the passages most like words that name no topic.
+    """
+    f = filters or Filters()
+    kept = [
+        (str(meta.get("date") or ""), doc_id)
+        for doc_id, meta in documents.items()
+        if (not f.doc_ids or doc_id in f.doc_ids)
+        and (not f.outlets or meta.get("outlet") in f.outlets)
+        and (not f.date_from or str(meta.get("date") or "") >= f.date_from)
+        and (not f.date_to or (meta.get("date") and str(meta["date"]) <= f.date_to))
+    ]
+    kept.sort(reverse=True)
+    return [doc_id for _, doc_id in kept[:count]]

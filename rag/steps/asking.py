@@ -21,6 +21,7 @@ from rag.steps.finishing import Finishing
 from rag.steps.models import Models
 from rag.steps.speakers import SpeakerAnswers
 from rag.steps.translating import Renderings
+from rag.text.kinds import question_kind, topic
 from rag.text.question import check_question, entities, language
 from rag.types import Answer, Filters, Passage, TimelineEntry, Where, to_filters
 
@@ -153,7 +154,20 @@ class Asker:
         # A month becomes a date filter and leaves the text that is searched and checked for names;
         # "this week" becomes the days before the question was asked.
         today = asked_on(as_of)
+        kind = question_kind(standalone)
         asked, dated, latest = temporal(standalone, filters, dated=self.index.date_span, today=today)
+        if kind in ("summary", "latest"):
+            # "Riassumi le notizie su Tver", "the latest on the peace talks": searched and judged on the topic;
+            # with none, an overview of the newest articles.
+            if not (subject := topic(asked)):
+                lang = language(question)
+                overview = self._overview(asked, dated, lang) if dated == filters or not about_the_period(asked) else None
+                if overview is not None:
+                    return replace(
+                        overview, question=question, standalone_question=standalone if standalone != question else None
+                    )
+            else:
+                asked = subject
         # Over articles in another language, the question is searched with its rendering in theirs.
         rendered = self.renderings.of(asked)
         searched = " ".join([asked, *rendered.values()])
@@ -172,14 +186,30 @@ class Asker:
             passages = self._search(searched, k=k, filters=filters, vector=searched_vector) or passages
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
             passages.sort(key=lambda p: p.date or "", reverse=True)
-        answered = self._answer(asked, passages, vector, rendering=rendering, judged=judged)
+        lang = language(standalone if kind in ("summary", "latest") else asked)  # a topic alone is too short
+        answered = self._answer(asked, passages, vector, rendering=rendering, judged=judged, kind=kind, lang=lang)
         if passages and filters != given and about_the_period(asked):
             # A day or a period as the topic ("What happened on 6 January?"): the news of those days.
             answered = digest(asked, passages, language=answered.language) or answered
-        answer = self.speakers.attributed(asked, answered, passages, filters, vector)
+        answer = self.speakers.attributed(asked, answered, passages, filters, vector, follow_up=standalone != question)
         if latest:
             answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
+
+    def _overview(self, question: str, filters: Filters | None, lang: str) -> Answer | None:
+        """The lead sentence of each of the newest articles (one story once), newest first; None if none."""
+        from rag.news.digest import OVERVIEW, newest_articles
+
+        store, passages, seen = self.index.store, [], set()
+        for doc_id in newest_articles(store.documents(), filters, count=OVERVIEW * 3):
+            records = store.chunks_of(doc_id) if doc_id not in seen else []
+            if records:
+                first = self.index.retriever.passage(min(records, key=lambda r: int(r.meta.get("start", 0))))
+                passages.append(first)
+                seen |= {doc_id, *first.duplicates}
+            if len(passages) == OVERVIEW:
+                break
+        return digest(question, passages, language=lang, leads=OVERVIEW, min_words=12)
 
     def timeline(self, subject: str, *, where: Where = None, k: int = 20) -> list[TimelineEntry]:
         """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/news/quotebook.py."""
@@ -224,15 +254,18 @@ class Asker:
         vocabulary: Any = None,
         rendering: tuple[str, Any] | None = None,
         judged: list[Passage] | None = None,
+        kind: str = "fact",
+        lang: str | None = None,
     ) -> Answer:
         answer: Answer = self.index.answerer.answer(
             question,
             vector=vector,
             passages=passages,
-            language=language(question),
+            language=lang or language(question),
             vocabulary=vocabulary or self.index.vocabulary(),
             rendering=rendering,
             judged=judged,
+            kind=kind,
         )
         return answer
 

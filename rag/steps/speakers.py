@@ -18,13 +18,26 @@ class SpeakerAnswers:
         self.index = index
 
     def attributed(
-        self, question: str, answer: Answer, passages: list[Passage], filters: Filters | None, vector: Any
+        self,
+        question: str,
+        answer: Answer,
+        passages: list[Passage],
+        filters: Filters | None,
+        vector: Any,
+        *,
+        follow_up: bool = False,
     ) -> Answer:
-        """``answer``, or for "what did X say" X's own words from ``passages`` (rag/news/attribution.py)."""
+        """``answer``, or for "what did X say" X's own words from ``passages`` (rag/news/attribution.py).
+
+        A follow-up about someone no article quotes ("And Macron?" after "What did Meloni commit?") keeps
+        ``answer``: what the articles say of them, rather than that nobody quotes them.
+        """
         if not self.index.settings.speaker_answers or answer.abstained:
             return answer
         speaker = asked_speaker(question, self.index.quotebook())
         if speaker is None:
+            return answer
+        if follow_up and not self.index.quotes(speaker, where=filters):
             return answer
         return self._speaker_answer(question, speaker, passages, filters=filters, vector=vector) or answer
 

@@ -1,0 +1,201 @@
+"""One way to choose and order the answer's sentences for each kind of question (rag/text/kinds.py).
+
+Every composer reads the same ranked candidates (the answer model's order, rag/answering/extractive.py)
+and returns the sentences to quote, first the one that answers best for its kind:
+
+- ``list``: the sentences that name the most people, places and groups not named yet, so the answer
+  covers the set ("Who attended?": the US envoys, then Meloni, Zelensky and "oltre 27 leader");
+- ``count``: a sentence where a number qualifies the asked noun first ("129 droni");
+- ``time``: a sentence with a date first ("oggi, martedì 6 gennaio, a Parigi");
+- ``who_is``: the sentence that gives the person's name, joined to the one before it when the name is
+  there ("…", dice Kushner. "… – sottolinea il genero di Trump – …");
+- ``comparison``: one sentence per side;
+- ``summary`` and ``latest``: one sentence per article (one story once), newest first for ``latest``.
+
+``fact`` keeps the answer model's choice (:func:`rag.answering.extractive.select`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from rag import fitted
+from rag.answering.answer_types import PATTERNS, typed_phrases
+from rag.answering.features import is_fragment, stems
+from rag.text.question import content_words, entities
+from rag.text.words import fold, number_words
+
+if TYPE_CHECKING:
+    from rag.answering.extractive import Candidate
+
+POOL = 12  # candidates a composer looks at, best first
+LIST_SENTENCES = 4
+STORIES = 4
+_COUNTED = re.compile(r"\b(?:how many|how much|quant[ioae]|number of|numero di)\s+((?:[^\W\d_][\w'’-]*\s+){0,2})", re.I)
+_DATE = PATTERNS["when"]
+_WORDS = re.compile(r"[^\W_][\w'’-]*")
+_NUMBERS = set(number_words("it", 2, 100)) | set(number_words("en", 2, 100))
+
+
+def choose(kind: str, question: str, candidates: list[Candidate], *, wording: str | None = None) -> list[Candidate]:
+    """The sentences that answer ``question`` for its ``kind``, best first (``candidates`` ranked, not empty).
+
+    ``wording`` is the question with its renderings in the articles' languages (rag/search/crosslingual.py),
+    where the asked noun or the sides of a comparison are found in the articles' words.
+    """
+    from rag.answering.extractive import select
+
+    composers: dict[str, Callable[[str, list[Candidate]], list[Candidate] | None]] = {
+        "list": listing,
+        "count": counting,
+        "time": dated,
+        "who_is": naming,
+        "comparison": sides,
+        "summary": lambda _, c: stories(c, newest=False),
+        "latest": lambda _, c: stories(c, newest=True),
+    }
+    composer = composers.get(kind)
+    chosen = composer(wording or question, candidates) if composer else None
+    return chosen or select(candidates)
+
+
+def _pool(candidates: list[Candidate]) -> list[Candidate]:
+    best = candidates[0].score
+    return [c for c in candidates[:POOL] if c.score >= best - 2 * fitted.ANSWER_MARGIN]
+
+
+def names_in(question: str, text: str) -> set[str]:
+    """The names and counted groups in ``text`` that ``question`` does not name ("Meloni", "27 leader")."""
+    found = {fold(m.group(0).rstrip(".")) for m in typed_phrases(question, text, "who")}
+    found |= {fold(m.group(0)) for m in typed_phrases(question, text, "number")}
+    return found
+
+
+def listing(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
+    """Greedy cover: each next sentence names the most not named yet (the better ranked on a tie)."""
+    pool = [c for c in _pool(candidates) if not is_fragment(c.text)] or _pool(candidates)
+    chosen: list[Candidate] = []
+    named: set[str] = set()
+    while len(chosen) < LIST_SENTENCES:
+        gains = [(len(names_in(question, c.text) - named), -i) for i, c in enumerate(pool) if c not in chosen]
+        if not gains or max(gains)[0] == 0:
+            break
+        best = pool[-max(gains)[1]]
+        chosen.append(best)
+        named |= names_in(question, best.text)
+    return chosen or None
+
+
+def counting(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
+    """A sentence where a number stands right before the asked noun first, then the model's next choice."""
+    nouns = {fold(w)[:4] for m in _COUNTED.finditer(question) for w in content_words(m.group(1))}
+    if not nouns:
+        return None
+    for c in _pool(candidates):
+        words = [fold(w) for w in _WORDS.findall(c.text)]
+        for i, w in enumerate(words):
+            if w[:4] in nouns and any(_is_number(x) for x in words[max(0, i - 3) : i]):
+                return _first(c, candidates)
+    return None
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit() or word in _NUMBERS
+
+
+def dated(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
+    """A sentence that holds a date (a day, a month, a year) first, then the model's next choice."""
+    for c in _pool(candidates):
+        if any(m.group(0) for m in _DATE.finditer(c.text)):
+            return _first(c, candidates)
+    return None
+
+
+def naming(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
+    """The best sentence that names someone the question does not; joined to the sentence before it when only
+    that one holds the name ("…", dice Kushner. / "… – sottolinea il genero di Trump – …")."""
+    best = candidates[0]
+    if names_in(question, best.text) - _numbers_only(best.text):
+        return [best]
+    before = _previous_sentence(best)
+    if before is not None and names_in(question, before[2]):
+        start = before[0]
+        joined = replace(best, start=start, text=best.passage.text[start - best.passage.start : best.end - best.passage.start])
+        return [joined]
+    for c in _pool(candidates)[1:]:
+        if names_in(question, c.text) - _numbers_only(c.text):
+            return _first(c, candidates)
+    return None
+
+
+def _numbers_only(text: str) -> set[str]:
+    return {fold(m.group(0)) for m in PATTERNS["number"].finditer(text)}
+
+
+def _previous_sentence(c: Candidate) -> tuple[int, int, str] | None:
+    before = [s for s in c.passage.sentence_texts() if s[1] <= c.start]
+    previous = max(before, default=None)
+    if previous is None or "\n" in c.passage.text[previous[1] - c.passage.start : c.start - c.passage.start]:
+        return None  # none, or past a paragraph break
+    return previous
+
+
+def sides(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
+    """One sentence for each side the question names (the best ranked that names it), in the question's order."""
+    names = list(dict.fromkeys(fold(n)[:5] for n in entities(question)))
+    chosen: list[Candidate] = []
+    for name in names:
+        side = next(
+            (c for c in _pool(candidates) if c not in chosen and any(fold(w).startswith(name) for w in _WORDS.findall(c.text))),
+            None,
+        )
+        if side is not None:
+            chosen.append(side)
+    return chosen if len(chosen) >= 2 else None
+
+
+def stories(candidates: list[Candidate], *, newest: bool) -> list[Candidate] | None:
+    """The best sentence of each article, one story once, up to :data:`STORIES`; newest article first if asked."""
+    chosen: list[Candidate] = []
+    for c in _pool(candidates):
+        if is_fragment(c.text) or any(c.passage.doc_id == o.passage.doc_id or _same_story(c, o) for o in chosen):
+            continue
+        chosen.append(c)
+        if len(chosen) == STORIES:
+            break
+    if newest:
+        chosen.sort(key=lambda c: c.passage.date or "", reverse=True)
+    return chosen or None
+
+
+def _same_story(a: Candidate, b: Candidate) -> bool:
+    """Two sentences that share most of their words tell the same story (a reprint, a follow-up)."""
+    x, y = stems(a.text, a.passage.language), stems(b.text, b.passage.language)
+    return bool(x and y) and len(x & y) / len(x | y) >= 0.5
+
+
+def _first(c: Candidate, candidates: list[Candidate]) -> list[Candidate]:
+    """``c`` first, then what the answer model would add to it."""
+    from rag.answering.extractive import select
+
+    rest = select([c, *[o for o in candidates if o is not c]])
+    return rest
+
+
+def speaks_of(question: str, wording: str | None, candidates: list[Candidate]) -> bool:
+    """Whether the retrieved sentences speak of the topic: half the content words of the question, or of its
+    rendering in their language, are among their stems ("peace talks" -> "conferenze di pace": "pace").
+
+    ``wording`` is the question followed by its renderings (rag/search/crosslingual.py), or None.
+    """
+    parts = [question, wording[len(question) :]] if wording and wording.startswith(question) else [wording or question]
+    for language in {c.passage.language for c in candidates}:
+        seen = set().union(*(stems(c.text, c.passage.language) for c in candidates if c.passage.language == language))
+        for part in parts:
+            wanted = stems(part, language)
+            if wanted and len(wanted & seen) * 2 >= len(wanted):
+                return True
+    return False
