@@ -123,7 +123,9 @@ def naming(question: str, candidates: list[Candidate]) -> list[Candidate] | None
     before = _previous_sentence(best)
     if before is not None and names_in(question, before[2]):
         start = before[0]
-        joined = replace(best, start=start, text=best.passage.text[start - best.passage.start : best.end - best.passage.start])
+        joined = replace(
+            best, start=start, text=best.passage.text[start - best.passage.start : best.end - best.passage.start]
+        )
         return [joined]
     for c in _pool(candidates)[1:]:
         if names_in(question, c.text) - _numbers_only(c.text):
@@ -149,7 +151,11 @@ def sides(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
     chosen: list[Candidate] = []
     for name in names:
         side = next(
-            (c for c in _pool(candidates) if c not in chosen and any(fold(w).startswith(name) for w in _WORDS.findall(c.text))),
+            (
+                c
+                for c in _pool(candidates)
+                if c not in chosen and any(fold(w).startswith(name) for w in _WORDS.findall(c.text))
+            ),
             None,
         )
         if side is not None:

@@ -161,7 +161,9 @@ class Asker:
             # with none, an overview of the newest articles.
             if not (subject := topic(asked)):
                 lang = language(question)
-                overview = self._overview(asked, dated, lang) if dated == filters or not about_the_period(asked) else None
+                overview = (
+                    self._overview(asked, dated, lang) if dated == filters or not about_the_period(asked) else None
+                )
                 if overview is not None:
                     return replace(
                         overview, question=question, standalone_question=standalone if standalone != question else None

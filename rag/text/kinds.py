@@ -35,7 +35,11 @@ _TIME = re.compile(
     r"\b(?:in )?(?:che|quale|quali) (?:giorno|data|anno|mese|giorni)\b|\bda quando\b|\bsince when\b",
     _I,
 )
-_WHO_IS = re.compile(r"^\s*(?:who(?:'s| is| was)|chi (?:è|e'|é|era|sarebbe))\s+(?!(?:the |il |la |lo |i |gli |le )?(?:one|uno|una|quello|quella|that|who|che)\b)", _I)
+_WHO_IS = re.compile(
+    r"^\s*(?:who(?:'s| is| was)|chi (?:è|e'|é|era|sarebbe))\s+"
+    r"(?!(?:the |il |la |lo |i |gli |le )?(?:one|uno|una|quello|quella|that|who|che)\b)",
+    _I,
+)
 _LIST = re.compile(
     r"\b(?:list|name (?:all|the)|elenca|quali sono|chi sono|who are|who were|which (?:countries|leaders|people|"
     r"states|nations|officials|envoys)|quali (?:paesi|leader|persone|stati|nazioni|governi|inviati)|"
