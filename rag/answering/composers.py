@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from rag import fitted
 from rag.answering.answer_types import PATTERNS, typed_phrases
 from rag.answering.features import is_fragment, stems
+from rag.text.language import all_stopwords
 from rag.text.question import content_words, entities
 from rag.text.words import fold, number_words
 
@@ -115,22 +116,39 @@ def dated(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
 
 
 def naming(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
-    """The best sentence that names someone the question does not; joined to the sentence before it when only
-    that one holds the name ("…", dice Kushner. / "… – sottolinea il genero di Trump – …")."""
-    best = candidates[0]
-    if names_in(question, best.text) - _numbers_only(best.text):
-        return [best]
-    before = _previous_sentence(best)
-    if before is not None and names_in(question, before[2]):
-        start = before[0]
-        joined = replace(
-            best, start=start, text=best.passage.text[start - best.passage.start : best.end - best.passage.start]
-        )
-        return [joined]
-    for c in _pool(candidates)[1:]:
-        if names_in(question, c.text) - _numbers_only(c.text):
+    """For a role ("Chi è il genero di Trump?"), the best sentence with a name right beside the role, or the
+    best sentence joined to the one before it when that one holds the name ("…", dice Kushner. / "… –
+    sottolinea il genero di Trump – …"). A question about a name ("Who is Kushner?") keeps the model's choice."""
+    role = _ROLE.search(question)
+    if role is None or any(w[:1].isupper() for w in _WORDS.findall(role.group(1))[:1]):
+        return None  # no role, or a name ("Who is Kushner?")
+    words = set(content_words(role.group(1)))
+    stems_wanted = {fold(w)[:5] for w in _WORDS.findall(role.group(1)) if w in words and not w[:1].isupper()}
+    pool = _pool(candidates)
+    for c in pool:
+        if _name_beside(question, c.text, stems_wanted):
             return _first(c, candidates)
+    best = candidates[0]
+    before = _previous_sentence(best)
+    if before is not None and _mentions(best.text, stems_wanted) and names_in(question, before[2]):
+        text = best.passage.text[before[0] - best.passage.start : best.end - best.passage.start]
+        return [replace(best, start=before[0], text=text)]
     return None
+
+
+_ROLE = re.compile(r"^\s*(?:who(?:'s| is| was)|chi (?:è|e'|é|era|sarebbe))\s+(.+?)\??\s*$", re.IGNORECASE)
+
+
+def _mentions(text: str, wanted: set[str]) -> bool:
+    return any(fold(w)[:5] in wanted for w in _WORDS.findall(text))
+
+
+def _name_beside(question: str, text: str, wanted: set[str]) -> bool:
+    """A name the question does not hold within a few words of the role ("il capo dello SBU, Vasyl Malyuk")."""
+    roles = [m.start() for m in _WORDS.finditer(text) if fold(m.group(0))[:5] in wanted]
+    stop = all_stopwords()
+    names = [m for m in typed_phrases(question, text, "who") if m.group(0).split()[0].lower() not in stop]
+    return any(abs(m.start() - r) <= 40 or abs(m.end() - r) <= 40 for m in names for r in roles)
 
 
 def _numbers_only(text: str) -> set[str]:

@@ -22,6 +22,7 @@ from rag.steps.models import Models
 from rag.steps.speakers import SpeakerAnswers
 from rag.steps.translating import Renderings
 from rag.text.kinds import question_kind, topic
+from rag.text.language import known
 from rag.text.question import check_question, entities, language
 from rag.types import Answer, Filters, Passage, TimelineEntry, Where, to_filters
 
@@ -194,9 +195,31 @@ class Asker:
             # A day or a period as the topic ("What happened on 6 January?"): the news of those days.
             answered = digest(asked, passages, language=answered.language) or answered
         answer = self.speakers.attributed(asked, answered, passages, filters, vector, follow_up=standalone != question)
+        if not answer.abstained and kind not in ("summary", "latest"):
+            answer = self._on_focus(answer, asked, lang)
         if latest:
             answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
+
+    def _on_focus(self, answer: Answer, question: str, lang: str) -> Answer:
+        """``answer``, or a refusal naming the focus when no retrieved passage holds it beside the question's
+        names ("What is the population of Tver?": rag/answering/focus.py)."""
+        from rag.answering.display import say
+        from rag.answering.focus import focus_words, meets
+        from rag.text.words import fold
+
+        focus = focus_words(question)
+        if not focus:
+            return answer
+        texts = [p.text for p in answer.passages]
+        words = list(focus)
+        if any(known(p.language or lang) != known(lang) for p in answer.passages):  # the articles' words too
+            words += [w for text in self.renderings.of(" ".join(focus)).values() for w in text.split()]
+        names = [n for n in entities(question) if any(fold(n) in fold(t) for t in texts)]
+        if meets(words, names, texts):
+            return answer
+        refusal = say("no_focus", lang, " ".join(focus))
+        return replace(answer, text=refusal, citations=(), abstained=True, claims=())
 
     def _overview(self, question: str, filters: Filters | None, lang: str) -> Answer | None:
         """The lead sentence of each of the newest articles (one story once), newest first; None if none."""

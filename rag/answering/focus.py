@@ -1,0 +1,51 @@
+"""Whether an answer speaks to what was asked: "the population of Tver", "Meloni on migration".
+
+A question names its focus with a preposition or a head noun: "What did Meloni say *about migration*?",
+"What is *the population of* Tver?", "Cosa ha detto Meloni *sull'immigrazione*?". The retrieved
+passages answer only if one of them holds the focus (in the articles' language: its rendering) together
+with every name the question asks about; otherwise the answer is a refusal that names the focus, rather
+than the nearest sentence about Tver or Meloni.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rag.text.language import all_stopwords
+from rag.text.words import fold
+
+_I = re.IGNORECASE
+# The words after "about", "on the subject of", "su", "riguardo a"… to the question's end, or the head noun
+# of "the X of Y" / "la X di Y".
+_ABOUT = re.compile(
+    r"(?:\b(?:about|regarding|concerning|on the subject of|riguardo (?:a|al|alla|ai|agli|alle)|a proposito d\w*|"
+    r"in merito a\w*|circa|su|sul|sullo|sulla|sui|sugli|sulle)\s+|\bsull['’]\s*)((?:[^\W\d_][\w'’-]*\s*){1,3})\??\s*$",
+    _I,
+)
+_HEAD = re.compile(
+    r"^\s*(?:what|which|qual|quale|quali|quanto|quanta)\s*(?:is|was|are|were|è|e'|era|sono|erano)?\s*"
+    r"(?:the|il|la|lo|l['’]|i|gli|le)\s*([^\W\d_][\w'’-]+)\s+(?:of|di|del|della|dello|dei|degli|delle|dell['’])\s",
+    _I,
+)
+PREFIX = 5  # letters compared: migrazione ~ migranti, popolazione ~ population (after rendering)
+
+
+def focus_words(question: str) -> list[str]:
+    """The question's focus words, lower-case content words only (names are checked elsewhere); [] when none."""
+    found = [m.group(1) for pattern in (_ABOUT, _HEAD) if (m := pattern.search(question))]
+    stop = all_stopwords()
+    words = [w for text in found for w in re.findall(r"[^\W\d_][\w-]*", text) if not w[:1].isupper()]
+    return [w.lower() for w in words if len(w) > 3 and w.lower() not in stop]
+
+
+def meets(focus: Iterable[str], names: Sequence[str], texts: Iterable[str]) -> bool:
+    """Whether one of ``texts`` holds a word beginning like a focus word and every name in ``names``."""
+    keys = {fold(w)[:PREFIX] for w in focus}
+    wanted = [fold(n) for n in names]
+    for text in texts:
+        folded = fold(text)
+        words = {w[:PREFIX] for w in re.findall(r"\w+", folded)}
+        if keys & words and all(n in folded for n in wanted):
+            return True
+    return False
