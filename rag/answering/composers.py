@@ -76,10 +76,13 @@ def names_in(question: str, text: str) -> set[str]:
 
 
 def listing(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
-    """Greedy cover: each next sentence names the most not named yet (the better ranked on a tie)."""
-    pool = [c for c in _pool(candidates) if not is_fragment(c.text)] or _pool(candidates)
-    chosen: list[Candidate] = []
-    named: set[str] = set()
+    """Greedy cover from the best answer on: each next sentence names the most not named yet (the better
+    ranked on a tie), among those close to the best."""
+    best = candidates[0].score
+    close = [c for c in candidates[:POOL] if c.score >= best - fitted.ANSWER_MARGIN]
+    pool = [c for c in close if not is_fragment(c.text)] or close
+    chosen: list[Candidate] = [pool[0]] if names_in(question, pool[0].text) else []
+    named: set[str] = names_in(question, pool[0].text) if chosen else set()
     while len(chosen) < LIST_SENTENCES:
         gains = [(len(names_in(question, c.text) - named), -i) for i, c in enumerate(pool) if c not in chosen]
         if not gains or max(gains)[0] == 0:
@@ -164,21 +167,30 @@ def _previous_sentence(c: Candidate) -> tuple[int, int, str] | None:
 
 
 def sides(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
-    """One sentence for each side the question names (the best ranked that names it), in the question's order."""
-    names = list(dict.fromkeys(fold(n)[:5] for n in entities(question)))
+    """One sentence for each side the question names (the best ranked that names it), in the question's order.
+
+    A side is a run of capitalised words ("Stati Uniti"); its rendering is another side that finds the
+    same sentence, so each sentence stands for one side only.
+    """
+    names = set(entities(question))
+    phrases = [m.group(0).split() for m in _CAPITALISED.finditer(question)]
+    phrases = [p for p in phrases if p[0] in names]
     chosen: list[Candidate] = []
-    for name in names:
-        side = next(
-            (
-                c
-                for c in _pool(candidates)
-                if c not in chosen and any(fold(w).startswith(name) for w in _WORDS.findall(c.text))
-            ),
-            None,
-        )
+    for phrase in phrases:
+        keys = [fold(w)[:5] for w in phrase]
+        named = (c for c in _pool(candidates) if _holds_all(c.text, keys))
+        side = next((c for c in named if c not in chosen), None)
         if side is not None:
             chosen.append(side)
     return chosen if len(chosen) >= 2 else None
+
+
+_CAPITALISED = re.compile(r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)*")
+
+
+def _holds_all(text: str, keys: list[str]) -> bool:
+    words = {w[:5] for w in re.findall(r"\w+", fold(text))}  # "L’Italia": "italia"
+    return all(k in words for k in keys)
 
 
 def stories(candidates: list[Candidate], *, newest: bool) -> list[Candidate] | None:

@@ -195,8 +195,8 @@ class Asker:
             # A day or a period as the topic ("What happened on 6 January?"): the news of those days.
             answered = digest(asked, passages, language=answered.language) or answered
         answer = self.speakers.attributed(asked, answered, passages, filters, vector, follow_up=standalone != question)
-        if not answer.abstained and kind not in ("summary", "latest"):
-            answer = self._on_focus(answer, asked, lang)
+        if not answer.abstained and kind not in ("summary", "latest") and standalone == question:
+            answer = self._on_focus(answer, asked, lang)  # a follow-up's focus is the earlier question's
         if latest:
             answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
