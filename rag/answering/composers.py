@@ -55,8 +55,9 @@ def choose(kind: str, question: str, candidates: list[Candidate], *, wording: st
         "time": dated,
         "who_is": naming,
         "comparison": sides,
-        "summary": lambda _, c: stories(c, newest=False),
-        "latest": lambda _, c: stories(c, newest=True),
+        # Over articles in another language the topic's words are a machine's: the ranking decides alone.
+        "summary": lambda q, c: stories(q if wording is None else "", c, newest=False),
+        "latest": lambda q, c: stories(q if wording is None else "", c, newest=True),
     }
     composer = composers.get(kind)
     chosen = composer(wording or question, candidates) if composer else None
@@ -78,8 +79,7 @@ def names_in(question: str, text: str) -> set[str]:
 def listing(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
     """Greedy cover from the best answer on: each next sentence names the most not named yet (the better
     ranked on a tie), among those close to the best."""
-    best = candidates[0].score
-    close = [c for c in candidates[:POOL] if c.score >= best - fitted.ANSWER_MARGIN]
+    close = _pool(candidates)
     pool = [c for c in close if not is_fragment(c.text)] or close
     chosen: list[Candidate] = [pool[0]] if names_in(question, pool[0].text) else []
     named: set[str] = names_in(question, pool[0].text) if chosen else set()
@@ -193,10 +193,13 @@ def _holds_all(text: str, keys: list[str]) -> bool:
     return all(k in words for k in keys)
 
 
-def stories(candidates: list[Candidate], *, newest: bool) -> list[Candidate] | None:
-    """The best sentence of each article, one story once, up to :data:`STORIES`; newest article first if asked."""
+def stories(question: str, candidates: list[Candidate], *, newest: bool) -> list[Candidate] | None:
+    """The best sentence of each article that shares a word with the topic (any, when ``question`` is
+    empty), one story once, up to :data:`STORIES`; the newest article first if asked."""
     chosen: list[Candidate] = []
-    for c in _pool(candidates):
+    pool = _pool(candidates)
+    on_topic = [c for c in pool if stems(question, c.passage.language) & stems(c.text, c.passage.language)]
+    for c in on_topic or pool:
         if is_fragment(c.text) or any(c.passage.doc_id == o.passage.doc_id or _same_story(c, o) for o in chosen):
             continue
         chosen.append(c)
