@@ -78,11 +78,11 @@ def names_in(question: str, text: str) -> set[str]:
 
 def listing(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
     """Greedy cover from the best answer on: each next sentence names the most not named yet (the better
-    ranked on a tie), among those close to the best."""
+    ranked on a tie), among those close to the best; None when the best answer is all there is."""
     close = _pool(candidates)
     pool = [c for c in close if not is_fragment(c.text)] or close
-    chosen: list[Candidate] = [pool[0]] if names_in(question, pool[0].text) else []
-    named: set[str] = names_in(question, pool[0].text) if chosen else set()
+    chosen: list[Candidate] = [candidates[0]]  # the model's answer first, whatever it names
+    named: set[str] = names_in(question, candidates[0].text)
     while len(chosen) < LIST_SENTENCES:
         gains = [(len(names_in(question, c.text) - named), -i) for i, c in enumerate(pool) if c not in chosen]
         if not gains or max(gains)[0] == 0:
@@ -90,7 +90,7 @@ def listing(question: str, candidates: list[Candidate]) -> list[Candidate] | Non
         best = pool[-max(gains)[1]]
         chosen.append(best)
         named |= names_in(question, best.text)
-    return chosen or None
+    return chosen if len(chosen) > 1 else None
 
 
 def counting(question: str, candidates: list[Candidate]) -> list[Candidate] | None:

@@ -26,6 +26,8 @@ from vectorstore.store import ChromaStore
 # The refusal, in each language (the LLM chain prescribes the same words to the model).
 ABSTAIN = {language: say("abstain", language) for language in WORDS}
 MAX_SENTENCES = 3
+# Kinds whose answer is one phrase to mark in its sentence; a list, a summary or a comparison is not.
+PHRASED = ("fact", "count", "time", "who_is")
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ class ExtractiveAnswerer:
                 outlet=c.passage.outlet,
                 passage_start=c.passage.start,
                 passage_end=c.passage.end,
-                **answer_phrase(question, c),
+                **(answer_phrase(question, c) if kind in PHRASED else {}),
             )
             for n, c in enumerate(chosen, 1)
         )

@@ -1,6 +1,6 @@
 """Whether an answer speaks to what was asked: "the population of Tver", "Meloni on migration".
 
-A question names its focus with a preposition or a head noun: "What did Meloni say *about migration*?",
+A question names its focus with a preposition or an attribute: "What did Meloni say *about migration*?",
 "What is *the population of* Tver?", "Cosa ha detto Meloni *sull'immigrazione*?". The retrieved
 passages answer only if one of them holds the focus (in the articles' language: its rendering) together
 with every name the question asks about; otherwise the answer is a refusal that names the focus, rather
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rag.text.language import all_stopwords
+from rag.text.question import INTERROGATIVES
 from rag.text.words import fold
 
 _I = re.IGNORECASE
@@ -20,7 +21,11 @@ _I = re.IGNORECASE
 # of "the X of Y" / "la X di Y".
 _ABOUT = re.compile(
     r"(?:\b(?:about|regarding|concerning|on the subject of|riguardo (?:a|al|alla|ai|agli|alle)|a proposito d\w*|"
-    r"in merito a\w*|circa|su|sul|sullo|sulla|sui|sugli|sulle)\s+|\bsull['’]\s*)((?:[^\W\d_][\w'’-]*\s*){1,3})\??\s*$",
+    r"in merito a\w*)\s+|"
+    # Italian "su" is everywhere ("la bocca sulla pleurobrachia"): a focus only after a verb of saying.
+    r"\b(?:detto|dett[aie]|dice|dicono|pensa|pensano|parlato|parla|dichiarato|affermato|promesso|scritto)\s+"
+    r"(?:\w+\s+){0,2}?(?:su|sul|sullo|sulla|sui|sugli|sulle)\s+|\b(?:detto|dice|parlato|scritto)\s+(?:\w+\s+){0,2}?"
+    r"sull['’]\s*)((?:[^\W\d_][\w'’-]*\s*){1,3})\??\s*$",
     _I,
 )
 _HEAD = re.compile(
@@ -29,12 +34,21 @@ _HEAD = re.compile(
     _I,
 )
 PREFIX = 5  # letters compared: migrazione ~ migranti, popolazione ~ population (after rendering)
+# "The X of Y" is a focus only for a measurable attribute of Y (its population, its budget, its capital):
+# "il nome di", "il tipo di", "the rate of" ask for anything at all (measured on SQuAD-it's tune half).
+ATTRIBUTES = frozenset({
+    "population", "popolazione", "abitanti", "inhabitants", "capital", "capitale", "area", "superficie",
+    "budget", "bilancio", "salary", "stipendio", "price", "prezzo", "cost", "costo", "gdp", "pil", "age", "età",
+    "height", "altezza", "weight", "peso", "temperature", "temperatura", "currency", "valuta", "unemployment",
+    "disoccupazione", "inflation", "inflazione", "climate", "clima", "religion", "religione",
+})  # fmt: skip
 
 
 def focus_words(question: str) -> list[str]:
     """The question's focus words, lower-case content words only (names are checked elsewhere); [] when none."""
-    found = [m.group(1) for pattern in (_ABOUT, _HEAD) if (m := pattern.search(question))]
-    stop = all_stopwords()
+    found = [m.group(1) for m in [_ABOUT.search(question)] if m]
+    found += [m.group(1) for m in [_HEAD.search(question)] if m and m.group(1).lower() in ATTRIBUTES]
+    stop = all_stopwords() | INTERROGATIVES
     words = [w for text in found for w in re.findall(r"[^\W\d_][\w-]*", text) if not w[:1].isupper()]
     return [w.lower() for w in words if len(w) > 3 and w.lower() not in stop]
 
