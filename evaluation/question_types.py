@@ -8,6 +8,7 @@ gold answers). Each carries rules a program checks on the answer, never a judge:
 - ``first``: a phrase the first cited sentence holds (the count's number, the role's name);
 - ``cites`` / ``cites_at_least``: articles (id prefixes) the answer cites, or how many distinct ones;
 - ``first_doc``: the article the first citation comes from ("the latest": the newest);
+- ``avoid``: phrases the answer must not hold ("No article quotes Macron" to "And Macron?");
 - ``refuse``: the answer is a refusal (an on-topic question the articles do not answer).
 
 An answerable question is *useful* when the answer is no refusal and meets every rule; an unanswerable one is
@@ -48,6 +49,7 @@ class TypedQuestion:
     cites: tuple[str, ...] = ()
     cites_at_least: int = 0
     first_doc: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
     refuse: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -63,7 +65,7 @@ def load(path: Path = DATA) -> list[TypedQuestion]:
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         known = {k: row.pop(k) for k in list(row) if k in TypedQuestion.__dataclass_fields__}
-        for key in ("must", "cites", "first_doc"):
+        for key in ("must", "cites", "first_doc", "avoid"):
             known[key] = tuple(known.get(key, ()))
         known["history"] = tuple(tuple(turn) for turn in known.get("history", ()))
         out.append(TypedQuestion(**known, extra=row))
@@ -86,6 +88,8 @@ def score(item: TypedQuestion, answer: Answer) -> dict[str, Any]:
     why = []
     if len(found) < (item.at_least if item.at_least is not None else len(item.must)):
         why.append(f"holds {len(found)}/{len(item.must)} of {list(item.must)}")
+    if any(_holds(said, p) for p in item.avoid):
+        why.append("says what it must not")
     if item.first and not _holds(fold(answer.citations[0].quote), item.first):
         why.append(f"first sentence lacks {item.first!r}")
     docs = {c.doc_id for c in answer.citations}

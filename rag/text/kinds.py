@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import re
 
-from rag.text.question import RECENT
-
 KINDS = ("fact", "list", "count", "time", "who_is", "summary", "latest", "comparison")
 
 _I = re.IGNORECASE
 _SUMMARY = re.compile(
     r"\b(summari[sz]e|summary|sum up|main points|key points|overview|recap|the gist|what happened|"
-    r"what has happened|what's happening|what is happening|riassumi|riassunto|riepiloga|sintesi|sintetizza|"
+    r"what has happened|what's happening|what is happening|riassumi|riassunto|riepiloga|fai una sintesi|in sintesi|"
     r"punti principali|punti chiave|(?:che )?cosa (?:è|e'|é) successo|cos'è successo|cosa succede|cosa sta succedendo|"
     r"fai il punto|panoramica)\b",
     _I,
@@ -28,7 +26,13 @@ _NEWS = re.compile(
     r"\b(news|notizie|novità|aggiornamenti|updates?)\b(?! (?:agency|agenzia))",
     _I,
 )
-_LATEST = re.compile(rf"\b({'|'.join(sorted(RECENT))}|most recent|più recenti|da ultimo)\b", _I)
+# "The latest on…", "le ultime notizie", not any "ultima" ("l'ultima epoca", "the last king").
+_LATEST = re.compile(
+    r"\b(?:the latest|latest (?:news|reports?|updates?|on|about)|newest|most recent (?:news|reports?)|"
+    r"(?:le )?ultime (?:notizie|novità|news|su|sul|sulla|sui|sugli|sulle|da|dal|dalla)|ultimi sviluppi|"
+    r"ultim[aoie] aggiornament[io]|più recenti)\b",
+    _I,
+)
 _COUNT = re.compile(r"\b(how many|how much|quant[ioae]|number of|numero di)\b", _I)
 _TIME = re.compile(
     r"^\s*(?:and\s+|e\s+)?(?:when|quando)\b|\b(?:what|which) (?:day|date|year|month|time)\b|"
@@ -77,7 +81,7 @@ def question_kind(question: str) -> str:
 _ASKING = re.compile(
     rf"{_SUMMARY.pattern}|{_NEWS.pattern}|{_LATEST.pattern}|\b(?:articles?|articoli|stories|storie|give|me|tell|"
     r"dimmi|dammi|please|per favore|the|le|gli|i|on|about|su|sul|sulla|sui|sugli|sulle|in|of|di|delle|degli|dei|"
-    r"a|an|what|is|are|cosa|che|the|today|oggi|so far|finora|all|tutte|tutti|main|principali)\b",
+    r"a|an|what|is|are|cosa|che|quali|quale|sono|the|today|oggi|so far|finora|all|tutte|tutti|main|principali)\b",
     _I,
 )
 
