@@ -212,14 +212,11 @@ def test_library_deletes_an_article_and_answers_stop_citing_it(engine: Engine, t
 
 
 @contextlib.contextmanager
-def private_app(engine: Engine, **env_vars: str) -> Iterator[Any]:
-    """A Chromium page on the app over ``engine``'s own index (one sample article in it), which it may write to."""
+def app_page(engine: Engine, **env_vars: str) -> Iterator[Any]:
+    """A Chromium page on the app served over ``engine``'s index on 127.0.0.1 (its owner's: it may write)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import ARTICLES, MELONI
-
-    engine.ingest([ARTICLES / f"{MELONI}.txt"])
-    server = start_app(engine, **env_vars)  # served on 127.0.0.1: the machine's own user may write
+    server = start_app(engine, **env_vars)
     url = next(server)
     try:
         with sync_playwright() as p:
@@ -232,6 +229,16 @@ def private_app(engine: Engine, **env_vars: str) -> Iterator[Any]:
                 browser.close()
     finally:
         next(server, None)
+
+
+@contextlib.contextmanager
+def private_app(engine: Engine, **env_vars: str) -> Iterator[Any]:
+    """A Chromium page on the app over ``engine``'s own index (one sample article in it), which it may write to."""
+    from tests.conftest import ARTICLES, MELONI
+
+    engine.ingest([ARTICLES / f"{MELONI}.txt"])
+    with app_page(engine, **env_vars) as page:
+        yield page
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")

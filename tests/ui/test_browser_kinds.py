@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from rag.api import Engine
-from tests.ui.test_browser import CHROMIUM, FLAGS, keep, start_app
+from tests.ui.test_browser import CHROMIUM, app_page, keep
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,19 +24,9 @@ ASKED = [
 ]
 
 
-@pytest.fixture
-def app_url(sample_engine: Engine) -> Iterator[str]:
-    yield from start_app(sample_engine)
-
-
-def test_each_kind_of_answer_shows_with_its_citations(app_url: str, tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
+def test_each_kind_of_answer_shows_with_its_citations(sample_engine: Engine, tmp_path: Path):
     answers = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1100})
-        page.goto(app_url)
+    with app_page(sample_engine) as page:
         for n, (question, shown) in enumerate(ASKED):
             box = page.get_by_placeholder("Ask about the articles")
             box.wait_for(timeout=60_000)
@@ -49,7 +38,6 @@ def test_each_kind_of_answer_shows_with_its_citations(app_url: str, tmp_path: Pa
             answers.append((answer.inner_text(), answer.locator("a[href^='#src-']").count()))
         page.screenshot(path=str(tmp_path / "kinds.png"), full_page=True)
         cards = page.locator(".source-card").count()
-        browser.close()
     listed, counted, summary, latest = answers
     assert listed[1] >= 2 and "Zelensky" in listed[0] and "Meloni" in listed[0], listed
     assert counted[0].startswith("Il ministero della Difesa russo") and "129" in counted[0], counted

@@ -10,7 +10,7 @@ import pytest
 from rag.api import Engine
 from rag.settings import Settings
 from tests.news_site import Route, Site
-from tests.ui.test_browser import CHROMIUM, FLAGS, keep, start_app
+from tests.ui.test_browser import CHROMIUM, FLAGS, app_page, keep, start_app
 from vectorstore.embeddings import E5Small
 
 pytestmark = [
@@ -122,31 +122,20 @@ def test_a_hostile_article_and_feed_run_no_script(news_site: Site, tmp_path: Pat
 
 
 def test_a_model_path_typed_in_the_app_is_refused_in_one_line(sample_engine: Engine, tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    server = start_app(sample_engine)  # the owner's app on 127.0.0.1: the only one with an "Other model" box
-    url = next(server)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1100})
-            page.goto(url)
-            other = page.get_by_role("textbox", name="Other model")
-            other.wait_for(timeout=60_000)
-            other.fill("llamacpp:/etc/passwd")
-            other.press("Enter")
-            alert = page.locator("[data-testid='stAlert']", has_text="is refused in the app")
-            alert.wait_for(timeout=30_000)
-            refusal = alert.inner_text()
-            box = page.get_by_placeholder("Ask about the articles")
-            box.fill("What did Meloni commit?")
-            box.press("Enter")
-            page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=60_000)
-            page.screenshot(path=str(tmp_path / "model-path.png"), full_page=True)
-            body = page.inner_text("body")
-            browser.close()
-    finally:
-        next(server, None)
+    with app_page(sample_engine) as page:  # the owner's app on 127.0.0.1: the only one with an "Other model" box
+        other = page.get_by_role("textbox", name="Other model")
+        other.wait_for(timeout=60_000)
+        other.fill("llamacpp:/etc/passwd")
+        other.press("Enter")
+        alert = page.locator("[data-testid='stAlert']", has_text="is refused in the app")
+        alert.wait_for(timeout=30_000)
+        refusal = alert.inner_text()
+        box = page.get_by_placeholder("Ask about the articles")
+        box.fill("What did Meloni commit?")
+        box.press("Enter")
+        page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "model-path.png"), full_page=True)
+        body = page.inner_text("body")
     assert refusal.strip().startswith("llamacpp:/etc/passwd is refused in the app") and "\n" not in refusal.strip()
     assert "Traceback" not in body and "root:" not in body and "site-packages" not in body
     assert "Answered by" not in body  # the offered answerer answered
