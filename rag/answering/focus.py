@@ -1,8 +1,7 @@
 """Whether an answer speaks to what was asked: "the population of Tver", "Meloni on migration".
 
-A question names its focus with a preposition, an attribute or a counted noun: "What did Meloni say *about
-migration*?", "What is *the population of* Tver?", "Cosa ha detto Meloni *sull'immigrazione*?", "Quanti
-*turisti*…?". The retrieved
+A question names its focus with a preposition or an attribute: "What did Meloni say *about migration*?",
+"What is *the population of* Tver?", "Cosa ha detto Meloni *sull'immigrazione*?". The retrieved
 passages answer only if one of them holds the focus (in the articles' language: its rendering) together
 with every name the question asks about; otherwise the answer is a refusal that names the focus, rather
 than the nearest sentence about Tver or Meloni.
@@ -34,7 +33,6 @@ _HEAD = re.compile(
     r"(?:the|il|la|lo|l['’]|i|gli|le)\s*([^\W\d_][\w'’-]+)\s+(?:of|di|del|della|dello|dei|degli|delle|dell['’])\s",
     _I,
 )
-_COUNTED = re.compile(r"\b(?:how many|quant[ieo])\s+([^\W\d_][\w'’-]*)", _I)
 PREFIX = 5  # letters compared: migrazione ~ migranti, popolazione ~ population (after rendering)
 # "The X of Y" is a focus only for a measurable attribute of Y (its population, its budget, its capital):
 # "il nome di", "il tipo di", "the rate of" ask for anything at all (measured on SQuAD-it's tune half).
@@ -50,7 +48,6 @@ def focus_words(question: str) -> list[str]:
     """The question's focus words, lower-case content words only (names are checked elsewhere); [] when none."""
     found = [m.group(1) for m in [_ABOUT.search(question)] if m]
     found += [m.group(1) for m in [_HEAD.search(question)] if m and m.group(1).lower() in ATTRIBUTES]
-    found += [m.group(1) for m in [_COUNTED.search(question)] if m]  # "Quanti turisti…": the counted noun
     stop = all_stopwords() | INTERROGATIVES
     words = [w for text in found for w in re.findall(r"[^\W\d_][\w-]*", text) if not w[:1].isupper()]
     return [w.lower() for w in words if len(w) > 3 and w.lower() not in stop]
