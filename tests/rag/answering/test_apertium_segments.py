@@ -75,3 +75,10 @@ def test_any_two_sentences_render_as_each_alone(
     pair = [s.rstrip(".") + ("." if stop else "") for s, stop in ((first, stop_first), (second, stop_second))]
     together = apertium.translate(pair, source="it", target="en")
     assert together == [apertium.translate([s], source="it", target="en")[0] for s in pair]
+
+
+def test_who_said_what_renders_each_of_zelenskys_quotes_as_if_alone(sample_engine):
+    quotes = [q for q in sample_engine.quotes("Volodymyr Zelensky")]
+    together = sample_engine.render_quotes(quotes, language="en")
+    alone = [sample_engine.render_quotes([q], language="en")[0] for q in quotes]
+    assert len(quotes) >= 5 and [r.text if r else None for r in together] == [r.text if r else None for r in alone]
