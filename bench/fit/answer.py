@@ -29,7 +29,7 @@ from bench.fit import write
 from evaluation.evaluate import EvalItem, half, load_golden, normalise
 from evaluation.realtimeqa import load_realtimeqa, realtimeqa_articles
 from evaluation.squad import load_squad, squad_articles
-from rag.answering.extractive import select
+from rag.answering.candidates import select
 from rag.answering.features import FEATURES
 from rag.api import Engine
 from rag.ingestion.load import find_files

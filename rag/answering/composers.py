@@ -12,7 +12,7 @@ and returns the sentences to quote, first the one that answers best for its kind
 - ``comparison``: one sentence per side;
 - ``summary`` and ``latest``: one sentence per article (one story once), newest first for ``latest``.
 
-``fact`` keeps the answer model's choice (:func:`rag.answering.extractive.select`).
+``fact`` keeps the answer model's choice (:func:`rag.answering.candidates.select`).
 """
 
 from __future__ import annotations
@@ -20,17 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from rag import fitted
 from rag.answering.answer_types import PATTERNS, typed_phrases
+from rag.answering.candidates import Candidate, select
 from rag.answering.features import is_fragment, stems
 from rag.text.language import all_stopwords
 from rag.text.question import content_words, entities
 from rag.text.words import fold, number_words
-
-if TYPE_CHECKING:
-    from rag.answering.extractive import Candidate
 
 POOL = 12  # candidates a composer looks at, best first
 LIST_SENTENCES = 4
@@ -47,8 +44,6 @@ def choose(kind: str, question: str, candidates: list[Candidate], *, wording: st
     ``wording`` is the question with its renderings in the articles' languages (rag/search/crosslingual.py),
     where the asked noun or the sides of a comparison are found in the articles' words.
     """
-    from rag.answering.extractive import select
-
     composers: dict[str, Callable[[str, list[Candidate]], list[Candidate] | None]] = {
         "list": listing,
         "count": counting,
@@ -218,8 +213,6 @@ def _same_story(a: Candidate, b: Candidate) -> bool:
 
 def _first(c: Candidate, candidates: list[Candidate]) -> list[Candidate]:
     """``c`` first, then what the answer model would add to it."""
-    from rag.answering.extractive import select
-
     rest = select([c, *[o for o in candidates if o is not c]])
     return rest
 

@@ -4,13 +4,14 @@ and cite each one, or abstain when nothing retrieved answers it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from rag import fitted
 from rag.answering.answer_types import asks_for
+from rag.answering.candidates import Candidate
 from rag.answering.composers import choose, speaks_of
 from rag.answering.display import WORDS, say
 from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
@@ -25,23 +26,8 @@ from vectorstore.store import ChromaStore
 
 # The refusal, in each language (the LLM chain prescribes the same words to the model).
 ABSTAIN = {language: say("abstain", language) for language in WORDS}
-MAX_SENTENCES = 3
 # Kinds whose answer is one phrase to mark in its sentence; a list, a summary or a comparison is not.
 PHRASED = ("fact", "count", "time", "who_is")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved passage, scored against the question."""
-
-    passage: Passage
-    start: int
-    end: int
-    text: str
-    similarity: float
-    score: float
-    vector: np.ndarray
-    features: tuple[float, ...] = ()  # its row of rag/answering/features.FEATURES
 
 
 class ExtractiveAnswerer:
@@ -195,21 +181,6 @@ def passage_sentences(
         Candidate(seen[key][0], key[1], seen[key][1], seen[key][2], 0.0, 0.0, vectors[sid])
         for key, sid in zip(keys, ids, strict=True)
     ]
-
-
-def select(candidates: list[Candidate]) -> list[Candidate]:
-    """The best sentence plus close runners-up that say something new."""
-    best = candidates[0]
-    chosen = [best]
-    for c in candidates[1 : MAX_SENTENCES * 3]:
-        if len(chosen) == MAX_SENTENCES or c.score < best.score - fitted.ANSWER_MARGIN:
-            break
-        words = stems(c.text, c.passage.language)
-        # Redundant when most of its words are in the answer already (vector
-        # cosines cannot say this across embedders: E5 puts most pairs > 0.8).
-        if len(words - set().union(*(stems(o.text, o.passage.language) for o in chosen))) > 0.3 * len(words):
-            chosen.append(c)
-    return chosen
 
 
 def compose(question: str, chosen: list[Candidate]) -> list[Candidate]:

@@ -10,11 +10,14 @@ than the nearest sentence about Tver or Meloni.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 
-from rag.text.language import all_stopwords
-from rag.text.question import INTERROGATIVES
+from rag.answering.display import say
+from rag.text.language import all_stopwords, known
+from rag.text.question import INTERROGATIVES, entities
 from rag.text.words import fold
+from rag.types import Answer
 
 _I = re.IGNORECASE
 # The words after "about", "on the subject of", "su", "riguardo a"… to the question's end, or the head noun
@@ -63,3 +66,21 @@ def meets(focus: Iterable[str], names: Sequence[str], texts: Iterable[str]) -> b
         if keys & words and all(n in folded for n in wanted):
             return True
     return False
+
+
+def off_focus(answer: Answer, question: str, *, language: str, render: Callable[[str], Mapping[str, str]]) -> Answer:
+    """``answer``, or a refusal naming the focus when no retrieved passage holds it beside the question's names.
+
+    ``render`` gives a text's renderings in the indexed articles' other languages (the focus in their words).
+    """
+    focus = focus_words(question)
+    if not focus:
+        return answer
+    texts = [p.text for p in answer.passages]
+    words = list(focus)
+    if any(known(p.language or language) != known(language) for p in answer.passages):
+        words += [w for text in render(" ".join(focus)).values() for w in text.split()]
+    names = [n for n in entities(question) if any(fold(n) in fold(t) for t in texts)]
+    if meets(words, names, texts):
+        return answer
+    return replace(answer, text=say("no_focus", language, " ".join(focus)), citations=(), abstained=True, claims=())

@@ -78,3 +78,17 @@ def newest_articles(documents: dict[str, dict[str, Any]], filters: Filters | Non
     ]
     kept.sort(reverse=True)
     return [doc_id for _, doc_id in kept[:count]]
+
+
+def overview(question: str, *, index: Any, filters: Filters | None, language: str) -> Answer | None:
+    """The lead sentence of each of the newest articles of ``index`` (one story once), newest first; None if none."""
+    store, passages, seen = index.store, [], set()
+    for doc_id in newest_articles(store.documents(), filters, count=OVERVIEW * 3):
+        records = store.chunks_of(doc_id) if doc_id not in seen else []
+        if records:
+            first = index.retriever.passage(min(records, key=lambda r: int(r.meta.get("start", 0))))
+            passages.append(first)
+            seen |= {doc_id, *first.duplicates}
+        if len(passages) == OVERVIEW:
+            break
+    return digest(question, passages, language=language, leads=OVERVIEW, min_words=12)

@@ -11,18 +11,18 @@ from typing import Any
 from rag import fitted
 from rag.answering import followup
 from rag.answering.extractive import newest_first
+from rag.answering.focus import off_focus
 from rag.answering.followup import History
 from rag.answering.llm import describe_failure, is_llm
 from rag.errors import BadQuestion
 from rag.index import Index
-from rag.news.digest import about_the_period, digest
+from rag.news.digest import about_the_period, digest, overview
 from rag.search.dates import temporal
 from rag.steps.finishing import Finishing
 from rag.steps.models import Models
 from rag.steps.speakers import SpeakerAnswers
 from rag.steps.translating import Renderings
 from rag.text.kinds import question_kind, topic
-from rag.text.language import known
 from rag.text.question import check_question, entities, language
 from rag.types import Answer, Filters, Passage, TimelineEntry, Where, to_filters
 
@@ -161,14 +161,11 @@ class Asker:
             # "Riassumi le notizie su Tver", "the latest on the peace talks": searched and judged on the topic;
             # with none, an overview of the newest articles.
             if not (subject := topic(asked)):
-                lang = language(question)
-                overview = (
-                    self._overview(asked, dated, lang) if dated == filters or not about_the_period(asked) else None
-                )
-                if overview is not None:
-                    return replace(
-                        overview, question=question, standalone_question=standalone if standalone != question else None
-                    )
+                by_day = dated != filters and about_the_period(asked)  # "what happened on 6 January": a digest
+                lead = None if by_day else overview(asked, index=self.index, filters=dated, language=language(question))
+                if lead is not None:
+                    asked_as = standalone if standalone != question else None
+                    return replace(lead, question=question, standalone_question=asked_as)
             else:
                 asked = subject
         # Over articles in another language, the question is searched with its rendering in theirs.
@@ -196,45 +193,11 @@ class Asker:
             answered = digest(asked, passages, language=answered.language) or answered
         answer = self.speakers.attributed(asked, answered, passages, filters, vector, follow_up=standalone != question)
         if not answer.abstained and kind not in ("summary", "latest") and standalone == question:
-            answer = self._on_focus(answer, asked, lang)  # a follow-up's focus is the earlier question's
+            # A follow-up's focus is the earlier question's.
+            answer = off_focus(answer, asked, language=lang, render=self.renderings.of)
         if latest:
             answer = newest_first(answer)
         return replace(answer, question=question, standalone_question=standalone if standalone != question else None)
-
-    def _on_focus(self, answer: Answer, question: str, lang: str) -> Answer:
-        """``answer``, or a refusal naming the focus when no retrieved passage holds it beside the question's
-        names ("What is the population of Tver?": rag/answering/focus.py)."""
-        from rag.answering.display import say
-        from rag.answering.focus import focus_words, meets
-        from rag.text.words import fold
-
-        focus = focus_words(question)
-        if not focus:
-            return answer
-        texts = [p.text for p in answer.passages]
-        words = list(focus)
-        if any(known(p.language or lang) != known(lang) for p in answer.passages):  # the articles' words too
-            words += [w for text in self.renderings.of(" ".join(focus)).values() for w in text.split()]
-        names = [n for n in entities(question) if any(fold(n) in fold(t) for t in texts)]
-        if meets(words, names, texts):
-            return answer
-        refusal = say("no_focus", lang, " ".join(focus))
-        return replace(answer, text=refusal, citations=(), abstained=True, claims=())
-
-    def _overview(self, question: str, filters: Filters | None, lang: str) -> Answer | None:
-        """The lead sentence of each of the newest articles (one story once), newest first; None if none."""
-        from rag.news.digest import OVERVIEW, newest_articles
-
-        store, passages, seen = self.index.store, [], set()
-        for doc_id in newest_articles(store.documents(), filters, count=OVERVIEW * 3):
-            records = store.chunks_of(doc_id) if doc_id not in seen else []
-            if records:
-                first = self.index.retriever.passage(min(records, key=lambda r: int(r.meta.get("start", 0))))
-                passages.append(first)
-                seen |= {doc_id, *first.duplicates}
-            if len(passages) == OVERVIEW:
-                break
-        return digest(question, passages, language=lang, leads=OVERVIEW, min_words=12)
 
     def timeline(self, subject: str, *, where: Where = None, k: int = 20) -> list[TimelineEntry]:
         """Dated statements on ``subject`` (a topic or a person), oldest first; see rag/news/quotebook.py."""
