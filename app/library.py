@@ -39,7 +39,8 @@ def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> Non
             )
         else:
             name, full = server_path(article.source)
-            st.caption(f"`{inert(article.doc_id)}` · {inert(name)}", help=full)
+            # A code span shows its text as written (a character reference too): only a backtick could end it.
+            st.caption(f"`{article.doc_id.replace('`', '')}` · {inert(name)}", help=full)
         show, again, delete = st.columns(3)
         if show.toggle("Open", key=f"open-{article.doc_id}"):
             text = engine.document(article.doc_id) or ""

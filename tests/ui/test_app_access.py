@@ -116,6 +116,7 @@ def test_a_visitor_sees_no_path_on_the_server(engine: Engine, monkeypatch: pytes
     at.switch_page("app/library.py").run()
     captions = [html.unescape(c.value) for c in at.caption] + [str(c.proto.help) for c in at.caption]
     assert any(f"{MELONI}.txt" in c for c in captions) and not any(str(ARTICLES) in c for c in captions)
+    assert any(f"`{MELONI}`" in c.value for c in at.caption)  # a code span shows the id as written
 
 
 @pytest.mark.slow
