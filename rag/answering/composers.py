@@ -25,6 +25,7 @@ from rag import fitted
 from rag.answering.answer_types import PATTERNS, typed_phrases
 from rag.answering.candidates import Candidate, select
 from rag.answering.features import is_fragment, stems
+from rag.text.kinds import counted, who_is
 from rag.text.language import all_stopwords
 from rag.text.question import content_words, entities
 from rag.text.words import fold, number_words
@@ -32,7 +33,6 @@ from rag.text.words import fold, number_words
 POOL = 12  # candidates a composer looks at, best first
 LIST_SENTENCES = 4
 STORIES = 4
-_COUNTED = re.compile(r"\b(?:how many|how much|quant[ioae]|number of|numero di)\s+((?:[^\W\d_][\w'’-]*\s+){0,2})", re.I)
 _DATE = PATTERNS["when"]
 _WORDS = re.compile(r"[^\W_][\w'’-]*")
 _NUMBERS = set(number_words("it", 2, 100)) | set(number_words("en", 2, 100))
@@ -90,7 +90,7 @@ def listing(question: str, candidates: list[Candidate]) -> list[Candidate] | Non
 
 def counting(question: str, candidates: list[Candidate]) -> list[Candidate] | None:
     """A sentence where a number stands right before the asked noun first, then the model's next choice."""
-    nouns = {fold(w)[:4] for m in _COUNTED.finditer(question) for w in content_words(m.group(1))}
+    nouns = {fold(w)[:4] for w in content_words(counted(question))}
     if not nouns:
         return None
     for c in _pool(candidates):
@@ -117,13 +117,12 @@ def naming(question: str, candidates: list[Candidate]) -> list[Candidate] | None
     """For a role ("Chi è il genero di Trump?"), the best sentence with a name right beside the role, or the
     best sentence joined to the one before it when that one holds the name ("…", dice Kushner. / "… –
     sottolinea il genero di Trump – …"). A question about a name ("Who is Kushner?") keeps the model's choice."""
-    role = _ROLE.search(question)
-    if role is None or any(w[:1].isupper() for w in _WORDS.findall(role.group(1))[:1]):
+    role = who_is(question)
+    if not role or role[:1].isupper():
         return None  # no role, or a name ("Who is Kushner?")
-    words = set(content_words(role.group(1)))
-    stems_wanted = {fold(w)[:5] for w in _WORDS.findall(role.group(1)) if w in words and not w[:1].isupper()}
-    pool = _pool(candidates)
-    for c in pool:
+    # The role's own words, not the names in it ("genero", not "Trump").
+    stems_wanted = {fold(w)[:5] for w in content_words(role) if w in role}
+    for c in _pool(candidates):
         if _name_beside(question, c.text, stems_wanted):
             return _first(c, candidates)
     best = candidates[0]
@@ -132,9 +131,6 @@ def naming(question: str, candidates: list[Candidate]) -> list[Candidate] | None
         text = best.passage.text[before[0] - best.passage.start : best.end - best.passage.start]
         return [replace(best, start=before[0], text=text)]
     return None
-
-
-_ROLE = re.compile(r"^\s*(?:who(?:'s| is| was)|chi (?:è|e'|é|era|sarebbe))\s+(.+?)\??\s*$", re.IGNORECASE)
 
 
 def _mentions(text: str, wanted: set[str]) -> bool:
@@ -147,10 +143,6 @@ def _name_beside(question: str, text: str, wanted: set[str]) -> bool:
     stop = all_stopwords()
     names = [m for m in typed_phrases(question, text, "who") if m.group(0).split()[0].lower() not in stop]
     return any(abs(m.start() - r) <= 40 or abs(m.end() - r) <= 40 for m in names for r in roles)
-
-
-def _numbers_only(text: str) -> set[str]:
-    return {fold(m.group(0)) for m in PATTERNS["number"].finditer(text)}
 
 
 def _previous_sentence(c: Candidate) -> tuple[int, int, str] | None:
@@ -213,8 +205,7 @@ def _same_story(a: Candidate, b: Candidate) -> bool:
 
 def _first(c: Candidate, candidates: list[Candidate]) -> list[Candidate]:
     """``c`` first, then what the answer model would add to it."""
-    rest = select([c, *[o for o in candidates if o is not c]])
-    return rest
+    return select([c, *[o for o in candidates if o is not c]])
 
 
 def speaks_of(question: str, wording: str | None, candidates: list[Candidate]) -> bool:

@@ -34,6 +34,7 @@ _LATEST = re.compile(
     _I,
 )
 _COUNT = re.compile(r"\b(how many|how much|quant[ioae]|number of|numero di)\b", _I)
+_COUNTED = re.compile(rf"{_COUNT.pattern}\s+((?:[^\W\d_][\w'’-]*\s+){{0,2}})", _I)
 _TIME = re.compile(
     r"^\s*(?:and\s+|e\s+)?(?:when|quando)\b|\b(?:what|which) (?:day|date|year|month|time)\b|"
     r"\b(?:in )?(?:che|quale|quali) (?:giorno|data|anno|mese|giorni)\b|\bda quando\b|\bsince when\b",
@@ -41,7 +42,7 @@ _TIME = re.compile(
 )
 _WHO_IS = re.compile(
     r"^\s*(?:who(?:'s| is| was)|chi (?:è|e'|é|era|sarebbe))\s+"
-    r"(?!(?:the |il |la |lo |i |gli |le )?(?:one|uno|una|quello|quella|that|who|che)\b)",
+    r"(?!(?:the |il |la |lo |i |gli |le )?(?:one|uno|una|quello|quella|that|who|che)\b)(.+?)\??\s*$",
     _I,
 )
 _LIST = re.compile(
@@ -75,6 +76,17 @@ def question_kind(question: str) -> str:
     if _WHO_IS.search(question):
         return "who_is"
     return "fact"
+
+
+def counted(question: str) -> str:
+    """The words right after "how many" / "quanti" ("droni sono" in "Quanti droni sono stati abbattuti?"), or ""."""
+    return " ".join(m.group(2) for m in _COUNTED.finditer(question)).strip()
+
+
+def who_is(question: str) -> str:
+    """What a "who is" question asks about ("il genero di Trump", "Kushner"), or ""."""
+    m = _WHO_IS.search(question)
+    return m.group(1) if m else ""
 
 
 # What a summary's question says beside asking for one ("Riassumi le notizie su Tver": "Tver").

@@ -39,3 +39,11 @@ def test_a_summarys_topic_is_what_is_left_of_the_asking():
     assert topic("Summarize the articles") == "" and topic("Riassumi le notizie") == ""
     assert topic("What's the latest on the peace talks?") == "peace talks"
     assert topic("Le ultime notizie su Tver") == "Tver"
+
+
+def test_the_counted_words_and_the_who_is_subject():
+    from rag.text.kinds import counted, who_is
+
+    assert counted("Quanti droni sono stati abbattuti?") == "droni sono" and counted("Chi è Kushner?") == ""
+    assert who_is("Chi è il genero di Trump?") == "il genero di Trump" and who_is("Who is Kushner?") == "Kushner"
+    assert who_is("Who is the one that said it?") == ""  # not a question about someone
