@@ -43,10 +43,11 @@ define apt_install
 	else echo "$(3) is off: run sudo apt-get install $(2)"; fi
 endef
 
-# Apertium renders cited sentences between Italian and English (~20 s as root).
-APERTIUM := apertium apertium-spa-ita apertium-eng-spa cg3
+# Apertium renders cited sentences between Italian and English through Spanish; the Catalan pairs gloss
+# the words the Spanish ones lack (~30 s as root).
+APERTIUM := apertium apertium-spa-ita apertium-eng-spa cg3 apertium-cat-ita apertium-eng-cat
 translator:
-	$(call apt_install,command -v apertium >/dev/null 2>&1 && command -v cg-proc >/dev/null 2>&1,$(APERTIUM),Apertium for renderings of cited sentences)
+	$(call apt_install,command -v apertium >/dev/null 2>&1 && command -v cg-proc >/dev/null 2>&1 && [ -f /usr/share/apertium/modes/ita-cat.mode ],$(APERTIUM),Apertium for renderings of cited sentences)
 
 # tesseract reads scanned PDF pages (Italian and English); without it such pages are skipped with a reason.
 TESSERACT := tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng

@@ -12,17 +12,15 @@ dead restarts it once, then fails with the reinstall hint.
 from __future__ import annotations
 
 import atexit
-import os
 import re
-import select
 import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from rag.answering.apertium_stream import FAILED, UNKNOWN, Segment, Spares, stream, unformat
 from rag.errors import ConfigError, LLMUnavailable
 
 # Apertium has no direct Italian-English pair in Debian; Spanish is the pivot (Catalan measured worse,
@@ -38,30 +36,33 @@ def routes(pivot: str = "spa") -> dict[tuple[str, str], tuple[str, str]]:
 APERTIUM_ROUTES = routes()
 MODES = Path("/usr/share/apertium/modes")
 REINSTALL = "reinstall it with `make translator`"
-# Characters the Apertium stream format reserves; a text's own are escaped with a backslash.
-_RESERVED = re.compile(r"([\\\[\]^$@/<>{}*#+~|])")
-# A blank holding a line break ends each text, as `apertium-destxt` writes it; the last program
-# waits for it before it flushes.
-_END = "[][\n]"
 # A text that ends a sentence as Apertium reads one (its `<sent>` tag); any other gets a full stop added
 # for the pipeline and taken off its rendering.
 _SENTENCE_END = re.compile(r"[.!?…]$")
 _ADDED_STOP = re.compile(r"\s*\.$")
 # Programs that carry state from one batch to the next (a sentence comes out differently after another):
-# started afresh for each batch.
+# a fresh one for each text (rag/answering/apertium_stream.Spares).
 STATEFUL = ("apertium-tagger ", "cg-proc ")
 
 
 class Apertium:
-    """Renders Italian <-> English through Spanish with Debian's Apertium; names kept as written."""
+    """Renders Italian <-> English through Spanish with Debian's Apertium; names kept as written.
+
+    A word the route's dictionaries lack (Apertium marks it; "ucraino",
+    "spinosa") is glossed alone through the other pivot's dictionaries
+    (Catalan: ``apertium-cat-ita``, ``apertium-eng-cat``) when they are
+    installed and know it; else it stays as written.
+    """
 
     name = "apertium"
 
-    def __init__(self, *, timeout: float, pivot: str = "spa", places: bool = True) -> None:
+    def __init__(self, *, timeout: float, pivot: str = "spa", places: bool = True, glosses: bool = True) -> None:
         self.timeout = timeout
+        self.pivot = pivot
         self.routes = routes(pivot)
         # Place names in the target language's form (Parigi -> Paris), from CLDR: rag/answering/gazetteer.py.
         self.places = places
+        self.glosses = glosses
         if pivot != "spa":
             self.name = f"apertium:{pivot}"
 
@@ -74,6 +75,26 @@ class Apertium:
 
     def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         """One rendering per text, in order (all of them in one pass through the pipeline)."""
+        return [strip_marks(t) for t in self.marked(texts, source=source, target=target)]
+
+    def marked(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """:meth:`translate`'s renderings with a :data:`UNKNOWN` before each word left in the source language."""
+        out = self._rendered(texts, source=source, target=target)
+        if not self.glosses:
+            return out
+        unknown = {m.group(1) for o in out for m in _LEFT.finditer(o)}
+        # A word the second leg lacks is in the pivot's language ("ucraniano"): traced to the source word
+        # that gave it, which is glossed instead.
+        traced = _traced(texts, out, source=source, target=target, pivot=self.pivot)
+        words = sorted(unknown | {w for t in traced for w in t.values()})
+        glossed = glosses(words, source=source, target=target, pivot=_OTHER_PIVOT[self.pivot], timeout=self.timeout)
+        out = [_LEFT.sub(lambda m: _cased(glossed.get(m.group(1)), m), o) for o in out]
+        return [
+            _PIVOT_LEFT.sub(lambda m, t=t: _cased(glossed.get(t.get(m.group(1).lower(), "")), m), o)  # type: ignore[misc]
+            for o, t in zip(out, traced, strict=True)
+        ]
+
+    def _rendered(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         route = self.routes.get((source, target))
         if route is None:
             raise ConfigError(f"apertium renders only {', '.join('→'.join(r) for r in self.routes)}.")
@@ -89,11 +110,100 @@ class Apertium:
         cleaned = [" ".join(t.split()) for t in texts]
         added = [not _SENTENCE_END.search(t) for t in cleaned]
         ended = [f"{t} ." if add else t for t, add in zip(cleaned, added, strict=True)]
-        lines, kept = protect(ended, known=frozenset(places))
+        lines, kept = protect(ended, known=frozenset(places), common=_adjectives(cleaned, source))
         kept = {code: places.get(name, name) for code, name in kept.items()}
         out = pipeline(route).run(lines, timeout=self.timeout)
         out = [_ADDED_STOP.sub("", " ".join(o.split())) if add else o for o, add in zip(out, added, strict=True)]
+        # A name's placeholder is a word no dictionary knows: its marks go with it.
+        out = [re.sub(f"[{UNKNOWN}{FAILED}]+(?=Zxq)", "", o) for o in out]
         return [restore(" ".join(o.split()), kept, source=t) for o, t in zip(out, texts, strict=True)]
+
+
+# A word left in the source language: unknown to both legs of the route (two marks), in lower case
+# (a capitalised one is a name, kept as written).
+_LEFT = re.compile(f"{UNKNOWN}{UNKNOWN}([a-zà-ÿ][\\w'’-]*)")
+# A word left in the pivot's language: one mark, from the second leg.
+_PIVOT_LEFT = re.compile(f"(?<![{UNKNOWN}]){UNKNOWN}([^\\W\\d_][\\w'’-]*)")
+_OTHER_PIVOT = {"spa": "cat", "cat": "spa"}
+
+
+def _cased(gloss: str | None, left: re.Match[str]) -> str:
+    """``gloss`` in place of the word ``left`` found, capitalised as that word was (a sentence's first word)."""
+    if not gloss:
+        return left.group(0)
+    return gloss[:1].upper() + gloss[1:] if left.group(1)[:1].isupper() else gloss
+
+
+def _adjectives(texts: Sequence[str], language: str) -> frozenset[str]:
+    """Capitalised words of English ``texts`` that its dictionary reads as adjectives ("Ukrainian"): not names."""
+    from rag.answering.lexicon import Lexicon, shared_lexicon
+
+    if language != "en" or not Lexicon.available():
+        return frozenset()
+    read = shared_lexicon().readings(texts, language=language)
+    return frozenset(
+        w
+        for words in read
+        for w, rs in words
+        if w[:1].isupper() and w[1:].islower() and any(r[:1].islower() and "<adj>" in r for r in rs)
+    )
+
+
+def _traced(
+    texts: Sequence[str], out: Sequence[str], *, source: str, target: str, pivot: str
+) -> list[dict[str, str]]:
+    """For each text with words left in the pivot's language, ``{pivot word: the source word that gave it}``."""
+    from rag.answering.lexicon import Lexicon, shared_lexicon
+
+    if pivot != "spa" or not Lexicon.available() or not any(_PIVOT_LEFT.search(o) for o in out):
+        return [{} for _ in texts]
+    sources = shared_lexicon().pivot_words(texts, source=source, target=target)
+    traced = []
+    for o, given in zip(out, sources, strict=True):
+        found = {}
+        for m in _PIVOT_LEFT.finditer(o):
+            left = m.group(1).lower()
+            # Inflected in the pivot ("ulteriores"): the longest lemma that starts it.
+            stems = [p for p in given if left == p or (len(p) >= 4 and left.startswith(p))]
+            if stems:
+                found[left] = given[max(stems, key=len)]
+        traced.append(found)
+    return traced
+_GLOSSES: dict[tuple[str, str, str], str | None] = {}
+
+
+def glosses(words: Sequence[str], *, source: str, target: str, pivot: str, timeout: float) -> dict[str, str]:
+    """Each word rendered alone through ``pivot``, where that route knows it wholly; cached per process.
+
+    A negation or a number word is never glossed: a wrong gloss there would change a fact
+    (the Catalan route renders "nessun" as "cape").
+    """
+    from rag.text.words import NEGATIONS, fold, number_value
+
+    todo = [w for w in words if (w, source, target) not in _GLOSSES]
+    if todo and Apertium.available(pivot):
+        skip = {fold(n) for n in NEGATIONS.get(source, set())}
+        asked = [w for w in todo if fold(w) not in skip and number_value(w) is None]
+        # An English nationality adjective is capitalised; the Italian one is not ("Ukrainian" -> "ucraino").
+        sent = [w.lower() if source == "en" and target == "it" else w for w in asked]
+        try:
+            made = Apertium(timeout=timeout, pivot=pivot, places=False, glosses=False)._rendered(
+                sent, source=source, target=target
+            )
+        except (LLMUnavailable, ConfigError):
+            made = []
+        for w, s, g in zip(asked, sent, made, strict=False):
+            if s != w and " " not in g:
+                g = g[:1].lower() + g[1:]  # the Catalan dictionary capitalises some ("ukrainian" -> "Ucraino")
+            _GLOSSES[(w, source, target)] = g if g.strip() and not re.search(f"[{UNKNOWN}{FAILED}]", g) else None
+        for w in todo:
+            _GLOSSES.setdefault((w, source, target), None)
+    return {w: g for w in words if (g := _GLOSSES.get((w, source, target)))}
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without Apertium's marks on words (as a reader sees it)."""
+    return text.replace(UNKNOWN, "").replace(FAILED, "")
 
 
 class Pipeline:
@@ -101,18 +211,18 @@ class Pipeline:
 
     The part-of-speech tagger and the constraint-grammar disambiguator carry
     state from one text to the next (kept running, they read a sentence
-    differently after another one), so they start afresh for each batch (they
-    load in ~15 ms); the programs around them, which load the dictionaries
+    differently after another one), so each text gets fresh ones, started
+    ahead as spares; the programs around them, which load the dictionaries
     and the generator (~130 ms), keep running.
     """
 
     def __init__(self, legs: Sequence[str]) -> None:
         self.legs = tuple(legs)
-        self._segments: list[Segment | str] | None = None
+        self._segments: list[Segment | Spares] | None = None
         self._lock = threading.Lock()
 
     def stages(self) -> list[str]:
-        """Every program of both legs in order, in null-flush mode, unknown words unmarked (``-u``)."""
+        """Every program of both legs in order, in null-flush mode, unknown words marked (``-g``)."""
         out = []
         for leg in self.legs:
             done = subprocess.run(
@@ -120,13 +230,13 @@ class Pipeline:
             )
             if done.returncode != 0 or not done.stdout.strip():
                 raise LLMUnavailable(f"apertium {leg} has no mode file; {REINSTALL}.")
-            # $1 is the generator's flag (-n: no mark on unknown words), $2 the tagger's (none).
-            out += done.stdout.strip().replace("$1", "-n").replace("$2", "").split(" | ")
+            # $1 is the generator's flag (-g: a `*` before a word the dictionaries lack), $2 the tagger's (none).
+            out += done.stdout.strip().replace("$1", "-g").replace("$2", "").split(" | ")
         return out
 
-    def segments(self) -> list[Segment | str]:
-        """Kept-running runs of programs, and between them the stateful ones as a command run per batch."""
-        parts: list[Segment | str] = []
+    def segments(self) -> list[Segment | Spares]:
+        """Kept-running runs of programs, and between them the stateful ones, fresh for each text."""
+        parts: list[Segment | Spares] = []
         kept: list[str] = []
         fresh: list[str] = []
         for stage in self.stages():
@@ -137,14 +247,14 @@ class Pipeline:
                 fresh.append(stage)
             else:
                 if fresh:
-                    parts.append(" | ".join(fresh))
+                    parts.append(Spares(" | ".join(fresh)))
                     fresh = []
                 kept.append(stage)
-        parts += [Segment(" | ".join(kept))] if kept else [" | ".join(fresh)] if fresh else []
+        parts += [Segment(" | ".join(kept))] if kept else [Spares(" | ".join(fresh))] if fresh else []
         return parts
 
     def run(self, lines: Sequence[str], *, timeout: float) -> list[str]:
-        """``lines`` rendered, one output per line; restarts a dead or stuck pipeline once."""
+        """``lines`` rendered, one output per line, marks kept; restarts a dead or stuck pipeline once."""
         with self._lock:
             for attempt in (1, 2):
                 try:
@@ -157,17 +267,20 @@ class Pipeline:
                         ) from None
         raise AssertionError("unreachable")
 
+    def warm(self) -> None:
+        """Starts the programs now, so the first rendering does not wait for them to load."""
+        self.run(["."], timeout=30)
+
     def _run(self, lines: Sequence[str], *, timeout: float) -> list[str]:
         if self._segments is None:
             self._segments = self.segments()
         deadline = time.monotonic() + timeout
-        data = "".join(_RESERVED.sub(r"\\\1", line) + _END for line in lines).encode()
+        data = stream(list(lines))
         for part in self._segments:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
-            # A kept-running segment takes the whole batch; a stateful command, one text at a time.
-            data = part.send(data, timeout=left) if isinstance(part, Segment) else _each_text(part, data, timeout=left)
+            data = part.send(data, timeout=left)
         out = unformat(data.decode())
         if len(out) != len(lines):
             raise ValueError(f"{len(out)} outputs for {len(lines)} lines")
@@ -176,95 +289,8 @@ class Pipeline:
     def close(self) -> None:
         """Stops the programs (they start again on the next call)."""
         for part in self._segments or ():
-            if isinstance(part, Segment):
-                part.close()
+            part.close()
         self._segments = None
-
-
-def _each_text(command: str, data: bytes, *, timeout: float) -> bytes:
-    """``data`` through a stateful ``command`` one text at a time, so no text's reading depends on another's.
-
-    The tagger and the disambiguator read a sentence differently after another one; a fresh process per
-    text (~15 ms, run side by side) renders each text as if alone.
-    """
-    texts = [t + _END_BYTES for t in _TEXT_END.split(data) if t.strip(b"\0 \n")]
-
-    def one(text: bytes) -> bytes:
-        done = subprocess.run(["bash", "-c", command], input=text, capture_output=True, timeout=timeout, check=True)
-        return done.stdout.replace(b"\0", b"")  # null-flush mode ends each run with one; the stream has one end
-
-    if len(texts) <= 1:
-        return one(data)
-    with ThreadPoolExecutor(max_workers=min(4, len(texts))) as pool:
-        return b"".join(pool.map(one, texts))
-
-
-_END_BYTES = _END.encode()
-_TEXT_END = re.compile(rb"(?<!\\)\[\]\[\n\]")
-
-
-class Segment:
-    """Programs in null-flush mode behind one shell, started on first use: a batch in, its output back."""
-
-    def __init__(self, command: str) -> None:
-        self.command = command
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def send(self, data: bytes, *, timeout: float) -> bytes:
-        """``data`` through the programs; the batch ends at the ``\\0`` each program flushes on."""
-        if self._process is None or self._process.poll() is not None:
-            self._process = subprocess.Popen(
-                ["bash", "-c", self.command], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-        process = self._process
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(data.rstrip(b"\0") + b"\0")
-        process.stdin.flush()
-        out = b""
-        deadline = time.monotonic() + timeout
-        while not out.endswith(b"\0"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([process.stdout], [], [], left)[0]:
-                raise TimeoutError
-            chunk = os.read(process.stdout.fileno(), 1 << 16)
-            if not chunk:
-                raise OSError("the pipeline ended")
-            out += chunk
-        return out[:-1]
-
-    def close(self) -> None:
-        if self._process is not None:
-            try:
-                self._process.kill()
-                self._process.wait(timeout=5)
-            except (OSError, subprocess.SubprocessError):
-                pass
-            self._process = None
-
-
-def unformat(stream: str) -> list[str]:
-    """The texts in a pipeline's output: blanks ``[...]`` unwrapped, escapes undone, split at each text's end."""
-    texts, current, i = [], [], 0
-    while i < len(stream):
-        ch = stream[i]
-        if ch == "\\" and i + 1 < len(stream):
-            current.append(stream[i + 1])
-            i += 2
-        elif ch == "[":
-            close = stream.find("]", i)
-            close = len(stream) if close < 0 else close
-            blank = stream[i + 1 : close]
-            if "\n" in blank:
-                texts.append("".join(current) + blank.replace("\n", ""))
-                current = []
-            else:
-                current.append(blank)
-            i = close + 1
-        else:
-            current.append(ch)
-            i += 1
-    return texts
 
 
 _PIPELINES: dict[tuple[str, ...], Pipeline] = {}
@@ -283,14 +309,17 @@ def _close_all() -> None:
         p.close()
 
 
-def protect(lines: list[str], *, known: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, str]]:
+def protect(
+    lines: list[str], *, known: frozenset[str] = frozenset(), common: frozenset[str] = frozenset()
+) -> tuple[list[str], dict[str, str]]:
     """``lines`` with their names replaced by placeholders Apertium passes through untouched.
 
     Through the Spanish pivot a name that is also a word is translated as the
     word ("Mosca" -> "Fly", "Nato" -> "Born"); kept verbatim, a name stays
     the article's. A capitalised word that starts a line counts as a name when
     the line has it capitalised inside a sentence too, or it is in ``known`` (the
-    place names CLDR gives). Each line is read on its own and a name's placeholder
+    place names CLDR gives), and not in ``common`` (capitalised adjectives: "Ukrainian").
+    Each line is read on its own and a name's placeholder
     depends on the name alone, so a line renders the same whatever lines share its batch.
     """
     from zlib import crc32
@@ -300,8 +329,8 @@ def protect(lines: list[str], *, known: frozenset[str] = frozenset()) -> tuple[l
     kept: dict[str, str] = {}
     out = []
     for line in lines:
-        inside = known | frozenset(w for n in names(line) for w in n.split())
-        for name in sorted(names(line, known=inside), key=len, reverse=True):
+        inside = known | frozenset(w for n in names(line, common=common) for w in n.split())
+        for name in sorted(names(line, known=inside, common=common), key=len, reverse=True):
             code = kept.setdefault(name, "Zxq" + "".join(chr(97 + int(d)) for d in str(crc32(name.encode()))))
             line = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", code, line)
         out.append(line)

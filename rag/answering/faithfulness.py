@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -96,6 +96,7 @@ def withheld_because(
     cosine: float,
     bar: float,
     name_renderings: Mapping[str, str],
+    strays: Sequence[str] = (),
 ) -> str | None:
     """Why ``rendering`` must not be shown, or None when it may be.
 
@@ -109,12 +110,17 @@ def withheld_because(
         name_renderings: The translator's rendering of each of
             :func:`missing_names` alone, for names that have their own form in
             the other language ("Parigi" -> "Paris").
+        strays: Words of the rendering that translate a word of another
+            sentence rendered with it and none of its own
+            (rag/answering/lexicon.strays).
     """
     if not rendering.strip():
         return "the translator returned nothing"
     changes = fact_changes(source, rendering, source_language=source_language, other_language=target_language)
     if changes:
         return changes[0]
+    if strays:
+        return f"it holds words of another sentence ({', '.join(strays)})"
     folded = fold(rendering)
 
     # The rendering's own capitalised words: a name may take its target-language form there

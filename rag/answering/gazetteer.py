@@ -1,4 +1,4 @@
-"""Place names in the other language, from CLDR (through Babel): Parigi <-> Paris, Ucraina <-> Ukraine.
+"""Place names in the other language, from CLDR (through Babel): Parigi <-> Paris, Ucraina <-> Ukraine; initials.
 
 A name kept verbatim through a translator stays the article's ("the ambassador
 to Parigi"); CLDR's country and region names and its time-zone cities give
@@ -13,11 +13,25 @@ from functools import cache
 from babel import Locale
 
 
+# Italian news writes an organisation's initials as a word (Usa, Ue, Nato) and some in its own order
+# (Onu, Fmi); English in capitals, in its order. CLDR names countries, not organisations, so these are here.
+ACRONYMS = {
+    ("it", "en"): {
+        "Usa": "US", "Ue": "EU", "Nato": "NATO", "Onu": "UN", "Fmi": "IMF", "Bce": "ECB", "Oms": "WHO",
+        "Ocse": "OECD", "Aiea": "IAEA", "Osce": "OSCE", "Cia": "CIA", "Fbi": "FBI", "Pil": "GDP",
+    },
+}  # fmt: skip
+ACRONYMS[("en", "it")] = {en: it for it, en in ACRONYMS[("it", "en")].items()} | {"USA": "Usa", "U.S.": "Usa"}
+
+
 @cache
 def place_names(source: str, target: str) -> dict[str, str]:
-    """``{name in source: name in target}`` for the countries, regions and cities CLDR names in both."""
+    """``{name in source: name in target}`` for the countries, regions and cities CLDR names in both.
+
+    With them, the organisations' initials of :data:`ACRONYMS` ("Usa" -> "US").
+    """
     src, dst = Locale.parse(source), Locale.parse(target)
-    out: dict[str, str] = {}
+    out: dict[str, str] = dict(ACRONYMS.get((source, target), {}))
     for code, name in src.territories.items():
         other = dst.territories.get(code)
         if other and other != name and not code.isdigit():  # numeric codes are world regions ("Europa orientale")

@@ -9,6 +9,7 @@ rendering is attached to its citation only after the faithfulness check
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -200,14 +201,15 @@ def checked(
         texts = translator.translate(quotes, source=source, target=target)
     except RagError as exc:
         return [Rendering("", target, translator.name, withheld=f"the translator failed: {exc}") for _ in quotes]
-    vectors = embedder.embed_query(quotes + texts)
-    cosines = np.sum(vectors[: len(quotes)] * vectors[len(quotes) :], axis=1)
-    # Names the renderings spell differently, rendered alone in one call ("Stati Uniti" -> "United States").
+    # Names the renderings spell differently, rendered alone in one call ("Stati Uniti" -> "United States"),
+    # and words slid in from another quote, looked up while the renderings are embedded.
     names = list(dict.fromkeys(n for q, t in zip(quotes, texts, strict=True) for n in missing_names(q, t)))
-    try:
-        alone = dict(zip(names, translator.translate(names, source=source, target=target), strict=True))
-    except RagError:  # then a name counts as kept only as written or spelt alike
-        alone = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        renamed = pool.submit(_alone, names, source=source, target=target, translator=translator)
+        slid = pool.submit(_strays, quotes, texts, source=source, target=target)
+        vectors = embedder.embed_query(quotes + texts)
+        alone, strays = renamed.result(), slid.result()
+    cosines = np.sum(vectors[: len(quotes)] * vectors[len(quotes) :], axis=1)
     return [
         Rendering(
             text=text,
@@ -221,7 +223,27 @@ def checked(
                 cosine=float(cosine),
                 bar=bar,
                 name_renderings=alone,
+                strays=stray,
             ),
         )
-        for quote, text, cosine in zip(quotes, texts, cosines, strict=True)
+        for quote, text, cosine, stray in zip(quotes, texts, cosines, strays, strict=True)
     ]
+
+
+def _alone(names: list[str], *, source: str, target: str, translator: Translator) -> dict[str, str]:
+    try:
+        return dict(zip(names, translator.translate(names, source=source, target=target), strict=True))
+    except RagError:  # then a name counts as kept only as written or spelt alike
+        return {}
+
+
+def _strays(quotes: list[str], texts: list[str], *, source: str, target: str) -> list[list[str]]:
+    """Each rendering's words from another quote (none looked for without Apertium's dictionaries)."""
+    from rag.answering.lexicon import Lexicon, shared_lexicon, strays
+
+    if len(quotes) < 2 or not Lexicon.available():
+        return [[] for _ in quotes]
+    try:
+        return strays(quotes, texts, source=source, target=target, lexicon=shared_lexicon())
+    except (OSError, TimeoutError, KeyError):  # a language pair the dictionaries lack, or a broken install
+        return [[] for _ in quotes]

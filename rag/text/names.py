@@ -33,12 +33,14 @@ def name_pattern(
     return re.compile(rf"{behind}{word}(?:{link}{word})*")
 
 
-def names(text: str, *, known: frozenset[str] = frozenset()) -> list[str]:
+def names(text: str, *, known: frozenset[str] = frozenset(), common: frozenset[str] = frozenset()) -> list[str]:
     """Runs of capitalised words that do not start a sentence ("Stati Uniti", "Giorgia Meloni"): names to keep.
 
     A capitalised word that starts a sentence is a name only when it is in
     ``known`` (e.g. seen capitalised inside a sentence of the same text:
-    "Mosca accusa ..." after "... pressione su Mosca").
+    "Mosca accusa ..." after "... pressione su Mosca"). A word in ``common``
+    is never part of a name (English capitalises its nationality adjectives:
+    "the Ukrainian president").
     """
     out: list[str] = []
     run: list[str] = []
@@ -46,7 +48,7 @@ def names(text: str, *, known: frozenset[str] = frozenset()) -> list[str]:
     for token in text.split():
         # Italian elides articles into names: "dell'Ucraina" names Ucraina.
         word = re.split(r"['’]", token)[-1].strip('"“”«»()[],.;:!?')
-        if word[:1].isupper() and len(word) > 1 and (not starts or word in known):
+        if word[:1].isupper() and len(word) > 1 and (not starts or word in known) and word not in common:
             run.append(word)
         elif run:
             out.append(" ".join(run))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.apertium import Apertium, Pipeline, pipeline, unformat
+from rag.answering.apertium import Apertium, Pipeline, pipeline, strip_marks
+from rag.answering.apertium_stream import UNKNOWN, unformat
 
 needs_apertium = pytest.mark.skipif(not Apertium.available(), reason="Apertium is not installed (`make translator`)")
 
@@ -26,7 +27,7 @@ def test_a_sentence_renders_the_same_after_others_as_in_a_fresh_pipeline():
     kept = Pipeline(("ita-spa", "spa-eng"))
     kept.run([SENTENCES[0]], timeout=60)
     assert kept.run([SENTENCES[1]], timeout=60) == alone
-    assert "Peyton Manning" in alone[0]
+    assert "Peyton Manning" in strip_marks(alone[0])
     kept.close()
 
 
@@ -44,3 +45,38 @@ def test_a_killed_pipeline_starts_again_and_reserved_characters_survive():
 
 def test_unformat_splits_at_each_texts_line_break_and_undoes_escapes():
     assert unformat("A \\$5 b.[][\n]C [x] d.[][\n]") == ["A $5 b.", "C x d."]
+
+
+def test_unformat_tells_apertiums_marks_from_a_texts_own_stars():
+    assert unformat("**ucraino e \\*stella\\*.[][\n]") == [f"{UNKNOWN}{UNKNOWN}ucraino e *stella*."]
+
+
+needs_glosses = pytest.mark.skipif(
+    not (Apertium.available() and Apertium.available("cat")),
+    reason="Apertium's Catalan pairs are not installed (`make translator`)",
+)
+
+
+@needs_glosses
+def test_words_the_route_lacks_are_glossed_through_the_other_pivot_but_never_a_negation():
+    apertium = Apertium(timeout=60)
+    ukrainian, spiny, none = apertium.translate(
+        ["Il presidente ucraino ha parlato.", "La questione più spinosa resta aperta.", "Non c'è nessun accordo."],
+        source="it", target="en",
+    )  # fmt: skip
+    assert "Ukrainian" in ukrainian and "ucraino" not in ukrainian, ukrainian
+    assert "spinosa" not in spiny, spiny
+    assert "cape" not in none, none  # the Catalan route's "nessun"; a negation stays as the route left it
+    plain = Apertium(timeout=60, glosses=False).translate(["Il presidente ucraino ha parlato."], source="it", target="en")
+    assert "ucraino" in plain[0]
+
+
+@needs_glosses
+def test_initials_and_nationality_adjectives_take_the_other_languages_form():
+    apertium = Apertium(timeout=60)
+    english = apertium.translate(["Gli Usa e la Nato hanno parlato con l'Ue."], source="it", target="en")[0]
+    assert all(w in english.split() or f"{w}." in english for w in ("US", "NATO", "EU")), english
+    italian = apertium.translate(["The Ukrainian president met the NATO chief and the US envoy."],
+                                 source="en", target="it")[0]  # fmt: skip
+    assert "presidente ucraino" in italian and "Nato" in italian and "Usa" in italian, italian
+    assert "Ukrainian" not in italian
