@@ -120,6 +120,14 @@ def run(spec: str, pairs: list[dict], *, settings: Settings, embedder, bar: floa
         hyps.append(" ".join(out[q].text for q in quotes))
         refs.append(p["en"])
         verdicts += [out[q] for q in quotes]
+    back = {}
+    if spec != "reference":  # the other direction: each English sentence rendered into Italian
+        italian = []
+        for p in pairs:
+            quotes = sentences(p["en"], "en")
+            made = rendered_quotes(quotes, source="en", target="it", translators=translators, embedder=embedder, bar=bar)
+            italian.append(" ".join(made[q].text for q in quotes))
+        back = {"chrf_en_it": round(sacrebleu.corpus_chrf(italian, [[p["it"] for p in pairs]]).score, 1)}
     why: dict[str, int] = {}
     for r in verdicts:
         if r.withheld:
@@ -128,6 +136,7 @@ def run(spec: str, pairs: list[dict], *, settings: Settings, embedder, bar: floa
     return {
         "translator": spec,
         "chrf": round(sacrebleu.corpus_chrf(hyps, [refs]).score, 1),
+        **back,
         "sentences": len(verdicts),
         "median_s_per_sentence": round(statistics.median(seconds), 3),
         "withheld": round(sum(not r.shown for r in verdicts) / len(verdicts), 3),
@@ -151,6 +160,35 @@ def sample(spec: str, *, settings: Settings, embedder, bar: float) -> Path:  # t
             r = out[s]
             f.write(f"{i}. IT: {s}\n   EN ({r.translator}): {r.text}\n   check: {r.withheld or 'shown'}\n\n")
     return target
+
+
+def leftovers(timeout: float) -> dict:  # type: ignore[type-arg]
+    """Words left in the source language in Apertium's renderings of the sample's sentences, glossed or not.
+
+    Counted from Apertium's own marks: a lower-case word neither leg knew (Italian left in the English),
+    and a word the second leg did not know (Spanish left in it). A marked word that English's own
+    dictionary knows is an English word in the Italian text ("leader", "raid") and is not counted;
+    names are kept as written by design and not counted either.
+    """
+    from rag.answering.apertium import _LEFT, _PIVOT_LEFT, Apertium
+    from rag.answering.lexicon import shared_lexicon
+
+    def foreign(words: list[str]) -> int:
+        read = shared_lexicon().readings(words, language="en") if words else []
+        return sum(not any(rs for _, rs in r) for r in read)
+
+    picked = []
+    for path in sorted(Path("data/articles").glob("*.txt")):
+        picked += [s for s in sentences(path.read_text(encoding="utf-8"), "it") if len(s) > 40]
+    out = {}
+    for glossed in (False, True):
+        made = Apertium(timeout=timeout, glosses=glossed).marked(picked, source="it", target="en")
+        out["glossed" if glossed else "as the route leaves them"] = {
+            "sentences": len(picked),
+            "italian_words_left": foreign([w for m in made for w in _LEFT.findall(m)]),
+            "spanish_words_left": foreign([w for m in made for w in _PIVOT_LEFT.findall(m)]),
+        }
+    return out
 
 
 def main() -> None:
@@ -182,7 +220,10 @@ def main() -> None:
         print(rows[-1])
         if not args.no_sample and spec != "reference":
             print("sample for judging:", sample(spec, settings=settings, embedder=embedder, bar=fitted["bar"]))
-    RESULTS.write_text(json.dumps({"bar": fitted, "translators": rows}, indent=2) + "\n", encoding="utf-8")
+    left = leftovers(settings.llm_timeout) if any(s.startswith("apertium") for s in args.translators) else {}
+    print("words left", left)
+    RESULTS.write_text(json.dumps({"bar": fitted, "translators": rows, "sample_words_left": left}, indent=2) + "\n",
+                       encoding="utf-8")  # fmt: skip
 
 
 if __name__ == "__main__":

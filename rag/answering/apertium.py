@@ -77,6 +77,18 @@ class Apertium:
         """One rendering per text, in order (all of them in one pass through the pipeline)."""
         return [strip_marks(t) for t in self.marked(texts, source=source, target=target)]
 
+    def name_forms(self, names: Sequence[str], *, source: str, target: str) -> dict[str, str]:
+        """Each name as a rendering writes it: its other-language form (CLDR, initials) or as written.
+
+        A name is never rendered word by word (:func:`protect`), so its form needs no pipeline.
+        """
+        if not self.places:
+            return {n: n for n in names}
+        from rag.answering.gazetteer import place_names
+
+        places = place_names(source, target)
+        return {n: places.get(n, n) for n in names}
+
     def marked(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         """:meth:`translate`'s renderings with a :data:`UNKNOWN` before each word left in the source language."""
         out = self._rendered(texts, source=source, target=target)
@@ -110,13 +122,14 @@ class Apertium:
         cleaned = [" ".join(t.split()) for t in texts]
         added = [not _SENTENCE_END.search(t) for t in cleaned]
         ended = [f"{t} ." if add else t for t, add in zip(cleaned, added, strict=True)]
-        lines, kept = protect(ended, known=frozenset(places), common=_adjectives(cleaned, source))
+        lines, kept = protect(ended, known=frozenset(places), common=_common_words(cleaned, source))
         kept = {code: places.get(name, name) for code, name in kept.items()}
         out = pipeline(route).run(lines, timeout=self.timeout)
         out = [_ADDED_STOP.sub("", " ".join(o.split())) if add else o for o, add in zip(out, added, strict=True)]
         # A name's placeholder is a word no dictionary knows: its marks go with it.
         out = [re.sub(f"[{UNKNOWN}{FAILED}]+(?=Zxq)", "", o) for o in out]
-        return [restore(" ".join(o.split()), kept, source=t) for o, t in zip(out, texts, strict=True)]
+        out = [restore(" ".join(o.split()), kept, source=t) for o, t in zip(out, texts, strict=True)]
+        return [separators(o, source=source, target=target) for o in out]
 
 
 # A word left in the source language: unknown to both legs of the route (two marks), in lower case
@@ -134,19 +147,30 @@ def _cased(gloss: str | None, left: re.Match[str]) -> str:
     return gloss[:1].upper() + gloss[1:] if left.group(1)[:1].isupper() else gloss
 
 
-def _adjectives(texts: Sequence[str], language: str) -> frozenset[str]:
-    """Capitalised words of English ``texts`` that its dictionary reads as adjectives ("Ukrainian"): not names."""
+def _common_words(texts: Sequence[str], language: str) -> frozenset[str]:
+    """Capitalised words of English ``texts`` that are not names, by its dictionary's readings.
+
+    English capitalises its nationality adjectives ("the Ukrainian president") and every word of a
+    title-case headline; there a word is common when no reading of it is a noun (a noun may be a
+    name: "Trump"), so "Meets" and "In" are rendered and "Trump" and "Paris" kept.
+    """
     from rag.answering.lexicon import Lexicon, shared_lexicon
 
     if language != "en" or not Lexicon.available():
         return frozenset()
-    read = shared_lexicon().readings(texts, language=language)
-    return frozenset(
-        w
-        for words in read
-        for w, rs in words
-        if w[:1].isupper() and w[1:].islower() and any(r[:1].islower() and "<adj>" in r for r in rs)
-    )
+    out = set()
+    for text, words in zip(texts, shared_lexicon().readings(texts, language=language), strict=True):
+        capitals = [w for w, _ in words if w[:1].isupper()]
+        headline = len(words) >= 3 and len(capitals) * 10 >= len(words) * 6
+        for w, rs in words:
+            if not (w[:1].isupper() and w[1:].islower() and rs):
+                continue
+            lemmas_lower = all(r[:1].islower() for r in rs)
+            if any(r[:1].islower() and "<adj>" in r for r in rs) or (
+                headline and lemmas_lower and not any("<n>" in r or "<np>" in r for r in rs)
+            ):
+                out.add(w)
+    return frozenset(out)
 
 
 def _traced(
@@ -173,32 +197,44 @@ _GLOSSES: dict[tuple[str, str, str], str | None] = {}
 
 
 def glosses(words: Sequence[str], *, source: str, target: str, pivot: str, timeout: float) -> dict[str, str]:
-    """Each word rendered alone through ``pivot``, where that route knows it wholly; cached per process.
+    """Each word alone through ``pivot``'s dictionaries (rag/answering/lexicon.Lexicon.gloss); cached per process.
 
     A negation or a number word is never glossed: a wrong gloss there would change a fact
     (the Catalan route renders "nessun" as "cape").
     """
+    from rag.answering.lexicon import Lexicon, shared_lexicon
     from rag.text.words import NEGATIONS, fold, number_value
 
     todo = [w for w in words if (w, source, target) not in _GLOSSES]
-    if todo and Apertium.available(pivot):
+    if todo and Lexicon.available():
         skip = {fold(n) for n in NEGATIONS.get(source, set())}
         asked = [w for w in todo if fold(w) not in skip and number_value(w) is None]
-        # An English nationality adjective is capitalised; the Italian one is not ("Ukrainian" -> "ucraino").
-        sent = [w.lower() if source == "en" and target == "it" else w for w in asked]
         try:
-            made = Apertium(timeout=timeout, pivot=pivot, places=False, glosses=False)._rendered(
-                sent, source=source, target=target
-            )
-        except (LLMUnavailable, ConfigError):
-            made = []
-        for w, s, g in zip(asked, sent, made, strict=False):
-            if s != w and " " not in g:
-                g = g[:1].lower() + g[1:]  # the Catalan dictionary capitalises some ("ukrainian" -> "Ucraino")
-            _GLOSSES[(w, source, target)] = g if g.strip() and not re.search(f"[{UNKNOWN}{FAILED}]", g) else None
+            made = shared_lexicon().gloss(asked, source=source, target=target, pivot=pivot) if asked else []
+        except (OSError, TimeoutError):
+            made = [None for _ in asked]
+        for w, g in zip(asked, made, strict=True):
+            if g and source == "en" and target == "it":
+                g = g[:1].lower() + g[1:]  # English capitalises its nationality adjectives, Italian does not
+            _GLOSSES[(w, source, target)] = g
         for w in todo:
             _GLOSSES.setdefault((w, source, target), None)
     return {w: g for w in words if (g := _GLOSSES.get((w, source, target)))}
+
+
+# A number written with the other language's separators: Italian "2.249" and "67,9" are English
+# "2,249" and "67.9" (only a dot before three digits groups thousands in Italian; "10.30" is a time).
+_NUMBER = {
+    ("it", "en"): re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\d.,]\d)"),
+    ("en", "it"): re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.,]\d)"),
+}
+_SWAP = str.maketrans(".,", ",.")
+
+
+def separators(text: str, *, source: str, target: str) -> str:
+    """``text``'s numbers with ``target``'s thousands and decimal separators in place of ``source``'s."""
+    pattern = _NUMBER.get((source, target))
+    return pattern.sub(lambda m: m.group(0).translate(_SWAP), text) if pattern else text
 
 
 def strip_marks(text: str) -> str:

@@ -24,9 +24,11 @@ WORDS = {
         "original": "original",
         "withheld": "Machine translation of [{}] withheld: {}.",
         "translation_of": "Machine translation of [{}] ({}), not the article's words:",
-        "note": "Machine translation ({}) of the articles' words, checked for names, numbers and meaning; "
-        "each sentence's original is beneath it.",
-        "quotes_note": "Machine translation ({}); the article's words are beneath each quote.",
+        "note": "Machine translation ({}) of the articles' words. Checked: names, numbers, dates, negations, "
+        "overall meaning and no words from another sentence. Not checked: word order, grammar and idioms, "
+        "which may read oddly. Each sentence's original is beneath it.",
+        "quotes_note": "Machine translation ({}), checked for names, numbers, dates, negations and overall "
+        "meaning, not for word order or idioms; the article's words are beneath each quote.",
         "quote_withheld": "Machine translation withheld: {}.",
         "abstain": "I could not find the answer in the indexed articles.",
         "no_focus": "The indexed articles say nothing about {}.",
@@ -34,6 +36,14 @@ WORDS = {
         "earlier": "Earlier",
         "later": "Later",
         "as_reported": "as reported",
+        "why_number": "a number differs",
+        "why_date": "a date differs",
+        "why_negation": "a negation differs",
+        "why_strays": "it holds words of another sentence ({})",
+        "why_name": "the name {} is missing",
+        "why_meaning": "its meaning is too far from the source",
+        "why_empty": "the translator returned nothing",
+        "why_failed": "the translator failed: {}",
     },
     "it": {
         "read_as": "Letta come: {}",
@@ -47,9 +57,11 @@ WORDS = {
         "original": "originale",
         "withheld": "Traduzione automatica di [{}] non mostrata: {}.",
         "translation_of": "Traduzione automatica di [{}] ({}), non le parole dell'articolo:",
-        "note": "Traduzione automatica ({}) delle parole degli articoli, verificata per nomi, numeri e significato; "
-        "sotto ogni frase c'è l'originale.",
-        "quotes_note": "Traduzione automatica ({}); sotto ogni citazione le parole dell'articolo.",
+        "note": "Traduzione automatica ({}) delle parole degli articoli. Verificati: nomi, numeri, date, "
+        "negazioni, senso generale e nessuna parola presa da un'altra frase. Non verificati: ordine delle "
+        "parole, grammatica e modi di dire, che possono suonare strani. Sotto ogni frase c'è l'originale.",
+        "quotes_note": "Traduzione automatica ({}), verificata per nomi, numeri, date, negazioni e senso "
+        "generale, non per ordine delle parole o modi di dire; sotto ogni citazione le parole dell'articolo.",
         "quote_withheld": "Traduzione automatica non mostrata: {}.",
         "abstain": "Non ho trovato la risposta negli articoli indicizzati.",
         "no_focus": "Gli articoli indicizzati non dicono nulla su {}.",
@@ -57,6 +69,14 @@ WORDS = {
         "earlier": "In precedenza",
         "later": "Più tardi",
         "as_reported": "secondo l'articolo",
+        "why_number": "un numero è diverso",
+        "why_date": "una data è diversa",
+        "why_negation": "una negazione è diversa",
+        "why_strays": "contiene parole di un'altra frase ({})",
+        "why_name": "manca il nome {}",
+        "why_meaning": "il senso è troppo lontano dall'originale",
+        "why_empty": "il traduttore non ha restituito nulla",
+        "why_failed": "il traduttore non ha funzionato: {}",
     },
 }
 

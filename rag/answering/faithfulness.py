@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from rag.answering.display import say
 from rag.text.calendar import month_names, weekday_names
 from rag.text.names import names
 from rag.text.words import NEGATIONS, fold, number_value
@@ -75,15 +76,20 @@ def missing_names(source: str, rendering: str) -> list[str]:
     return list(dict.fromkeys([*runs, *(w for n in runs if " " in n for w in n.split())]))
 
 
-def fact_changes(source: str, other: str, *, source_language: str, other_language: str) -> list[str]:
-    """What ``other`` changes of ``source``'s numbers, months and negation, one phrase each (empty when nothing)."""
+def fact_changes(
+    source: str, other: str, *, source_language: str, other_language: str, said_in: str = "en"
+) -> list[str]:
+    """What ``other`` changes of ``source``'s numbers, months and negation, one phrase each in ``said_in``.
+
+    Empty when nothing changes.
+    """
     changes = []
     if numbers(source) != numbers(other):
-        changes.append("a number differs")
+        changes.append(say("why_number", said_in))
     if months(source, source_language) != months(other, other_language):
-        changes.append("a date differs")
+        changes.append(say("why_date", said_in))
     if negated(source, source_language) != negated(other, other_language):
-        changes.append("a negation differs")
+        changes.append(say("why_negation", said_in))
     return changes
 
 
@@ -98,7 +104,7 @@ def withheld_because(
     name_renderings: Mapping[str, str],
     strays: Sequence[str] = (),
 ) -> str | None:
-    """Why ``rendering`` must not be shown, or None when it may be.
+    """Why ``rendering`` must not be shown, in ``target_language`` (the asker's), or None when it may be.
 
     Args:
         source: The verbatim sentence.
@@ -115,12 +121,14 @@ def withheld_because(
             (rag/answering/lexicon.strays).
     """
     if not rendering.strip():
-        return "the translator returned nothing"
-    changes = fact_changes(source, rendering, source_language=source_language, other_language=target_language)
+        return say("why_empty", target_language)
+    changes = fact_changes(
+        source, rendering, source_language=source_language, other_language=target_language, said_in=target_language
+    )
     if changes:
         return changes[0]
     if strays:
-        return f"it holds words of another sentence ({', '.join(strays)})"
+        return say("why_strays", target_language, ", ".join(strays))
     folded = fold(rendering)
 
     # The rendering's own capitalised words: a name may take its target-language form there
@@ -138,7 +146,7 @@ def withheld_because(
         # A long name may be partly translated ("Centro Congressi Santa Clara" -> "Santa Clara
         # Convention Center"): half its words kept is enough.
         if not (kept(name) or (len(words) > 1 and sum(map(kept, words)) * 2 >= len(words))):
-            return f"the name {name} is missing"
+            return say("why_name", target_language, name)
     if cosine < bar:
-        return "its meaning is too far from the source"
+        return say("why_meaning", target_language)
     return None

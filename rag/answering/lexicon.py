@@ -91,6 +91,43 @@ class Lexicon:
             for ws in words
         ]
 
+    def gloss(self, words: Sequence[str], *, source: str, target: str, pivot: str) -> list[str | None]:
+        """Each word alone, through ``pivot``'s dictionaries: analysed, looked up twice, generated; else None.
+
+        The first reading that comes through whole wins (a gloss has no sentence to choose a reading by).
+        A target tag the generator does not take (English adjectives have no gender) is dropped from
+        the end until it generates.
+        """
+        legs = (_LANGUAGES[source], _LANGUAGES[pivot], _LANGUAGES[target])
+        files = [_pair_file(legs[0], legs[1], "automorf"), _pair_file(legs[0], legs[1], "autobil"),
+                 _pair_file(legs[1], legs[2], "autobil"), _pair_file(legs[1], legs[2], "autogen")]  # fmt: skip
+        if not all(f.is_file() for f in files):
+            return [None for _ in words]
+        analysed = self._send(f"lt-proc -z -w '{files[0]}'", stream(list(words)))
+        readings = []
+        for chunk in _split(analysed, len(words)):
+            unit = _UNIT.search(chunk)
+            parts = re.split(r"(?<!\\)/", unit.group(1))[1:] if unit else []
+            readings.append([r for r in parts if _content(r) and "+" not in r])
+        units = sorted({r for rs in readings for r in rs})
+        middle = dict(zip(units, self._look_up(str(files[1]), units), strict=True))
+        pivots = sorted({t for ts in middle.values() for t in ts})
+        final = dict(zip(pivots, self._look_up(str(files[2]), pivots), strict=True))
+        tries = [[_shorter(e) for r in rs for t in middle[r] for e in final.get(t, ())] for rs in readings]
+        flat = [u for word_tries in tries for options in word_tries for u in options]
+        made = dict(zip(flat, self._generate(files[3], flat), strict=True)) if flat else {}
+        out: list[str | None] = []
+        for word_tries in tries:
+            found = next((made[u] for options in word_tries for u in options if made.get(u)), None)
+            out.append(found)
+        return out
+
+    def _generate(self, generator: Path, units: list[str]) -> list[str | None]:
+        data = "".join(f"^{u}${END}" for u in units).encode()
+        out = self._send(f"lt-proc -z -g '{generator}'", data)
+        made = [_unescape(c.strip()) for c in _split(out, len(units))]
+        return [m if m and not re.search(r"[#@*]", m) else None for m in made]
+
     def _look_up(self, dictionary: str, units: list[str]) -> list[list[str]]:
         """Each unit's translations in ``dictionary`` (one lexical unit per line in, the same out)."""
         if not units:
@@ -153,6 +190,28 @@ def shared_lexicon() -> Lexicon:
     lexicon = Lexicon()
     atexit.register(lexicon.close)
     return lexicon
+
+
+_LANGUAGES = {"it": "ita", "en": "eng", "spa": "spa", "cat": "cat"}
+
+
+def _pair_file(source: str, target: str, kind: str) -> Path:
+    """A compiled file of Apertium's ``source``-``target`` direction, in whichever order its package is named."""
+    for package in (f"apertium-{source}-{target}", f"apertium-{target}-{source}"):
+        if (DATA / package).is_dir():
+            return DATA / package / f"{source}-{target}.{kind}.bin"
+    return DATA / f"apertium-{source}-{target}" / f"{source}-{target}.{kind}.bin"
+
+
+def _shorter(unit: str) -> list[str]:
+    """``unit`` and the same with its tags dropped one by one from the end, down to the first.
+
+    A bare adjective (English has no gender or number) also tries the masculine singular, which
+    an Italian generator needs.
+    """
+    lemma, *tags = unit.split("<")
+    out = [lemma + "".join(f"<{t}" for t in tags[:n]) for n in range(len(tags), 0, -1)]
+    return out + ([f"{unit}<m><sg>"] if len(tags) == 1 else [])
 
 
 def _tags(reading: str) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from rag.answering.display import say
 from rag.answering.faithfulness import missing_names, withheld_because
 from rag.answering.translators import INSTALL_HINT, Translator
 from rag.errors import RagError
@@ -200,11 +201,12 @@ def checked(
     try:
         texts = translator.translate(quotes, source=source, target=target)
     except RagError as exc:
-        return [Rendering("", target, translator.name, withheld=f"the translator failed: {exc}") for _ in quotes]
-    # Names the renderings spell differently, rendered alone in one call ("Stati Uniti" -> "United States"),
-    # and words slid in from another quote, looked up while the renderings are embedded.
-    names = list(dict.fromkeys(n for q, t in zip(quotes, texts, strict=True) for n in missing_names(q, t)))
+        why = say("why_failed", target, exc)
+        return [Rendering("", target, translator.name, withheld=why) for _ in quotes]
     with ThreadPoolExecutor(max_workers=2) as pool:
+        # Names the renderings spell differently, in their other-language form ("Stati Uniti" -> "United
+        # States"), and words slid in from another quote, looked up while the renderings are embedded.
+        names = list(dict.fromkeys(n for q, t in zip(quotes, texts, strict=True) for n in missing_names(q, t)))
         renamed = pool.submit(_alone, names, source=source, target=target, translator=translator)
         slid = pool.submit(_strays, quotes, texts, source=source, target=target)
         vectors = embedder.embed_query(quotes + texts)
@@ -231,7 +233,13 @@ def checked(
 
 
 def _alone(names: list[str], *, source: str, target: str, translator: Translator) -> dict[str, str]:
+    """Each name as ``translator`` renders it alone (Apertium's from its name list, without a rendering)."""
+    if not names:
+        return {}
+    forms = getattr(translator, "name_forms", None)
     try:
+        if forms is not None:
+            return dict(forms(names, source=source, target=target))
         return dict(zip(names, translator.translate(names, source=source, target=target), strict=True))
     except RagError:  # then a name counts as kept only as written or spelt alike
         return {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.apertium import Apertium, Pipeline, pipeline, strip_marks
+from rag.answering.apertium import Apertium, Pipeline, pipeline, separators, strip_marks
 from rag.answering.apertium_stream import UNKNOWN, unformat
 
 needs_apertium = pytest.mark.skipif(not Apertium.available(), reason="Apertium is not installed (`make translator`)")
@@ -80,3 +80,12 @@ def test_initials_and_nationality_adjectives_take_the_other_languages_form():
                                  source="en", target="it")[0]  # fmt: skip
     assert "presidente ucraino" in italian and "Nato" in italian and "Usa" in italian, italian
     assert "Ukrainian" not in italian
+
+
+def test_numbers_take_the_target_languages_separators():
+    assert separators("per 2.249 metri, 1,2 miliardi, alle 10.30, 1.234,5", source="it", target="en") == (
+        "per 2,249 metri, 1.2 miliardi, alle 10.30, 1,234.5"
+    )
+    assert separators("2,249 yards, a 4.7 average, on 2025-09-04", source="en", target="it") == (
+        "2.249 yards, a 4,7 average, on 2025-09-04"
+    )

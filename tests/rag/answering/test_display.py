@@ -59,3 +59,9 @@ def test_an_answer_without_claims_is_its_text():
     answer = Answer("q", "Non ho trovato la risposta negli articoli indicizzati.", (), True, (), language="it")
     assert render_claims(answer) == answer.text
     assert html.unescape(re.sub(r"<[^>]+>", "", answer_html(answer, "k"))) == answer.text
+
+
+def test_the_translation_note_says_what_was_checked_and_what_was_not():
+    english, italian = say("note", "en", "apertium"), say("note", "it", "apertium")
+    assert "Checked: names, numbers, dates, negations" in english and "Not checked: word order" in english
+    assert "Verificati: nomi, numeri, date, negazioni" in italian and "Non verificati: ordine delle parole" in italian

@@ -65,3 +65,18 @@ def test_names_are_runs_of_capitalised_words_inside_a_sentence():
         "Stati",
         "Uniti",
     ]
+
+
+def test_the_reason_is_given_in_the_askers_language():
+    english = "On 6 January 2026 the leaders of the Willing signed 4 agreements in Paris with the United States."
+    why = withheld_because(
+        english, SOURCE, source_language="en", target_language="it", cosine=0.95, bar=0.87,
+        name_renderings={"Paris": "Parigi", "United States": "Stati Uniti", "Willing": "Volenterosi"},
+    )  # fmt: skip
+    assert why == "un numero è diverso"
+    slid = withheld_because(
+        SOURCE, "On 6 January 2026 the Willing signed 3 agreements in Paris with the United States.",
+        source_language="it", target_language="en", cosine=0.95, bar=0.87, strays=["summit"],
+        name_renderings={"Parigi": "Paris", "Stati Uniti": "United States", "Volenterosi": "Willing"},
+    )  # fmt: skip
+    assert slid == "it holds words of another sentence (summit)"
