@@ -122,6 +122,33 @@ def test_english_question_is_answered_in_english_with_the_italian_words_beneath(
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_who_said_what_in_english_shows_each_quote_in_its_own_words(sample_engine: Engine, tmp_path: Path):
+    from rag.answering.apertium import Apertium
+
+    if not Apertium.available():
+        pytest.skip("Apertium is not installed (`make translator`)")
+    quotes = [q for q in sample_engine.quotes("Volodymyr Zelensky") if q.kind == "direct"]
+    alone = {q.text: Apertium(timeout=60).translate([q.text], source="it", target="en")[0] for q in quotes}
+    with app_page(sample_engine) as page:
+        page.goto(page.url.rstrip("/") + "/speakers")
+        page.get_by_text("quote(s) of Volodymyr Zelensky").wait_for(timeout=60_000)  # the most quoted, chosen first
+        page.get_by_text("English", exact=True).click()
+        page.locator("blockquote.quote-rendered").first.wait_for(timeout=60_000)
+        shown = page.eval_on_selector_all(
+            "blockquote.quote-rendered",
+            "els => els.map(e => [e.firstChild.textContent, e.querySelector('.verbatim').textContent])",
+        )
+        page.screenshot(path=str(tmp_path / "who-said-what-english.png"), full_page=True)
+    # Each rendering is its own quote's, word for word as if rendered alone: none took a neighbour's words.
+    assert len(shown) >= 5, shown
+    for rendered, verbatim in shown:
+        assert rendered == f"«{alone[verbatim.strip('«»')]}»", (rendered, verbatim)
+    first = next(r for r, v in shown if v.startswith("«Discusse reali"))
+    assert "terror" in first, first  # the word that once slid into the next quote
+    keep(tmp_path / "who-said-what-english.png")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_italian_question_over_italian_articles_is_answered_verbatim(app_url: str):
     with asked(app_url, "Cosa ha promesso Meloni?") as page:
         page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=60_000)
