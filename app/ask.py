@@ -1,8 +1,8 @@
-"""The chat page: ask, read the cited answer, open its sources."""
+"""The chat page: ask, watch the answer being made, read it cited, open its sources; a reload keeps the chat."""
 
 from __future__ import annotations
 
-import html
+import time
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -10,12 +10,13 @@ from typing import Any
 import streamlit as st
 
 from app.access import server_path
-from app.answer_html import answer_html, one_card_per_passage, rendering_html
-from app.common import describe, editing, highlight_all, open_engine
-from app.safety import href, inert
-from rag.api import Engine, say, translation_note, version_note, versions
+from app.answer_view import render_answer
+from app.chats import Chats, Message, new_id, valid
+from app.common import describe, editing, open_engine
+from app.safety import inert
+from rag.api import Answer, Engine, Status, say
 from rag.errors import RagError
-from rag.types import Answer, Citation, Filters, IndexStats
+from rag.types import Filters, IndexStats
 
 MAX_PASSAGES = 15  # the Passages slider's top: a visitor's question reads at most this many
 EXAMPLES = (
@@ -25,99 +26,10 @@ EXAMPLES = (
 )
 
 
-def render_answer(engine: Engine, answer: Answer, key: str) -> None:
-    """Notices, the answer (in the question's language first when its sources are not), then one card per passage."""
-    if answer.notice:
-        st.info(inert(answer.notice))
-    if answer.standalone_question:
-        st.caption(inert(say("read_as", answer.language, answer.standalone_question)))
-    if answer.abstained:
-        st.warning(inert(answer.text))
-        return
-    st.markdown(f'<div class="answer">{answer_html(answer, key)}</div>', unsafe_allow_html=True)
-    if note := translation_note(answer):
-        st.caption(inert(note))
-    if answer.unsupported:
-        st.caption(inert(say("unsupported", answer.language, len(answer.unsupported))))
-    for d in answer.disagreements:
-        st.warning(inert(say("disagree", answer.language, versions(d))))
-    names = engine.labels(sorted({d for c in answer.citations for d in c.duplicates}))
-    in_answer = {n for claim in answer.claims if claim.rendered for n in claim.citations}
-    for group in one_card_per_passage(answer.citations):
-        also_in = [names.get(d, d) for d in dict.fromkeys(d for c in group for d in c.duplicates)]
-        render_card(engine, group, key, also_in=also_in, language=answer.language)
-        for c in group:
-            # A rendering already in the answer is not repeated; a withheld one says why under its card.
-            if c.translation is not None and not (c.translation.shown and c.n in in_answer):
-                st.markdown(rendering_html(c), unsafe_allow_html=True)
-    if answer.rendering_hint:
-        st.caption(inert(answer.rendering_hint))
-    if answer.mode != "extractive":
-        st.caption(inert(say("answered_by", answer.language, answer.mode)))
-
-
-def rendered(engine: Engine, answer: Answer) -> Answer:
-    """``answer`` with its sources in another language rendered in the question's (Apertium: tens of ms)."""
-    if answer.abstained:
-        return answer
-    try:
-        with st.spinner(say("rendering", answer.language)):
-            return engine.render(answer)
-    except RagError as exc:
-        st.caption(inert(say("no_renderings", answer.language, exc)))
-        return answer
-
-
-def render_card(
-    engine: Engine, group: list[Citation], key: str, *, also_in: list[str] | None = None, language: str = "en"
-) -> None:
-    """Title, outlet, date, the passage with each cited sentence highlighted, and the outlets reprinting it.
-
-    One card holds every citation of one passage (``[1] [3]``), each marker linking to it.
-    """
-    c = group[0]
-    # A model's sentence shows how well its source supports it; a quoted sentence needs no score.
-    support = min((x.score for x in group if x.score_kind == "support"), default=None)
-    page = f"p. {c.page}{' (OCR text)' if c.ocr else ''}" if c.page else ""
-    meta = " · ".join(x for x in (c.outlet, c.date, page, f"support {support:.2f}" if support is not None else "") if x)
-    version = version_note(c)
-    original = say("original", language)
-    url = href(c.link)  # http(s) only
-    link = f' · <a href="{url}" target="_blank" rel="noopener noreferrer">{original}</a>' if url else ""
-    document = engine.document(c.doc_id) or ""
-    passage = document[c.passage_start : c.passage_end]
-    spans = [(x.start, x.end, phrase_of(x)) for x in group]
-    markers = " ".join(f"[{x.n}]" for x in group)
-    anchors = "".join(f'<span id="src-{key}-{x.n}"></span>' for x in group[1:])
-    st.markdown(
-        f'<div id="src-{key}-{c.n}" class="source-card" data-doc="{html.escape(c.doc_id)}">{anchors}'
-        f"<b>{markers} {inert(c.title)}</b><br>"
-        f"<small>{inert(meta)}{link}</small><br>{highlight_all(passage, spans, c.passage_start)}"
-        + (f'<br><small class="version">{inert(version)}</small>' if version else "")
-        + (
-            f'<br><small class="also-in">{inert(say("also_in", language, ", ".join(also_in)))}</small>'
-            if also_in
-            else ""
-        )
-        + "</div>",
-        unsafe_allow_html=True,
-    )
-    if c.page and (span := engine.page_span(c.doc_id, c.page)):  # the page around the quote, as printed
-        with st.expander(f"p. {c.page}"):
-            on_page = [s for s in spans if span[0] <= s[0] < span[1]]
-            body = highlight_all(document[span[0] : span[1]], on_page, span[0])
-            st.markdown(f'<div class="article">{body}</div>', unsafe_allow_html=True)
-    with st.expander(say("whole_article", language, markers)):
-        st.markdown(f'<div class="article">{highlight_all(document, spans)}</div>', unsafe_allow_html=True)
-
-
-def phrase_of(c: Citation) -> tuple[int, int] | None:
-    return (c.answer_start, c.answer_end) if c.answer_start is not None and c.answer_end is not None else None
-
-
 def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
     """Index status, upload, filters and options; returns the filters, k and the answering mode."""
     with st.sidebar:
+        st.button(say("new_chat", None), on_click=new_chat, icon=":material/add_comment:")
         st.subheader("Index")
         store, full = server_path(stats.store)
         st.markdown(f"{describe(stats)}  \nEmbedder: `{stats.embedder}`  \nStore: `{store}`", help=full)
@@ -145,8 +57,6 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
                 except RagError as exc:
                     st.error(inert(exc))
         k = st.slider("Passages", 1, MAX_PASSAGES, min(engine.settings.top_k, MAX_PASSAGES))
-        if st.button("Clear chat"):
-            st.session_state.messages = []
     filtered_dates = len(dates) == 2 and (str(dates[0]), str(dates[1])) != (stats.date_min, stats.date_max)
     return (
         Filters(
@@ -159,22 +69,74 @@ def sidebar(engine: Engine, stats: IndexStats) -> tuple[Filters, int, str]:
     )
 
 
-def stream_answer(engine: Engine, question: str, **kwargs: Any) -> Answer:
-    """Show the answer's words as they arrive, then clear them for the verified answer."""
+def chats(engine: Engine) -> Chats:
+    """Where this index's chats are kept (beside it)."""
+    return Chats(engine.settings.persist_dir / "chats")
+
+
+def conversation(engine: Engine) -> list[Message]:
+    """This tab's chat: the session's, or after a reload the one the address names (``?chat=``)."""
+    if "messages" not in st.session_state:
+        asked = st.query_params.get("chat")
+        kept = chats(engine).load(asked) if valid(asked) else None
+        st.session_state.messages = kept or []
+        st.session_state.chat_id = asked if kept else new_id()
+    messages: list[Message] = st.session_state.messages
+    return messages
+
+
+def new_chat() -> None:
+    """Start afresh: an empty chat under a new id (the old one stays at its address until it expires)."""
+    st.session_state.messages = []
+    st.session_state.chat_id = new_id()
+    st.query_params.pop("chat", None)
+
+
+def keep(engine: Engine, messages: list[Message]) -> None:
+    """Save the chat on the server and put its id in the address, so a reload shows it again."""
+    if chats(engine).save(st.session_state.chat_id, messages):
+        st.query_params["chat"] = st.session_state.chat_id
+
+
+def answer_with_status(engine: Engine, question: str, **kwargs: Any) -> Answer | None:
+    """Answer ``question`` showing each step in a status line, the text as it comes, then the renderings.
+
+    Returns None after showing a one-line error.
+    """
+    began = time.perf_counter()
+    holder = st.empty()
+    status = holder.status("…", expanded=False)
+
+    def told(step: Status) -> None:
+        status.update(label=say(f"status_{step.step}", step.language, step.count))
+
     final: list[Answer] = []
 
     def words() -> Iterator[str]:
-        for item in engine.ask_stream(question, **kwargs):
+        for item in engine.ask_stream(question, status=told, **kwargs):
             if isinstance(item, Answer):
                 final.append(item)
             else:
                 yield item
 
     draft = st.empty()
-    with draft.container():
-        st.write_stream(words())
+    try:
+        with draft.container():
+            st.write_stream(words())
+    except RagError as exc:
+        draft.empty()
+        holder.error(inert(exc))  # the one line in place of the status
+        return None
+    answer = final[-1]
+    if not answer.abstained:
+        status.update(label=say("status_rendering", answer.language))
+        try:
+            answer = engine.render(answer)
+        except RagError as exc:
+            st.caption(inert(say("no_renderings", answer.language, exc)))
+    status.update(label=say("status_done", answer.language, time.perf_counter() - began), state="complete")
     draft.empty()
-    return final[-1]
+    return answer
 
 
 def main() -> None:
@@ -187,41 +149,40 @@ def main() -> None:
     except RagError as exc:
         st.error(inert(exc))
         return
+    messages = conversation(engine)
     filters, k, mode = sidebar(engine, stats)
     st.caption(describe(stats))
-
-    messages: list[tuple[str, str, Answer | None]] = st.session_state.setdefault("messages", [])
-    for i, (role, text, answer) in enumerate(messages):
-        with st.chat_message(role):
-            if answer is None:
-                st.markdown(inert(text))
+    for i, m in enumerate(messages):
+        with st.chat_message(m.role):
+            if m.answer is None:
+                st.markdown(inert(m.text))
             else:
-                render_answer(engine, answer, str(i))
+                render_answer(engine, m.answer, str(i))
 
     # Streamlit cuts anything longer, whatever a client sends: one character over the limit reaches the
     # engine, which says how long the question may be instead of answering a cut-off one.
     question = st.chat_input(
         "Ask about the articles, in English or Italian", max_chars=engine.settings.max_question_chars + 1
     )
+    question = question or st.session_state.pop("example", None)
+    examples = st.empty()  # cleared at once when a conversation starts, not left greyed out beneath it
     if not messages and not question:
-        st.write("Try one of these:")
-        for example in EXAMPLES:
-            if st.button(example):
-                question = example
-    if question:
-        with st.chat_message("user"):
-            st.markdown(inert(question))
-        with st.chat_message("assistant"):
-            history = [(r, t) for r, t, _ in messages]
-            try:
-                answer = stream_answer(engine, question, history=history, k=k, where=filters, mode=mode)
-            except RagError as exc:
-                st.error(inert(exc))
-                return
-            answer = rendered(engine, answer)
-            render_answer(engine, answer, str(len(messages) + 1))
-        messages.append(("user", question, None))
-        messages.append(("assistant", answer.text, answer))
+        with examples.container():
+            st.write("Try one of these:")
+            for example in EXAMPLES:
+                st.button(example, on_click=st.session_state.update, kwargs={"example": example})
+    if not question:
+        return
+    with st.chat_message("user"):
+        st.markdown(inert(question))
+    with st.chat_message("assistant"):
+        history = [(m.role, m.text) for m in messages]
+        answer = answer_with_status(engine, question, history=history, k=k, where=filters, mode=mode)
+        if answer is None:
+            return
+        render_answer(engine, answer, str(len(messages) + 1))
+    messages += [Message("user", question), Message("assistant", answer.text, answer)]
+    keep(engine, messages)
 
 
 main()

@@ -125,7 +125,8 @@ def run(spec: str, pairs: list[dict], *, settings: Settings, embedder, bar: floa
         italian = []
         for p in pairs:
             quotes = sentences(p["en"], "en")
-            made = rendered_quotes(quotes, source="en", target="it", translators=translators, embedder=embedder, bar=bar)
+            made = rendered_quotes(quotes, source="en", target="it", translators=translators,
+                                   embedder=embedder, bar=bar)  # fmt: skip
             italian.append(" ".join(made[q].text for q in quotes))
         back = {"chrf_en_it": round(sacrebleu.corpus_chrf(italian, [[p["it"] for p in pairs]]).score, 1)}
     why: dict[str, int] = {}

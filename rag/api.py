@@ -7,12 +7,14 @@ below, and how an answer reads (rag/answering/display.py).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 from rag.answering.display import (
+    answer_as_text,
     answer_lines,
+    copy_text,
     feed_summary,
     ingest_summary,
     rendering_label,
@@ -24,8 +26,10 @@ from rag.answering.display import (
 from rag.answering.followup import History
 from rag.errors import RagError
 from rag.facade import Engine
+from rag.serialize import answer_from_json
+from rag.serialize import to_json as answer_to_json
 from rag.settings import Settings
-from rag.types import Answer, IngestReport, Passage, Quote, TimelineEntry, Where, to_filters
+from rag.types import Answer, IngestReport, Passage, Quote, Status, TimelineEntry, Where, to_filters
 
 _engines: dict[Settings, Engine] = {}
 _engines_lock = threading.Lock()
@@ -55,8 +59,10 @@ def timeline(subject: str, *, where: Where = None, settings: Settings | None = N
     return engine(settings).timeline(subject, where=where)
 
 
-def retrieve(question: str, *, k: int = 5, where: Where = None, settings: Settings | None = None) -> list[Passage]:
-    """Rank passages for ``question``; see :meth:`Engine.retrieve`."""
+def retrieve(
+    question: str, *, k: int | None = None, where: Where = None, settings: Settings | None = None
+) -> list[Passage]:
+    """Rank passages for ``question`` (``k``: ``RAG_TOP_K`` when omitted); see :meth:`Engine.retrieve`."""
     return engine(settings).retrieve(question, k=k, where=where)
 
 
@@ -64,29 +70,49 @@ def ask(
     question: str,
     *,
     history: History | None = None,
-    k: int = 5,
+    k: int | None = None,
     where: Where = None,
+    mode: str | None = None,
     render: bool = True,
     as_of: date | str | None = None,
     settings: Settings | None = None,
 ) -> Answer:
-    """Answer ``question`` with cited sentences, sources in another language rendered; see :meth:`Engine.ask`."""
-    return engine(settings).ask(question, history=history, k=k, where=where, render=render, as_of=as_of)
+    """Answer ``question`` with cited sentences, sources in another language rendered; see :meth:`Engine.ask`.
+
+    ``k`` and ``mode`` default to ``RAG_TOP_K`` and ``RAG_ANSWERER``.
+    """
+    return engine(settings).ask(question, history=history, k=k, where=where, mode=mode, render=render, as_of=as_of)
 
 
 def ask_stream(
-    question: str, *, history: History | None = None, k: int = 5, where: Where = None, settings: Settings | None = None
+    question: str,
+    *,
+    history: History | None = None,
+    k: int | None = None,
+    where: Where = None,
+    mode: str | None = None,
+    as_of: date | str | None = None,
+    status: Callable[[Status], None] | None = None,
+    settings: Settings | None = None,
 ) -> Iterator[str | Answer]:
     """Yield the answer's text as it is written, then the :class:`Answer`; see :meth:`Engine.ask_stream`."""
-    return engine(settings).ask_stream(question, history=history, k=k, where=where)
+    return engine(settings).ask_stream(
+        question, history=history, k=k, where=where, mode=mode, as_of=as_of, status=status
+    )
 
 
 __all__ = [
+    "Answer",
     "Engine",
     "RagError",
+    "Status",
+    "answer_as_text",
+    "answer_from_json",
     "answer_lines",
+    "answer_to_json",
     "ask",
     "ask_stream",
+    "copy_text",
     "engine",
     "feed_summary",
     "ingest",

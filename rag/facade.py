@@ -7,7 +7,7 @@ surface stays in one place. rag/api.py exports it with the public functions.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from rag.types import (
     Passage,
     Quote,
     Rendering,
+    Status,
     TimelineEntry,
     Where,
 )
@@ -213,9 +214,13 @@ class Engine:
         where: Where = None,
         mode: str | None = None,
         as_of: date | str | None = None,
+        status: Callable[[Status], None] | None = None,
     ) -> Iterator[str | Answer]:
-        """Like :meth:`ask`, but yield the answer's text as it is written, then the :class:`Answer`."""
-        return self.asker.ask_stream(question, history=history, k=k, where=where, mode=mode, as_of=as_of)
+        """Like :meth:`ask`, but yield the answer's text as it is written, then the :class:`Answer`.
+
+        ``status`` is told each step as it begins (:class:`~rag.types.Status`), for a status line.
+        """
+        return self.asker.ask_stream(question, history=history, k=k, where=where, mode=mode, as_of=as_of, status=status)
 
     def answer_from(self, question: str, passages: Sequence[Passage]) -> Answer:
         """The extractive answer to ``question`` from given passages, e.g. another retriever's."""

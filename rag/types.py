@@ -228,6 +228,20 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Status:
+    """A step of answering under way, for a front end to show while the answer is made.
+
+    ``step`` is ``searching`` (``count`` articles), ``reading`` (``count`` passages) or
+    ``writing`` (a model writes the answer); ``language`` is the question's, for the words
+    (``rag.api.say(f"status_{step}", language, count)``).
+    """
+
+    step: str
+    count: int
+    language: str
+
+
+@dataclass(frozen=True)
 class Quote:
     """Words an article attributes to someone, with an exact span into the cleaned article text.
 

@@ -213,6 +213,13 @@ class ChromaStore(Bookkeeping, Repair):
         """How many records one collection holds."""
         return int(self._call(self._cols[part].count))
 
+    def count_documents(self, filters: Filters | None = None) -> int:
+        """How many articles pass ``filters`` (all of them without)."""
+        where = where_clause(filters)
+        if where is None:
+            return self.count("docs")
+        return len(self._call(self._cols["docs"].get, where=where, include=[])["ids"])
+
     def query(
         self, vector: np.ndarray, *, k: int, filters: Filters | None = None, part: str = "sentences"
     ) -> list[Record]:

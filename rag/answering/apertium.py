@@ -159,7 +159,7 @@ def _common_words(texts: Sequence[str], language: str) -> frozenset[str]:
     if language != "en" or not Lexicon.available():
         return frozenset()
     out = set()
-    for text, words in zip(texts, shared_lexicon().readings(texts, language=language), strict=True):
+    for words in shared_lexicon().readings(texts, language=language):
         capitals = [w for w, _ in words if w[:1].isupper()]
         headline = len(words) >= 3 and len(capitals) * 10 >= len(words) * 6
         for w, rs in words:
@@ -173,9 +173,7 @@ def _common_words(texts: Sequence[str], language: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _traced(
-    texts: Sequence[str], out: Sequence[str], *, source: str, target: str, pivot: str
-) -> list[dict[str, str]]:
+def _traced(texts: Sequence[str], out: Sequence[str], *, source: str, target: str, pivot: str) -> list[dict[str, str]]:
     """For each text with words left in the pivot's language, ``{pivot word: the source word that gave it}``."""
     from rag.answering.lexicon import Lexicon, shared_lexicon
 
@@ -193,6 +191,8 @@ def _traced(
                 found[left] = given[max(stems, key=len)]
         traced.append(found)
     return traced
+
+
 _GLOSSES: dict[tuple[str, str, str], str | None] = {}
 
 

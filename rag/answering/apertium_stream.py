@@ -16,6 +16,7 @@ Apertium puts on words it does not know.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -130,10 +131,8 @@ def _start(command: str) -> subprocess.Popen[bytes]:
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.killpg(process.pid, 9)
-    except OSError:
-        pass
     try:
         process.kill()
         process.wait(timeout=5)

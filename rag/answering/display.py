@@ -36,6 +36,14 @@ WORDS = {
         "earlier": "Earlier",
         "later": "Later",
         "as_reported": "as reported",
+        "sources": "Sources:",
+        "copy": "Copy the answer with its sources",
+        "new_chat": "New chat",
+        "status_searching": "Searching {} articles…",
+        "status_reading": "Reading {} passages…",
+        "status_writing": "The model is writing the answer from {} passages…",
+        "status_rendering": "Rendering the sources in English…",
+        "status_done": "Answered in {:.1f} s",
         "why_number": "a number differs",
         "why_date": "a date differs",
         "why_negation": "a negation differs",
@@ -69,6 +77,14 @@ WORDS = {
         "earlier": "In precedenza",
         "later": "Più tardi",
         "as_reported": "secondo l'articolo",
+        "sources": "Fonti:",
+        "copy": "Copia la risposta con le fonti",
+        "new_chat": "Nuova chat",
+        "status_searching": "Cerco in {} articoli…",
+        "status_reading": "Leggo {} passaggi…",
+        "status_writing": "Il modello scrive la risposta da {} passaggi…",
+        "status_rendering": "Traduco le fonti in italiano…",
+        "status_done": "Risposta in {:.1f} s",
         "why_number": "un numero è diverso",
         "why_date": "una data è diversa",
         "why_negation": "una negazione è diversa",
@@ -188,3 +204,34 @@ def feed_summary(report: FeedReport) -> str:
         return f"{name}: unchanged since the last refresh"
     done = f"{report.fetched} new or changed item(s)" + (f": {ingest_summary(report.ingest)}" if report.ingest else "")
     return f"{name}: {done}"
+
+
+def answer_as_text(answer: Answer) -> str:
+    """The answer's text, with sentences its sources do not support marked.
+
+    An answer in the question's language made from sources in another gives each sentence on its own
+    line with the article's words beneath it, and says once that it is a machine translation.
+    """
+    if not answer.claims:
+        return answer_lines(answer)[0].text
+    flags = {"supported": "", "attributed": " [source found by the checker]"}
+    parts = []
+    for line in answer_lines(answer):
+        marks = "".join(f" [{n}]" for n in line.citations)
+        flag = flags.get(line.status, f" [unsupported: {line.why}]" if line.why else " [unsupported]")
+        reported = f" ({line.reported_by})" if line.reported_by else ""
+        beneath = "".join(f"\n    {(q.language or '').upper()}: “{q.quote}” [{q.n}]" for q in line.originals)
+        parts.append(f"{line.text}{marks}{flag}{reported}{beneath}")
+    note = translation_note(answer)
+    return "\n".join([*parts, f"({note})"]) if note else " ".join(parts)
+
+
+def copy_text(answer: Answer) -> str:
+    """The answer as a reader would paste it: its text, then each source numbered (title, outlet, date, link)."""
+    lines = [answer_as_text(answer)]
+    if answer.citations:
+        lines += ["", say("sources", answer.language)]
+        for c in answer.citations:
+            where = ", ".join(x for x in (c.outlet, c.date) if x)
+            lines.append(f"[{c.n}] {c.title}" + (f" — {where}" if where else "") + (f". {c.link}" if c.link else ""))
+    return "\n".join(lines)

@@ -12,7 +12,6 @@ from functools import cache
 
 from babel import Locale
 
-
 # Italian news writes an organisation's initials as a word (Usa, Ue, Nato) and some in its own order
 # (Onu, Fmi); English in capitals, in its order. CLDR names countries, not organisations, so these are here.
 ACRONYMS = {

@@ -59,7 +59,8 @@ class Lexicon:
             for unit in _UNIT.findall(chunk):
                 surface, *readings = re.split(r"(?<!\\)/", unit)
                 if surface:
-                    texts_out[i].append((_unescape(surface).lstrip("*"), {r for r in readings if not r.startswith("*")}))
+                    known = {r for r in readings if not r.startswith("*")}
+                    texts_out[i].append((_unescape(surface).lstrip("*"), known))
         return texts_out
 
     def translations(self, texts: Sequence[str], *, source: str, target: str) -> list[set[str]]:
@@ -234,4 +235,3 @@ def _split(out: str, n: int) -> list[str]:
 
 def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
-

@@ -80,22 +80,7 @@ def engine_streams(engine: Any, mode: str | None) -> bool:
 
 
 def render_claims(answer: Any) -> str:
-    """The answer's text, with sentences its sources do not support marked.
+    """The answer's text, sentence by sentence, unsupported ones marked (rag/answering/display.answer_as_text)."""
+    from rag.api import answer_as_text
 
-    An answer in the question's language made from sources in another gives each sentence on its own
-    line with the article's words beneath it, and says once that it is a machine translation.
-    """
-    from rag.api import answer_lines, translation_note
-
-    if not answer.claims:
-        return answer_lines(answer)[0].text
-    flags = {"supported": "", "attributed": " [source found by the checker]"}
-    parts = []
-    for line in answer_lines(answer):
-        marks = "".join(f" [{n}]" for n in line.citations)
-        flag = flags.get(line.status, f" [unsupported: {line.why}]" if line.why else " [unsupported]")
-        reported = f" ({line.reported_by})" if line.reported_by else ""
-        beneath = "".join(f"\n    {(q.language or '').upper()}: “{q.quote}” [{q.n}]" for q in line.originals)
-        parts.append(f"{line.text}{marks}{flag}{reported}{beneath}")
-    note = translation_note(answer)
-    return "\n".join([*parts, f"({note})"]) if note else " ".join(parts)
+    return str(answer_as_text(answer))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -24,7 +24,7 @@ from rag.steps.speakers import SpeakerAnswers
 from rag.steps.translating import Renderings
 from rag.text.kinds import question_kind, topic
 from rag.text.question import check_question, entities, language
-from rag.types import Answer, Filters, Passage, TimelineEntry, Where, to_filters
+from rag.types import Answer, Filters, Passage, Status, TimelineEntry, Where, to_filters
 
 
 class Asker:
@@ -111,6 +111,7 @@ class Asker:
         where: Where = None,
         mode: str | None = None,
         as_of: date | str | None = None,
+        status: Callable[[Status], None] | None = None,
     ) -> Iterator[str | Answer]:
         """Like :meth:`ask`, but yield the answer's text as it is written, then the :class:`Answer`.
 
@@ -118,20 +119,28 @@ class Asker:
         the final answer is the verified one (markers checked, unsupported
         sentences flagged); if the model fails, the last item is the
         extractive answer marked ``fallback`` with a ``notice`` saying why.
+        ``status`` is told each step as it begins (searching, reading, writing).
         """
         question = check_question(question, max_chars=self.index.settings.max_question_chars)
         mode = (mode or self.index.settings.answerer).strip()
         filters = to_filters(where)
         k = k or self.index.settings.top_k
         self.index.sync()
+        told = status or (lambda _: None)
+        lang = language(question)
+        told(Status("searching", self.index.store.count_documents(filters), lang))  # a count: milliseconds
         if not is_llm(mode):
-            extractive = self._extractive(question, history=history, k=k, filters=filters, as_of=as_of)
+            extractive = self._extractive(
+                question, history=history, k=k, filters=filters, as_of=as_of,
+                reading=lambda n: told(Status("reading", n, lang)),
+            )  # fmt: skip
             extractive = self.finishing.versioned(self.finishing.corroborated(extractive))
             yield extractive.text
             yield extractive
             return
         from rag.answering.chain import stream_or_fallback
 
+        told(Status("writing", k, lang))
         for item in stream_or_fallback(
             self._llm_chain(mode, k=k, filters=filters),
             question,
@@ -149,6 +158,7 @@ class Asker:
         k: int,
         filters: Filters | None,
         as_of: date | str | None = None,
+        reading: Callable[[int], None] | None = None,
     ) -> Answer:
         given = filters
         standalone = self._respelt(followup.standalone(question, history))
@@ -186,6 +196,8 @@ class Asker:
             passages = self._search(searched, k=k, filters=filters, vector=searched_vector) or passages
         if latest:  # "the latest", "ultime": the newest of the relevant passages first
             passages.sort(key=lambda p: p.date or "", reverse=True)
+        if reading:
+            reading(len(passages))
         lang = language(standalone if kind in ("summary", "latest") else asked)  # a topic alone is too short
         answered = self._answer(asked, passages, vector, rendering=rendering, judged=judged, kind=kind, lang=lang)
         if passages and filters != given and about_the_period(asked):

@@ -68,12 +68,13 @@ def unlock(at: AppTest) -> None:
 
 
 ASK_FILTERS = ["multiselect: Outlet", "date_input: Date range", "selectbox: Mode"]
-ASK_END = ["slider: Passages", "button: Clear chat", "chat_input: Ask about the articles, in English or Italian"]
+ASK_END = ["slider: Passages", "chat_input: Ask about the articles, in English or Italian"]
 EXAMPLES = [
     "button: Cosa ha promesso Meloni?",
     "button: What did Putin say about the European changes to the peace plan?",
     "button: Chi ha guidato la delegazione americana a Parigi?",
 ]
+NEW = ["button: New chat"]  # and the page's address: ?chat=<id> (app/chats.py)
 WRITES = ["file_uploader: Add articles", "text_input: Add from a link", "button: Fetch and ingest"]
 UNLOCK = ["text_input: Editor token", "button: Unlock editing"]
 SPEAKERS = ["selectbox: Person", "radio: Show", "radio: Read in"]
@@ -83,22 +84,22 @@ LIBRARY_WRITES = ["text_input: Follow a feed", "button: Follow", "toggle: Open",
 # here and to docs/OPERATIONS.md ("Every way in") on purpose.
 INVENTORY = {
     "owner on loopback": {
-        "ask": EXAMPLES + WRITES + ASK_FILTERS + ["text_input: Other model"] + ASK_END,
+        "ask": EXAMPLES + NEW + WRITES + ASK_FILTERS + ["text_input: Other model"] + ASK_END,
         "speakers": SPEAKERS,
         "library": LIBRARY_WRITES + WRITES,
     },
     "public, read-only": {
-        "ask": EXAMPLES + ASK_FILTERS + ASK_END,
+        "ask": EXAMPLES + NEW + ASK_FILTERS + ASK_END,
         "speakers": SPEAKERS,
         "library": ["toggle: Open"],
     },
     "public, locked": {
-        "ask": EXAMPLES + UNLOCK + ASK_FILTERS + ASK_END,
+        "ask": EXAMPLES + NEW + UNLOCK + ASK_FILTERS + ASK_END,
         "speakers": SPEAKERS,
         "library": ["toggle: Open", *UNLOCK],
     },
     "public, unlocked": {
-        "ask": EXAMPLES + WRITES + ASK_FILTERS + ["text_input: Other model"] + ASK_END,
+        "ask": EXAMPLES + NEW + WRITES + ASK_FILTERS + ["text_input: Other model"] + ASK_END,
         "speakers": SPEAKERS,
         "library": LIBRARY_WRITES + WRITES,
     },

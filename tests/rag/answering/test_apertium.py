@@ -67,7 +67,7 @@ def test_words_the_route_lacks_are_glossed_through_the_other_pivot_but_never_a_n
     assert "Ukrainian" in ukrainian and "ucraino" not in ukrainian, ukrainian
     assert "spinosa" not in spiny, spiny
     assert "cape" not in none, none  # the Catalan route's "nessun"; a negation stays as the route left it
-    plain = Apertium(timeout=60, glosses=False).translate(["Il presidente ucraino ha parlato."], source="it", target="en")
+    plain = Apertium(timeout=60, glosses=False).translate(["Il presidente ucraino."], source="it", target="en")
     assert "ucraino" in plain[0]
 
 

@@ -14,7 +14,7 @@ from tests.rag.answering.test_apertium_segments import SLID, sample_sentences
 needs_apertium = pytest.mark.skipif(
     not (Apertium.available() and Lexicon.available()), reason="Apertium is not installed (`make translator`)"
 )
-SUMMIT = "Il vertice della Coalizione dei Volenterosi a Parigi consente al presidente di ottenere garanzie fondamentali."
+SUMMIT = "Il vertice della Coalizione dei Volenterosi a Parigi consente al presidente di ottenere garanzie."
 
 
 class Sliding:
