@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.access import can_write
 from app.safety import guarded, inert
-from rag.api import Engine, ingest_summary
+from rag.api import Engine, file_summary
 from rag.errors import RagError
 from rag.settings import Settings
 from rag.types import IndexStats
@@ -88,29 +88,41 @@ def editing(engine: Engine) -> bool:
 
 
 def upload_articles(engine: Engine) -> None:
-    """The upload box: new articles answer by keyword at once, their sentence vectors follow."""
+    """The upload box: new articles answer by keyword at once, their sentence vectors follow.
+
+    After an upload the page runs again, so every count on it is the new one; what became of each
+    file is said then, one line each.
+    """
+    shown_notices()
     uploads = st.file_uploader(
-        "Add articles", type=["txt", "md", "html", "htm", "pdf", "docx"], accept_multiple_files=True
+        "Add articles",
+        type=["txt", "md", "html", "htm", "pdf", "docx"],
+        accept_multiple_files=True,
+        key=f"uploads-{st.session_state.get('uploaded', 0)}",  # a new key empties the box after an upload
+        help=f"Up to {engine.settings.max_file_mb:g} MB a file",
     )
     if uploads and st.button("Ingest uploads"):
+        notices = []
         bar = st.progress(0.0)
         for i, f in enumerate(uploads, 1):
             try:
                 # Searchable by keyword at once; the sentence vectors follow in the background.
                 report = engine.ingest_upload(f.name, f.getvalue(), embed=False)
-                # One box per file, coloured by what happened to it.
-                reasons = "; ".join(s.reason for s in report.skipped)
-                if not (report.added or report.updated or report.unchanged):
-                    st.error(inert(f"{f.name} was not added: {reasons or ingest_summary(report)}"))
-                elif reasons:
-                    st.warning(inert(f"{f.name}: {ingest_summary(report)}; skipped: {reasons}"))
-                else:
-                    st.success(inert(f"{f.name}: {ingest_summary(report)}"))
+                notices.append(file_summary(f.name, report, engine.articles()))
             except RagError as exc:
-                st.error(inert(exc))
+                notices.append((str(exc), "no"))
             bar.progress(i / len(uploads))
         engine.embed_in_background()
+        st.session_state["notices"] = notices
+        st.session_state["uploaded"] = st.session_state.get("uploaded", 0) + 1
+        st.rerun()
     add_link(engine)
+
+
+def shown_notices() -> None:
+    """What the last upload or link did, one box per file coloured by how it went (once)."""
+    for line, how in st.session_state.pop("notices", []):
+        {"ok": st.success, "partly": st.warning}.get(how, st.error)(inert(line))
 
 
 def add_link(engine: Engine) -> None:
@@ -120,15 +132,15 @@ def add_link(engine: Engine) -> None:
         if st.form_submit_button("Fetch and ingest") and link.strip():
             try:
                 report = engine.ingest_link(link, embed=False)
-                for s in report.skipped:
-                    st.error(inert(f"{link.strip()} skipped: {s.reason}"))
-                if report.added or report.updated or report.unchanged:
-                    ids = set(report.added + report.updated + report.unchanged)
-                    titles = [a.title for a in engine.articles() if a.doc_id in ids]
-                    st.success(inert(f"{', '.join(titles)}: {ingest_summary(report)}"))
+                articles = engine.articles()
+                ids = set(report.added + report.updated + report.unchanged)
+                title = next((a.title for a in articles if a.doc_id in ids), link.strip())
+                notice = file_summary(title, report, articles)
             except RagError as exc:
-                st.error(inert(exc))
+                notice = (str(exc), "no")
             engine.embed_in_background()
+            st.session_state["notices"] = [notice]
+            st.rerun()
 
 
 def embedding_status(engine: Engine) -> None:

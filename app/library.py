@@ -7,7 +7,7 @@ import streamlit as st
 from app.access import server_path
 from app.common import describe, editing, open_engine
 from app.safety import href, inert
-from rag.api import Engine, feed_summary, ingest_summary
+from rag.api import Engine, feed_summary, file_summary
 from rag.errors import RagError
 from rag.types import ArticleInfo
 
@@ -31,16 +31,15 @@ def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> Non
     with st.container(border=True, key=f"article-{article.doc_id}"):
         line = inert(" · ".join(f for f in facts if f))
         st.markdown(f"**{inert(article.title)}**  \n<small>{line}</small>", unsafe_allow_html=True)
+        # Where it came from, never the index's internal id: the page's address, or the file's name.
         if url := href(article.source):
             st.markdown(
-                f'<small><code>{inert(article.doc_id)}</code> · <a href="{url}" target="_blank" '
-                f'rel="noopener noreferrer">{inert(article.source)}</a></small>',
+                f'<small><a href="{url}" target="_blank" rel="noopener noreferrer">{inert(article.source)}</a></small>',
                 unsafe_allow_html=True,
             )
         else:
             name, full = server_path(article.source)
-            # A code span shows its text as written (a character reference too): only a backtick could end it.
-            st.caption(f"`{article.doc_id.replace('`', '')}` · {inert(name)}", help=full)
+            st.caption(inert(name), help=full)
         show, again, delete = st.columns(3)
         if show.toggle("Open", key=f"open-{article.doc_id}"):
             text = engine.document(article.doc_id) or ""
@@ -51,7 +50,8 @@ def article_card(engine: Engine, article: ArticleInfo, *, writable: bool) -> Non
         if again.button("Re-ingest", key=f"again-{article.doc_id}", help="read the file (or page) again and index it"):
             try:
                 report = engine.reingest(article.doc_id)
-                st.session_state["library_notice"] = f"Re-ingested {article.title}: {ingest_summary(report)}"
+                line, _ = file_summary(article.title, report, engine.articles())
+                st.session_state["library_notice"] = line
             except RagError as exc:
                 st.session_state["library_notice"] = f"error: {exc}"
             st.rerun()

@@ -65,6 +65,7 @@ class ArticleInfo:
     updated: str | None = None  # the modification time its page publishes
     versions: int = 0  # earlier versions kept (vectorstore/history.py)
     date_inferred: bool = False  # the date was read from the text's weekday and day, not given
+    pages: int = 0  # a PDF's pages (0 for other files)
 
 
 @dataclass(frozen=True)

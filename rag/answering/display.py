@@ -6,9 +6,10 @@ The CLI prints :func:`answer_lines` as text and the app as HTML; both take their
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.types import Answer, Citation, Claim, Disagreement, FeedReport, IngestReport, Rendering
+from rag.types import Answer, ArticleInfo, Citation, Claim, Disagreement, FeedReport, IngestReport, Rendering
 
 # The words around an answer, in the language of the question (or of a rendering).
 WORDS = {
@@ -193,6 +194,33 @@ def ingest_summary(report: IngestReport) -> str:
         f"{len(report.skipped)} skipped; {report.chunks} chunks in the index"
         + (f" (repaired {len(report.repaired)} left by an interrupted ingest)" if report.repaired else "")
     )
+
+
+def file_summary(name: str, report: IngestReport, articles: Sequence[ArticleInfo]) -> tuple[str, str]:
+    """What became of one uploaded file or link, in a plain line, and how it went (``ok``, ``partly``, ``no``).
+
+    E.g. ``comunicato.pdf added: 2 pages, 7 passages``; ``vuoto.txt was not added: it is empty``.
+    """
+    mine = {a.doc_id: a for a in articles}
+    reasons = "; ".join(s.reason for s in report.skipped)
+    done = []
+    for verb, ids in (("added", report.added), ("updated", report.updated)):
+        for doc_id in ids:
+            a = mine.get(doc_id)
+            parts = ([_count(a.pages, "page")] if a and a.pages else []) + (
+                [_count(a.passages, "passage")] if a else []
+            )
+            done.append(f"{verb}: {', '.join(parts)}" if parts else verb)
+    if report.unchanged and not done:
+        done.append("already in the library, unchanged")
+    if not done:
+        return f"{name} was not added: {reasons or 'nothing in it reads as an article'}", "no"
+    line = f"{name} {'; '.join(done)}".replace(f"{name} already", f"{name} is already")
+    return (f"{line}; skipped: {reasons}", "partly") if reasons else (line, "ok")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def feed_summary(report: FeedReport) -> str:

@@ -6,6 +6,7 @@ is dropped so it is never retrieved or cited.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -22,6 +23,10 @@ _MONTH_RE = "|".join(MONTHS)
 _DATE_HEADER = re.compile(r"^\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
 _WORD_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+(\d{{4}})\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# "Roma, 20 gennaio 2026 –", "MILANO –": where and when a story was filed, before its first words.
+_TITLE_DATELINE = re.compile(
+    rf"^[{CAPITAL}][\w'’ .]{{1,30}}?,?\s*(?:\d{{1,2}}\s+(?:{_MONTH_RE})\s+\d{{4}})?\s*[-–—]\s+", re.IGNORECASE
+)
 _DATELINE = re.compile(r"^\(([A-Z][\w .&'-]{1,40})\)\s*[-–—]\s*")
 _BYLINE = re.compile(rf"^di\s+([{CAPITAL}][\w'’-]+(?:\s+[{CAPITAL}][\w'’-]+){{0,3}})\s*(?:[-–—|,]|$)")
 _COPYRIGHT = re.compile(r"^©\s*(?:copyright\s+)?(.+?)\s*$", re.IGNORECASE)
@@ -50,7 +55,10 @@ def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
         source: Where the article came from (its path).
     """
     text = unicodedata.normalize("NFC", raw.text).replace("\r\n", "\n").replace("\r", "\n")
-    date = _iso(raw.date)
+    given = _iso(raw.date)
+    # A file's own date that is today or later is when it was saved or exported, not when the story was
+    # written: a date in its text (a dateline) wins, and the file's date stands only when there is none.
+    date = given if given and not (raw.file_date and given >= dt.date.today().isoformat()) else None
     outlet, author = raw.outlet, raw.author
 
     header = _DATE_HEADER.match(text)
@@ -94,6 +102,7 @@ def clean(raw: RawText, *, doc_id: str, source: str) -> Article:
     pages = _page_starts(paragraphs, page_of, kept, count=page) if raw.paged else ()
     if not date and (found := _WORD_DATE.search(body[:1000])):
         date = _word_date(found)
+    date = date or given
     inferred = False
     if not date and (date := inferred_date(body)):
         inferred = True
@@ -159,11 +168,15 @@ def _page_starts(paragraphs: list[str], page_of: list[int], kept: list[str], *, 
 
 
 def _guess_title(paragraphs: list[str], doc_id: str) -> str:
-    """The first line when it is short enough to be a headline, else its first sentence, cut at a clause."""
+    """The first line when it reads as a headline, else its first sentence, cut at a clause.
+
+    A headline is short and ends no clause half-way (a first line ending in a comma is a
+    wrapped sentence); a dateline ("Roma, 20 gennaio 2026 –") is not part of the title.
+    """
     if not paragraphs:
         return doc_id
-    first = paragraphs[0]
-    if len(first) <= 160:
+    first = _TITLE_DATELINE.sub("", paragraphs[0]) or paragraphs[0]
+    if len(first) <= 160 and not first.endswith((",", ";", "-", "–")):
         return first
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
     if len(sentence) <= 160:

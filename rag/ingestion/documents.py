@@ -64,7 +64,7 @@ def read_document(data: bytes, suffix: str, *, max_pages: int) -> RawText:
     out = json.loads(done.stdout)
     return RawText(
         text=out["text"], title=out.get("title"), date=out.get("date"), author=out.get("author"),
-        paged="ocr_pages" in out, ocr_pages=tuple(out.get("ocr_pages", ())),
+        paged="ocr_pages" in out, ocr_pages=tuple(out.get("ocr_pages", ())), file_date=True,
     )  # fmt: skip
 
 
@@ -103,7 +103,7 @@ def pdf_text(data: bytes, *, max_pages: int) -> dict[str, Any]:
     try:
         for layout in extract_pages(io.BytesIO(data), laparams=LAParams()):
             boxes = [_joined(el.get_text()) for el in layout if isinstance(el, LTTextContainer)]
-            pages.append([b for b in boxes if b])
+            pages.append(_rejoined([b for b in boxes if b]))
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise LoadError(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
     scanned = [i for i, p in enumerate(pages) if not p]
@@ -144,6 +144,24 @@ def _joined(box: str) -> str:
     """A text box's lines as one paragraph: a word hyphenated across a line break joined."""
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", box.strip())
     return " ".join(text.split())
+
+
+def _rejoined(boxes: list[str]) -> list[str]:
+    """Boxes that continue a sentence joined to it: a widely spaced paragraph comes out a box per line.
+
+    A box continues the one before when that one ends mid-sentence (no full stop, colon or closing
+    quote) and it starts in lower case; a word hyphenated across them is joined whole.
+    """
+    out: list[str] = []
+    for box in boxes:
+        if out and not _ENDS_SENTENCE.search(out[-1]) and box[:1].islower():
+            out[-1] = out[-1][:-1] + box if out[-1].endswith("-") and out[-1][-2:-1].isalpha() else f"{out[-1]} {box}"
+        else:
+            out.append(box)
+    return out
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»)]$")
 
 
 def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:

@@ -20,3 +20,4 @@ class RawText:
     outlet: str | None = None
     paged: bool = False  # a PDF: pages are separated by a form-feed line
     ocr_pages: tuple[int, ...] = ()  # pages of a PDF read by OCR (1-based)
+    file_date: bool = False  # ``date`` is the file's own (saved or exported), not the story's

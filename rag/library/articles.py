@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import ArticleNotFound, ConfigError
@@ -142,6 +143,7 @@ class Articles:
                 updated=m.get("updated"),
                 versions=len(older.get(d, ())),
                 date_inferred=bool(m.get("date_inferred")),
+                pages=len([x for x in str(m.get("pages") or "").split(",") if x]),
             )
             for d, m in docs_meta.items()
         ]
@@ -196,4 +198,13 @@ class Articles:
             # Marked pending, the document is purged and re-added from its file
             # by the same path that repairs an interrupted ingest.
             self.index.store.mark_pending(doc_id)
-        return self.ingest([source])
+        report = self.ingest([source])
+        if doc_id not in report.repaired:
+            return report
+        # Read again on purpose, not repaired after an interruption: reported as updated.
+        return replace(
+            report,
+            repaired=tuple(d for d in report.repaired if d != doc_id),
+            added=tuple(d for d in report.added if d != doc_id),
+            updated=(*report.updated, doc_id) if doc_id in report.added else report.updated,
+        )

@@ -63,7 +63,8 @@ def test_reingest_reads_the_file_again_and_refuses_when_it_is_gone(engine: Engin
     path = next(folder.glob("002*"))
     path.write_text(path.read_text(encoding="utf-8").replace("senza invio di truppe", "con invio di truppe"))
     report = engine.reingest(MELONI)
-    assert report.repaired == (MELONI,) and report.added == (MELONI,)
+    # Read again on purpose: updated, not "repaired after an interrupted ingest" (nothing was interrupted).
+    assert report.updated == (MELONI,) and report.repaired == () and report.added == ()
     assert "con invio di truppe" in (engine.document(MELONI) or "")
     assert engine.store.pending() == []
 

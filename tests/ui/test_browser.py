@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import os
 import shutil
 import subprocess
@@ -307,6 +308,31 @@ def test_an_upload_that_adds_nothing_says_so_in_one_red_box(engine: Engine, tmp_
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+def test_uploads_are_told_file_by_file_and_the_counts_and_dates_follow_at_once(engine: Engine, tmp_path: Path):
+    from tests.rag.ingestion.test_documents import DATELINED, spaced
+
+    release, empty = tmp_path / "comunicato.pdf", tmp_path / "vuoto.txt"
+    release.write_bytes(spaced(DATELINED))  # dated today by its file, 20 January 2026 by its dateline
+    empty.write_text("")
+    with private_app(engine) as page:
+        page.get_by_text("Add articles").wait_for(timeout=60_000)
+        before = page.locator("[data-testid='stSidebar']").inner_text()
+        page.locator("input[type=file]").first.set_input_files([str(release), str(empty)])
+        page.get_by_role("button", name="Ingest uploads").click()
+        page.get_by_text("comunicato.pdf added").wait_for(timeout=60_000)
+        alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
+        after = page.locator("[data-testid='stSidebar']").inner_text()
+        page.goto(page.url.split("?")[0].rstrip("/") + "/library")
+        page.get_by_text("La Regione ha approvato oggi il nuovo piano").first.wait_for(timeout=60_000)
+        library = page.inner_text("body")
+    assert "vuoto.txt was not added: empty file" in alerts, alerts
+    assert any(re.fullmatch(r"comunicato\.pdf added: 1 page, \d+ passages?", a) for a in alerts), alerts
+    assert "1 articles" in before and "2 articles" in after, after  # the counts of the same page, at once
+    assert "2026-01-07 – 2026-01-20" in after, after  # the dateline's date, not the day the file was made
+    assert "2026-01-20" in library and "Roma, 20 gennaio 2026" not in library.split("\n")[0], library
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_an_uploaded_pdf_is_answered_with_its_page_on_the_card(engine: Engine, tmp_path: Path):
     from tests.rag.ingestion.test_documents import RELEASE_PAGES, pdf
 
@@ -316,7 +342,7 @@ def test_an_uploaded_pdf_is_answered_with_its_page_on_the_card(engine: Engine, t
         page.get_by_text("Add articles").wait_for(timeout=60_000)
         page.locator("input[type=file]").first.set_input_files(str(release))
         page.get_by_role("button", name="Ingest uploads").click()
-        page.get_by_text("comunicato.pdf: 1 added").wait_for(timeout=60_000)
+        page.get_by_text("comunicato.pdf added: 2 pages").wait_for(timeout=60_000)
         box = page.get_by_placeholder("Ask about the articles")
         box.fill("Qual è il bilancio del piano scolastico?")
         box.press("Enter")

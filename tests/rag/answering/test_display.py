@@ -6,7 +6,7 @@ import html
 import re
 
 from app.answer_html import answer_html, rendering_html
-from rag.answering.display import WORDS, answer_lines, rendering_label, say, translation_note
+from rag.answering.display import WORDS, answer_lines, file_summary, rendering_label, say, translation_note
 from rag.cli.answer import render_claims, rendering_line
 from rag.types import Answer, Citation, Claim, Rendering
 
@@ -65,3 +65,18 @@ def test_the_translation_note_says_what_was_checked_and_what_was_not():
     english, italian = say("note", "en", "apertium"), say("note", "it", "apertium")
     assert "Checked: names, numbers, dates, negations" in english and "Not checked: word order" in english
     assert "Verificati: nomi, numeri, date, negazioni" in italian and "Non verificati: ordine delle parole" in italian
+
+
+def test_each_file_is_told_in_a_plain_line():
+    from rag.reports import ArticleInfo, IngestReport, Skipped
+
+    pdf = ArticleInfo("comunicato", "Comunicato", "2026-01-20", None, None, None, passages=7, indexed_at=None,
+                      keyword_only=True, pages=2)  # fmt: skip
+    assert file_summary("comunicato.pdf", IngestReport(added=("comunicato",)), [pdf]) == (
+        "comunicato.pdf added: 2 pages, 7 passages",
+        "ok",
+    )
+    empty = IngestReport(skipped=(Skipped("vuoto.txt", "it is empty"),))
+    assert file_summary("vuoto.txt", empty, []) == ("vuoto.txt was not added: it is empty", "no")
+    same = IngestReport(unchanged=("comunicato",))
+    assert file_summary("comunicato.pdf", same, [pdf]) == ("comunicato.pdf is already in the library, unchanged", "ok")

@@ -109,6 +109,38 @@ def test_a_press_release_pdf_keeps_its_pages_metadata_and_drops_running_lines(tm
     assert "42 milioni" in second and "42 milioni" not in article.text[: article.pages[1]]
 
 
+DATELINED = (
+    "Roma, 20 gennaio 2026 - La Regione ha approvato oggi il nuovo piano per le scuole del territorio, che "
+    "prevede la costruzione di nuove aule in dieci comuni e un programma di manutenzione straordinaria degli "
+    "edifici scolastici esistenti, con particolare attenzione alla sicurezza sismica e all'efficienza energetica.",
+    "Il bilancio complessivo del piano è di 42 milioni di euro, stanziati per il triennio 2026-2028 e ripartiti "
+    "tra le province in base al numero di studenti.",
+)
+
+
+def spaced(paragraphs: tuple[str, ...]) -> bytes:
+    """A PDF typeset with wide line spacing (a line per text box to pdfminer) and no date of its own but today."""
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.set_font("Helvetica", size=12)
+    doc.add_page()
+    for paragraph in paragraphs:
+        doc.multi_cell(0, 16, paragraph, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(6)
+    return bytes(doc.output())
+
+
+def test_a_widely_spaced_release_reads_whole_sentences_its_dateline_date_and_a_title(tmp_path: Path):
+    path = write(tmp_path, "comunicato.pdf", spaced(DATELINED))
+    raw = read_file(path, max_bytes=10**7)
+    assert raw.date == datetime.date.today().isoformat() and raw.file_date  # fpdf2 stamps the file with today
+    article = clean(raw, doc_id="comunicato", source=str(path))
+    assert article.text.split("\n\n") == list(DATELINED)  # the line wraps joined, the paragraphs kept
+    assert article.date == "2026-01-20"  # the dateline's, not the day the file was made
+    assert article.title == "La Regione ha approvato oggi il nuovo piano per le scuole del territorio…"
+
+
 def test_a_two_column_page_is_read_left_column_first(tmp_path: Path):
     path = write(tmp_path, "colonne.pdf", two_columns())
     text = clean(read_file(path, max_bytes=10**7), doc_id="c", source=str(path)).text
