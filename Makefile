@@ -67,8 +67,9 @@ CAN_INSTALL := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1
 ingest: install
 	$(BIN)/python -m rag ingest data/articles || $(BIN)/python -m rag ingest --reindex data/articles
 
+# app/serve.py: `streamlit run ui.py`, with the engine warmed up as the server starts.
 run: ingest translator
-	$(BIN)/streamlit run ui.py --server.address 127.0.0.1 --server.port $${PORT:-8501} \
+	$(BIN)/python -m app.serve --server.address 127.0.0.1 --server.port $${PORT:-8501} \
 		--server.headless true --browser.gatherUsageStats false
 
 test: install local-model translator browser ocr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import streamlit as st
 
 from app.access import can_write
@@ -25,9 +27,15 @@ CSS = """<style>
 </style>"""
 
 
+# Engines being warmed up as the server starts (app/serve.py), by settings: the first page takes its one.
+WARMING: dict[str, Future[Engine]] = {}
+
+
 @st.cache_resource(show_spinner="Loading the model and the index…")
 def get_engine(_settings: Settings, key: str) -> Engine:
     """One engine per server process and settings: model, store and lexical index are built once."""
+    if (warming := WARMING.pop(key, None)) is not None:
+        return warming.result()
     engine = Engine(_settings)
     engine.preload()  # the model loads while the index opens
     return engine

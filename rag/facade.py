@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.answering.followup import History
+from rag.errors import RagError
 from rag.index import Index
 from rag.ingestion.indexing import Progress
 from rag.library.articles import Articles
@@ -105,6 +106,20 @@ class Engine:
         thread = threading.Thread(target=lambda: warm(["preload"]), daemon=True)
         thread.start()
         return thread
+
+    def warm_up(self) -> None:
+        """Load now what the first question would wait for: the model, the index and its keyword side,
+        the answer models, and a translator's programs (one question asked in each language, unrendered
+        answers discarded). For a server, so its first visitor does not wait; a failure is left for
+        that visitor's question to report.
+        """
+        self.preload().join()
+        try:
+            self.index.stats()
+            for question in ("Chi è il presidente francese?", "Who is the French president?"):
+                self.ask(question)
+        except RagError:
+            pass
 
     def sync(self) -> None:
         """Pick up what another process wrote; see :meth:`Index.sync`."""
