@@ -147,8 +147,8 @@ def _cased(gloss: str | None, left: re.Match[str]) -> str:
     return gloss[:1].upper() + gloss[1:] if left.group(1)[:1].isupper() else gloss
 
 
-def _common_words(texts: Sequence[str], language: str) -> frozenset[str]:
-    """Capitalised words of English ``texts`` that are not names, by its dictionary's readings.
+def _common_words(texts: Sequence[str], language: str) -> list[frozenset[str]]:
+    """Each English text's capitalised words that are not names, by its dictionary's readings.
 
     English capitalises its nationality adjectives ("the Ukrainian president") and every word of a
     title-case headline; there a word is common when no reading of it is a noun (a noun may be a
@@ -157,20 +157,23 @@ def _common_words(texts: Sequence[str], language: str) -> frozenset[str]:
     from rag.answering.lexicon import Lexicon, shared_lexicon
 
     if language != "en" or not Lexicon.available():
-        return frozenset()
-    out = set()
+        return [frozenset() for _ in texts]
+    found = []
     for words in shared_lexicon().readings(texts, language=language):
+        out = set()
         capitals = [w for w, _ in words if w[:1].isupper()]
         headline = len(words) >= 3 and len(capitals) * 10 >= len(words) * 6
-        for w, rs in words:
+        for i, (w, rs) in enumerate(words):
             if not (w[:1].isupper() and w[1:].islower() and rs):
                 continue
+            # An adjective before a capitalised word is part of a name ("New Orleans", "Super Bowl").
+            alone = i + 1 == len(words) or not words[i + 1][0][:1].isupper()
+            adjective = alone and any(r[:1].islower() and "<adj>" in r for r in rs)
             lemmas_lower = all(r[:1].islower() for r in rs)
-            if any(r[:1].islower() and "<adj>" in r for r in rs) or (
-                headline and lemmas_lower and not any("<n>" in r or "<np>" in r for r in rs)
-            ):
+            if adjective or (headline and lemmas_lower and not any("<n>" in r or "<np>" in r for r in rs)):
                 out.add(w)
-    return frozenset(out)
+        found.append(frozenset(out))
+    return found
 
 
 def _traced(texts: Sequence[str], out: Sequence[str], *, source: str, target: str, pivot: str) -> list[dict[str, str]]:
@@ -346,7 +349,7 @@ def _close_all() -> None:
 
 
 def protect(
-    lines: list[str], *, known: frozenset[str] = frozenset(), common: frozenset[str] = frozenset()
+    lines: list[str], *, known: frozenset[str] = frozenset(), common: Sequence[frozenset[str]] = ()
 ) -> tuple[list[str], dict[str, str]]:
     """``lines`` with their names replaced by placeholders Apertium passes through untouched.
 
@@ -354,7 +357,7 @@ def protect(
     word ("Mosca" -> "Fly", "Nato" -> "Born"); kept verbatim, a name stays
     the article's. A capitalised word that starts a line counts as a name when
     the line has it capitalised inside a sentence too, or it is in ``known`` (the
-    place names CLDR gives), and not in ``common`` (capitalised adjectives: "Ukrainian").
+    place names CLDR gives), and not in the line's ``common`` set (capitalised adjectives: "Ukrainian").
     Each line is read on its own and a name's placeholder
     depends on the name alone, so a line renders the same whatever lines share its batch.
     """
@@ -364,9 +367,10 @@ def protect(
 
     kept: dict[str, str] = {}
     out = []
-    for line in lines:
-        inside = known | frozenset(w for n in names(line, common=common) for w in n.split())
-        for name in sorted(names(line, known=inside, common=common), key=len, reverse=True):
+    for i, line in enumerate(lines):
+        mine = common[i] if i < len(common) else frozenset()
+        inside = known | frozenset(w for n in names(line, common=mine) for w in n.split())
+        for name in sorted(names(line, known=inside, common=mine), key=len, reverse=True):
             code = kept.setdefault(name, "Zxq" + "".join(chr(97 + int(d)) for d in str(crc32(name.encode()))))
             line = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", code, line)
         out.append(line)
