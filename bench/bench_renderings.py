@@ -171,7 +171,8 @@ def leftovers(timeout: float) -> dict:  # type: ignore[type-arg]
     dictionary knows is an English word in the Italian text ("leader", "raid") and is not counted;
     names are kept as written by design and not counted either.
     """
-    from rag.answering.apertium import _LEFT, _PIVOT_LEFT, Apertium
+    from rag.answering.apertium import Apertium
+    from rag.answering.apertium_words import LEFT, PIVOT_LEFT
     from rag.answering.lexicon import shared_lexicon
 
     def foreign(words: list[str]) -> int:
@@ -186,8 +187,8 @@ def leftovers(timeout: float) -> dict:  # type: ignore[type-arg]
         made = Apertium(timeout=timeout, glosses=glossed).marked(picked, source="it", target="en")
         out["glossed" if glossed else "as the route leaves them"] = {
             "sentences": len(picked),
-            "italian_words_left": foreign([w for m in made for w in _LEFT.findall(m)]),
-            "spanish_words_left": foreign([w for m in made for w in _PIVOT_LEFT.findall(m)]),
+            "italian_words_left": foreign([w for m in made for w in LEFT.findall(m)]),
+            "spanish_words_left": foreign([w for m in made for w in PIVOT_LEFT.findall(m)]),
         }
     return out
 

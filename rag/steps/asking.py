@@ -128,7 +128,8 @@ class Asker:
         self.index.sync()
         told = status or (lambda _: None)
         lang = language(question)
-        told(Status("searching", self.index.store.count_documents(filters), lang))  # a count: milliseconds
+        if status:  # a count: milliseconds, for the status line only
+            told(Status("searching", self.index.store.count_documents(filters), lang))
         if not is_llm(mode):
             extractive = self._extractive(
                 question, history=history, k=k, filters=filters, as_of=as_of,

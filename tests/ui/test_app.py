@@ -303,7 +303,7 @@ def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
     next(b for b in at.button if b.label == "Fetch and ingest").click().run()
     assert not at.exception
     assert [html.unescape(e.value) for e in at.error] == [
-        f"{news_site.url}/missing skipped: the server answered 404 Not Found; check the link"
+        f"{news_site.url}/missing was not added: the server answered 404 Not Found; check the link"
     ]
 
     at.switch_page("app/library.py").run()

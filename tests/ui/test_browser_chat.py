@@ -45,6 +45,7 @@ def test_the_steps_show_at_once_and_the_chat_outlives_a_reload(sample_engine: En
         page.get_by_text("Answered in").first.wait_for(timeout=60_000)
         page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=30_000)
         labels = page.evaluate("window.__labels")
+        page.wait_for_url("**?chat=*", timeout=30_000)  # the chat's id, set when the run saved it
         address = page.url
         page.screenshot(path=str(tmp_path / "chat-steps.png"), full_page=True)
 
