@@ -24,11 +24,16 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def start_app(engine: Engine, **env_vars: str) -> Iterator[str]:
+# How the app is started: as `streamlit run` does, or through app/serve.py as `make run` does.
+STREAMLIT = ("streamlit", "run", str(ROOT / "ui.py"))
+SERVE = ("app.serve",)
+
+
+def start_app(engine: Engine, *, launcher: tuple[str, ...] = STREAMLIT, **env_vars: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "RAG_PERSIST_DIR": str(engine.settings.persist_dir), "HF_HUB_OFFLINE": "1", **env_vars}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui.py"), "--server.address", "127.0.0.1",
+        [sys.executable, "-m", *launcher, "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -242,11 +247,11 @@ def test_library_deletes_an_article_and_answers_stop_citing_it(engine: Engine, t
 
 
 @contextlib.contextmanager
-def app_page(engine: Engine, **env_vars: str) -> Iterator[Any]:
+def app_page(engine: Engine, *, launcher: tuple[str, ...] = STREAMLIT, **env_vars: str) -> Iterator[Any]:
     """A Chromium page on the app served over ``engine``'s index on 127.0.0.1 (its owner's: it may write)."""
     from playwright.sync_api import sync_playwright
 
-    server = start_app(engine, **env_vars)
+    server = start_app(engine, launcher=launcher, **env_vars)
     url = next(server)
     try:
         with sync_playwright() as p:

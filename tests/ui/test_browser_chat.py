@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rag.api import Engine
-from tests.ui.test_browser import CHROMIUM, app_page, keep
+from tests.ui.test_browser import CHROMIUM, SERVE, app_page, keep
 
 pytestmark = [
     pytest.mark.browser,
@@ -85,36 +85,11 @@ def test_a_chat_id_from_the_address_names_no_file(sample_engine: Engine, tmp_pat
 
 
 def test_app_serve_warms_the_engine_and_shows_the_real_upload_limit(sample_engine: Engine):
-    import os
-    import subprocess
-    import sys
-
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import ROOT, free_port, serve
-    from tests.ui.test_browser import FLAGS
-
-    port = free_port()
-    env = {**os.environ, "RAG_PERSIST_DIR": str(sample_engine.settings.persist_dir), "RAG_MAX_FILE_MB": "3"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.serve", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    server = serve(proc, f"http://127.0.0.1:{port}", "/_stcore/health")
-    url = next(server)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1100})
-            page.goto(url)
-            page.get_by_text("Add articles").wait_for(timeout=60_000)
-            sidebar = page.locator("[data-testid='stSidebar']").inner_text()
-            box = page.get_by_placeholder("Ask about the articles")
-            box.fill("Cosa ha promesso Meloni?")
-            box.press("Enter")
-            page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=60_000)
-            browser.close()
-    finally:
-        next(server, None)
+    with app_page(sample_engine, launcher=SERVE, RAG_MAX_FILE_MB="3") as page:
+        page.get_by_text("Add articles").wait_for(timeout=60_000)
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        box = page.get_by_placeholder("Ask about the articles")
+        box.fill("Cosa ha promesso Meloni?")
+        box.press("Enter")
+        page.locator(".source-card mark", has_text="truppe").first.wait_for(timeout=60_000)
     assert "3MB per file" in sidebar and "200MB" not in sidebar, sidebar  # Streamlit's limit is RAG_MAX_FILE_MB
