@@ -2,6 +2,8 @@
 product's own retriever finds them, labelled.
 
     python -m evaluation.reader_candidates      # writes bench/.cache/reader/*.jsonl (RealTime QA's outside the repo)
+    python -m evaluation.reader_candidates --only rendered   # Apertium's English of the Italian tune questions
+    python -m evaluation.reader_candidates --only selqa      # SelQA's English questions (training only)
 
 For each tune question (golden, SQuAD-it with its English slice, RealTime QA) the engine retrieves
 its top five passages, exactly as ``ask`` does; each distinct sentence of them is a candidate, with
@@ -10,6 +12,11 @@ the passage title and the sentence before it (the reader's context), today's fea
 (bench/fit/answer.label). The wrong sentences are the reader's hard negatives: what the retriever itself
 puts next to the answer. RealTime QA's rows hold CNN text, so they are written outside the
 repository (evaluation only: they never train shipped weights).
+
+Two more sets only train: ``rendered``, each Italian SQuAD-it tune question rendered into English by
+the product's Apertium translator, with the Italian question's candidates (ids suffixed ``-ap``); and
+``selqa`` (../shared/train/selqa, Apache-2.0, Emory University), each English question against the
+sentences of its Wikipedia section, which are same-topic negatives (no retrieval, no feature rows).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from rag.ingestion.load import find_files
 
 OUT = CACHE / "reader"
 OUTSIDE = Path(tempfile.gettempdir()) / "rag-fit-realtimeqa"
+SELQA = Path(__file__).resolve().parents[2] / "shared" / "train" / "selqa" / "selqa-ass.jsonl"
 
 
 def rows(data: list[dict], *, suite: str, negative: bool = False) -> list[dict]:
@@ -75,15 +83,21 @@ def write(path: Path, records: list[dict]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["golden", "squad", "negatives", "realtimeqa"])
+    ap.add_argument("--only", choices=["golden", "squad", "negatives", "realtimeqa", "rendered", "selqa"])
     only = ap.parse_args().only
+    if only == "rendered":
+        write(OUT / "rendered.jsonl", rendered(load("squad")))
+        return
+    if only == "selqa":
+        write(OUT / "selqa.jsonl", selqa(SELQA))
+        return
     golden_tune = half("golden", "tune")
     golden = [i for i in load_golden() if golden_tune is None or i.id in golden_tune]
     sample = built("sample", [p for p, bad in find_files(["data/articles"]) if not bad])
     if only in (None, "golden"):
         write(OUT / "golden.jsonl", rows(collect(sample, golden), suite="golden"))
     wiki = built("squad", squad_articles())
-    squad = load_squad(docs=half("squad-it", "tune"), english=True)
+    squad = load_squad(docs=half("squad-it", "tune"), english=True, xquad=True)
     if only in (None, "squad"):
         write(OUT / "squad.jsonl", rows(collect(wiki, squad), suite="squad"))
     # Questions the corpus cannot answer, for the reader's refusal bar: the golden tune set's off-corpus
@@ -100,8 +114,41 @@ def main() -> None:
     write(OUTSIDE / "reader-candidates.jsonl", rows(collect(news, rtqa), suite="realtimeqa"))
 
 
+def rendered(squad: list[dict]) -> list[dict]:
+    """Each Italian question's record again, its question rendered into English by Apertium."""
+    from rag.answering.apertium import Apertium
+
+    italian = [r for r in squad if r["lang"] == "it"]
+    english = Apertium(timeout=600).translate([r["question"] for r in italian], source="it", target="en")
+    return [
+        {**r, "id": f"{r['id']}-ap", "lang": "en", "question": q, "rendered": True}
+        for r, q in zip(italian, english, strict=True)
+    ]
+
+
+def selqa(path: Path) -> list[dict]:
+    """SelQA's questions as candidate records: its section's sentences, the one before each as context."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        row = json.loads(line)
+        sentences, title = row["candidates"], f"{row['article']} ({row['section']})"
+        out.append(
+            {
+                "suite": "selqa", "id": f"selqa-{n}", "negative": False, "lang": "en", "doc": row["article"],
+                "question": row["question"],
+                "candidates": [
+                    {"text": s, "title": title, "before": sentences[i - 1] if i else "", "old": None,
+                     "gold": i in row["answers"]}
+                    for i, s in enumerate(sentences)
+                    if s.strip()
+                ],
+            }
+        )  # fmt: skip
+    return out
+
+
 def load(name: str) -> list[dict]:
-    """The records :func:`main` wrote for ``name`` ("golden", "squad", "negatives" or "realtimeqa")."""
+    """The records written for ``name``: golden, squad, negatives, realtimeqa, rendered or selqa."""
     path = OUTSIDE / "reader-candidates.jsonl" if name == "realtimeqa" else OUT / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

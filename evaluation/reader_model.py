@@ -54,12 +54,33 @@ def pair_ids(e5: TorchE5, question: str, pair: Pair) -> list[int]:
     return [model.bos, *q, model.eos, model.eos, *s, *tail]
 
 
-def logits(e5: TorchE5, weights: Mapping[str, Any], rows: list[list[int]]) -> Any:
+def logits(e5: TorchE5, weights: Mapping[str, Any], rows: list[list[int]], *, linear: Any = None) -> Any:
     """The reader's score of each row of token ids (a torch tensor; differentiable when ``weights`` are)."""
     model, _, _ = e5._load()
     longest = max(len(r) for r in rows)
-    pooled = encode(model, weights, rows, longest, bf16=e5.bf16)
+    pooled = encode(model, weights, rows, longest, bf16=e5.bf16, linear=linear)
     return pooled @ weights["head.w"] + weights["head.b"]
+
+
+def int8_linear(weights: Mapping[str, Any]) -> Any:
+    """``linear`` for :func:`logits` that runs every layer's matrices as int8 (torch's dynamic quantisation:
+    int8 weights with one scale per row, activations quantised per batch); other calls stay fp32."""
+    import torch
+    import torch.nn.functional as F
+
+    packed = {}
+    for k, v in weights.items():
+        if k.startswith("l") and k.endswith(".w") and v.dim() == 2:
+            v = v.detach().float()
+            scale = (v.abs().amax(dim=1) / 127).clamp(min=1e-12).double()
+            q = torch.quantize_per_channel(v, scale, torch.zeros(len(v), dtype=torch.long), 0, torch.qint8)
+            packed[id(weights[k])] = torch.ops.quantized.linear_prepack(q, weights[k[:-2] + ".b"].detach().float())
+
+    def linear(x: Any, w: Any, b: Any) -> Any:
+        p = packed.get(id(w))
+        return F.linear(x, w, b) if p is None else torch.ops.quantized.linear_dynamic(x, p, True)
+
+    return linear
 
 
 def read_weights(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -101,9 +122,11 @@ def sentence_before(passage: Passage, start: int) -> str:
 class Reader:
     """Scores candidate sentences against a question; loads its weights on first use."""
 
-    def __init__(self, *, path: Path, threads: int = 2, bf16: bool | None = None) -> None:
+    def __init__(self, *, path: Path, threads: int = 2, bf16: bool | None = None, int8: bool = False) -> None:
         self.path = path
         self.threads = threads
+        self.int8 = int8
+        self._linear: Any = None
         self.e5 = TorchE5(threads=threads, bf16=bf16)
         self._lock = threading.Lock()
         self._weights: dict[str, Any] | None = None
@@ -116,6 +139,7 @@ class Reader:
                 _, _, base = self.e5._load()
                 trained, _ = read_weights(self.path)
                 self._weights = {**base, **{k: torch.from_numpy(v) for k, v in trained.items()}}
+                self._linear = int8_linear(self._weights) if self.int8 else None
             return self._weights
 
     def score(self, question: str, pairs: Sequence[Pair]) -> np.ndarray:
@@ -135,7 +159,8 @@ class Reader:
             # to float noise (~1e-5), not bit for bit.
             torch.set_num_threads(1)
             with torch.inference_mode():
-                return np.asarray(logits(self.e5, weights, [rows[i] for i in batch]).float().numpy())
+                scores = logits(self.e5, weights, [rows[i] for i in batch], linear=self._linear)
+                return np.asarray(scores.float().numpy())
 
         out = np.zeros(len(rows))
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:

@@ -18,12 +18,15 @@ SQUAD = Path(__file__).parent / "data" / "squad-it-dev"
 CONTEXT = 12
 
 
-def load_squad(folder: Path = SQUAD, *, docs: set[str] | None = None, english: bool = False) -> list[EvalItem]:
+def load_squad(
+    folder: Path = SQUAD, *, docs: set[str] | None = None, english: bool = False, xquad: bool = False
+) -> list[EvalItem]:
     """Questions of ``folder`` (optionally only those on ``docs``), as evaluation items.
 
     With ``english``, the Italian items are followed by the English versions
     of the questions ``questions-en.jsonl`` has (the README's English slice):
-    the same gold spans, ``lang`` "en", ids suffixed ``-en``.
+    the same gold spans, ``lang`` "en", ids suffixed ``-en``. With ``xquad``, then by
+    XQuAD's original English questions (``questions-en-xquad.jsonl``), ids suffixed ``-xq``.
     """
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "articles").glob("*.txt"))}
     items = []
@@ -45,13 +48,15 @@ def load_squad(folder: Path = SQUAD, *, docs: set[str] | None = None, english: b
                 answers=tuple(dict.fromkeys(a["text"] for a in row["answers"])),
             )
         )  # fmt: skip
-    english_file = folder / "questions-en.jsonl"
-    if english and english_file.exists():
-        by_id = {i.id: i for i in items}
-        for line in english_file.read_text(encoding="utf-8").splitlines():
+    by_id = {i.id: i for i in items}
+    for wanted, name, suffix in ((english, "questions-en.jsonl", "en"), (xquad, "questions-en-xquad.jsonl", "xq")):
+        path = folder / name
+        if not wanted or not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line) if line.strip() else None
             if row and row["id"] in by_id:
-                items.append(replace(by_id[row["id"]], id=f"{row['id']}-en", lang="en", question=row["q_en"]))
+                items.append(replace(by_id[row["id"]], id=f"{row['id']}-{suffix}", lang="en", question=row["q_en"]))
     return items
 
 

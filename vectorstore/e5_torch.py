@@ -218,14 +218,19 @@ class TorchE5:
         return np.asarray(means.numpy(), dtype=np.float64)
 
 
-def encode(model: Model, w: Mapping[str, Any], batch: list[list[int]], longest: int, *, bf16: bool) -> Any:
+def encode(
+    model: Model, w: Mapping[str, Any], batch: list[list[int]], longest: int, *, bf16: bool, linear: Any = None
+) -> Any:
     """The mean of the last layer's token states of each row of ``batch`` (token ids, ``<s>``/``</s>`` included).
 
     ``w`` maps tensor names to torch tensors; the answer reader measured in evaluation/reader_model.py passes
     its own layers, trainable or not, through the same code, so both models run the same arithmetic.
+    ``linear`` replaces ``torch.nn.functional.linear`` (the reader's int8 measurement).
     """
     import torch
     import torch.nn.functional as F
+
+    linear = linear or F.linear
 
     lengths = [len(ids) for ids in batch]
     ids = np.full((len(batch), longest), model.bos, dtype=np.int64)
@@ -242,14 +247,14 @@ def encode(model: Model, w: Mapping[str, Any], batch: list[list[int]], longest: 
             p = f"l{layer}."
 
             def heads(name: str, t: Any = x, p: str = p) -> Any:
-                return F.linear(t, w[p + name + ".w"], w[p + name + ".b"]).view(b, n, h, d).transpose(1, 2)
+                return linear(t, w[p + name + ".w"], w[p + name + ".b"]).view(b, n, h, d).transpose(1, 2)
 
             ctx = F.scaled_dot_product_attention(heads("q"), heads("k"), heads("v"), attn_mask=attend)
             ctx = ctx.transpose(1, 2).reshape(b, n, model.hidden)
-            x = F.layer_norm(x + F.linear(ctx, w[p + "ao.w"], w[p + "ao.b"]), (model.hidden,),
+            x = F.layer_norm(x + linear(ctx, w[p + "ao.w"], w[p + "ao.b"]), (model.hidden,),
                              w[p + "aln.w"], w[p + "aln.b"], model.eps)  # fmt: skip
-            mid = F.gelu(F.linear(x, w[p + "fi.w"], w[p + "fi.b"]))
-            x = F.layer_norm(x + F.linear(mid, w[p + "fo.w"], w[p + "fo.b"]), (model.hidden,),
+            mid = F.gelu(linear(x, w[p + "fi.w"], w[p + "fi.b"]))
+            x = F.layer_norm(x + linear(mid, w[p + "fo.w"], w[p + "fo.b"]), (model.hidden,),
                              w[p + "oln.w"], w[p + "oln.b"], model.eps)  # fmt: skip
         x = x.float() * mask[..., None]
         return x.sum(dim=1) / mask.sum(dim=1, keepdim=True)
