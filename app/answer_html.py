@@ -1,4 +1,5 @@
-"""The answer as HTML: its sentences (the question's language first, the articles' words beneath), markers.
+"""The answer as HTML: its sentences (the question's language first, the articles' words beneath), markers,
+and an article's text with the cited spans highlighted.
 
 Pure functions of an :class:`~rag.types.Answer`, kept apart from the pages (whose modules run
 the app when imported), so they can be used and tested alone.
@@ -11,6 +12,32 @@ import re
 from app.safety import inert
 from rag.api import answer_lines, rendering_label
 from rag.types import Answer, Citation
+
+
+def highlight(text: str, start: int, end: int, offset: int = 0, phrase: tuple[int, int] | None = None) -> str:
+    """``text`` as HTML with ``[start, end)`` (article offsets) marked, and the answer ``phrase`` inside it in bold."""
+    return highlight_all(text, [(start, end, phrase)], offset)
+
+
+def highlight_all(text: str, spans: list[tuple[int, int, tuple[int, int] | None]], offset: int = 0) -> str:
+    """``text`` as HTML with each ``(start, end, phrase)`` span (article offsets) marked, its phrase in bold."""
+    out, pos = [], 0
+    for start, end, phrase in sorted(spans, key=lambda s: s[0]):
+        a, b = max(start - offset, pos), end - offset
+        if b <= a:
+            continue  # within a span already marked
+        sentence = text[a:b]
+        inner = inert(sentence)
+        if phrase is not None and a + offset <= phrase[0] < phrase[1] <= end:
+            p, q = phrase[0] - offset - a, phrase[1] - offset - a
+            inner = (
+                inert(sentence[:p]) + f'<b class="answer-phrase">{inert(sentence[p:q])}</b>'
+                + inert(sentence[q:])
+            )  # fmt: skip
+        out.append(inert(text[pos:a]) + f"<mark>{inner}</mark>")
+        pos = b
+    out.append(inert(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
 
 
 def rendering_html(c: Citation) -> str:

@@ -9,8 +9,7 @@ import html
 
 import streamlit as st
 
-from app.answer_html import answer_html, one_card_per_passage, rendering_html
-from app.common import highlight_all
+from app.answer_html import answer_html, highlight_all, one_card_per_passage, rendering_html
 from app.safety import href, inert
 from rag.api import Answer, Engine, copy_text, say, translation_note, version_note, versions
 from rag.types import Citation

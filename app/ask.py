@@ -12,8 +12,9 @@ import streamlit as st
 from app.access import server_path
 from app.answer_view import render_answer
 from app.chats import Chats, Message, new_id, valid
-from app.common import describe, editing, open_engine
+from app.engine import describe, open_engine
 from app.safety import inert
+from app.widgets import editing
 from rag.api import Answer, Engine, Status, say
 from rag.errors import RagError
 from rag.types import Filters, IndexStats

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.access import server_path
-from app.common import describe, editing, open_engine
+from app.engine import describe, open_engine
 from app.safety import href, inert
+from app.widgets import editing
 from rag.api import Engine, feed_summary, file_summary
 from rag.errors import RagError
 from rag.types import ArticleInfo

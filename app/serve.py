@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from threading import Thread
 
-from app.common import WARMING
+from app.engine import WARMING
 from rag.api import Engine
 from rag.settings import Settings
 

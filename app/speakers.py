@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.common import highlight, open_engine
+from app.answer_html import highlight
+from app.engine import open_engine
 from app.safety import inert
 from rag.api import say
 from rag.errors import RagError

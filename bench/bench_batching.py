@@ -24,8 +24,8 @@ from bench.common import RESULTS, machine
 from bench.corpus import build
 from rag.api import Engine
 from rag.settings import Settings
-from vectorstore.e5_torch import has_bf16
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.e5_torch import has_bf16
+from vectorstore.embedders.factory import E5Small
 
 
 def embed_seconds(folder: Path, *, embedder: E5Small, batch: int) -> tuple[float, int]:

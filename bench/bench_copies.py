@@ -35,7 +35,7 @@ from rag.ingestion.chunk import chunk_article, split_sentences
 from rag.search.copies import Copies
 from rag.settings import Settings
 from rag.types import Article
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 SQUAD = Path(__file__).resolve().parent.parent / "evaluation" / "data" / "squad-it-dev" / "articles"
 

@@ -19,8 +19,8 @@ import numpy as np
 
 from bench.common import RESULTS, ROOT, machine
 from rag.ingestion.chunk import split_sentences
-from vectorstore.e5_torch import TorchE5, has_bf16
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.e5_torch import TorchE5, has_bf16
+from vectorstore.embedders.factory import E5Small
 
 
 def sentences(n: int) -> list[str]:

@@ -6,7 +6,7 @@ Each golden question (tune and test halves: only their wording matters here)
 is asked once on a fresh engine, as the app asks it (``ask`` then renderings
 of the cited sentences), so every question rendering and sentence rendering is
 made, none cached. The baseline starts ``apertium -u <leg>`` processes for
-every call, as the product did before rag/answering/apertium.py kept them
+every call, as the product did before rag/translation/apertium.py kept them
 running; both run in the same process, one after the other. Size 0 is the
 five sample articles with real e5-small vectors; 10000 is the synthetic
 corpus with pooled vectors (bench/pooled_vectors.py: what matters is the
@@ -27,14 +27,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import rag.answering.apertium as apertium
+import rag.translation.apertium as apertium
 from bench.common import RESULTS, machine
 from bench.corpus import ARTICLES, build
 from bench.pooled_vectors import PooledE5
 from evaluation.evaluate import load_golden
 from rag.api import Engine
 from rag.settings import Settings
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 WARM_UP = {"it": "Chi è il presidente francese?", "en": "Who is the French president?"}
 

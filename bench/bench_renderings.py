@@ -29,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from rag.answering.rendering import rendered_quotes
-from rag.answering.translators import make_translators
 from rag.ingestion.chunk import split_sentences
 from rag.settings import Settings
-from vectorstore.embeddings import make_embedder
+from rag.translation.rendering import rendered_quotes
+from rag.translation.translators import make_translators
+from vectorstore.embedders.factory import make_embedder
 
 PAIRS = Path("../shared/eval/it-en-parallel/pairs.jsonl")
 RESULTS = Path("bench/results/renderings.json")
@@ -102,7 +102,7 @@ def aligned(pairs: list[dict]) -> dict[str, str]:
 
 
 def run(spec: str, pairs: list[dict], *, settings: Settings, embedder, bar: float) -> dict:  # type: ignore[no-untyped-def]
-    """Render every paragraph's sentences as an answer's citations are rendered (rag/answering/rendering.py)."""
+    """Render every paragraph's sentences as an answer's citations are rendered (rag/translation/rendering.py)."""
     import sacrebleu
 
     if spec == "reference":
@@ -171,9 +171,9 @@ def leftovers(timeout: float) -> dict:  # type: ignore[type-arg]
     dictionary knows is an English word in the Italian text ("leader", "raid") and is not counted;
     names are kept as written by design and not counted either.
     """
-    from rag.answering.apertium import Apertium
-    from rag.answering.apertium_words import LEFT, PIVOT_LEFT
-    from rag.answering.lexicon import shared_lexicon
+    from rag.translation.apertium import Apertium
+    from rag.translation.apertium_words import LEFT, PIVOT_LEFT
+    from rag.translation.lexicon import shared_lexicon
 
     def foreign(words: list[str]) -> int:
         read = shared_lexicon().readings(words, language="en") if words else []

@@ -29,7 +29,7 @@ from rag.ingestion.chunk import chunk_article
 from rag.ingestion.clean import clean
 from rag.ingestion.load import read_file
 from rag.settings import Settings
-from vectorstore.embeddings import Embedder, make_embedder
+from vectorstore.embedders.factory import Embedder, make_embedder
 
 QUESTION = "Cosa ha promesso Meloni?"
 

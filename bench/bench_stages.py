@@ -24,7 +24,7 @@ from bench.corpus import ARTICLES, build
 from evaluation.evaluate import load_golden
 from rag.api import Engine
 from rag.settings import Settings
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 
 def latency(engine: Engine, questions: list[str]) -> dict[str, float]:

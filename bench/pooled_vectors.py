@@ -17,7 +17,7 @@ import hashlib
 import numpy as np
 
 from bench.corpus import pool
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 NOISE = 0.3  # length of the perturbation: a pooled vector stays at cosine ~0.96 of its base
 

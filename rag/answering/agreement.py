@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rag.answering.display import say, versions
+from rag.display import say, versions
 from rag.search.copies import Copies
 from rag.types import Answer, Citation, Claim, Disagreement, Passage
 

@@ -13,15 +13,15 @@ from rag import fitted
 from rag.answering.answer_types import asks_for
 from rag.answering.candidates import Candidate
 from rag.answering.composers import choose, speaks_of
-from rag.answering.display import WORDS, say
 from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
 from rag.answering.phrase import answer_span
+from rag.display import WORDS, say
 from rag.ingestion.chunk import sentence_id
 from rag.search.vocabulary import Vocabulary, name_phrases, verdict
 from rag.text.language import known
 from rag.text.question import content_words, entities
 from rag.types import Answer, Citation, Claim, Passage
-from vectorstore.embeddings import Embedder
+from vectorstore.embedders.factory import Embedder
 from vectorstore.store import ChromaStore
 
 # The refusal, in each language (the LLM chain prescribes the same words to the model).

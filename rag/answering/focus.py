@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from rag.answering.display import say
+from rag.display import say
 from rag.text.language import all_stopwords, known
 from rag.text.question import INTERROGATIVES, entities
 from rag.text.words import fold

@@ -5,7 +5,7 @@ the sentences of the passages it cites (cosine with USE, the engine's name embed
 and the best-matching sentence becomes the citation's highlighted span. A
 sentence with no valid marker, whose sources do not say anything close to
 it, or that says a number, a month or a negation its cited sentences do not
-(rag/answering/faithfulness.py), whatever the cosine, is flagged as
+(rag/translation/faithfulness.py), whatever the cosine, is flagged as
 unsupported rather than shown as fact.
 """
 
@@ -16,20 +16,19 @@ import re
 import numpy as np
 
 from rag.answering.extractive import ABSTAIN, Candidate, passage_sentences
-from rag.answering.faithfulness import months, negated
-from rag.answering.faithfulness import numbers as figures
 from rag.ingestion.chunk import split_sentences
-from rag.text.words import folded_words
+from rag.text.words import ENUMERATOR, folded_words
+from rag.translation.faithfulness import months, negated
+from rag.translation.faithfulness import numbers as figures
 from rag.types import Answer, Citation, Claim, Passage
-from vectorstore.embeddings import Embedder
+from vectorstore.embedders.factory import Embedder
 from vectorstore.store import ChromaStore
 
 MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^(\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
 
 
-# Markdown a chat model formats its reply with: list enumerators at line starts and emphasis.
-ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+", re.MULTILINE)
+# Markdown a chat model formats its reply with: list enumerators at line starts (rag/text/words.py) and emphasis.
 _EMPHASIS = re.compile(r"\*\*|__")
 
 

@@ -80,7 +80,7 @@ def engine_streams(engine: Any, mode: str | None) -> bool:
 
 
 def render_claims(answer: Any) -> str:
-    """The answer's text, sentence by sentence, unsupported ones marked (rag/answering/display.answer_as_text)."""
+    """The answer's text, sentence by sentence, unsupported ones marked (rag/display.answer_as_text)."""
     from rag.api import answer_as_text
 
     return str(answer_as_text(answer))

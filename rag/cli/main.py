@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from rag.cli import answer, commands, feeds, models
 from rag.errors import RagError
@@ -12,7 +13,8 @@ from rag.errors import RagError
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
-        prog="python -m rag",
+        # Named as it was called: the installed script (pyproject's [project.scripts]) or the module.
+        prog="news-rag" if Path(sys.argv[0]).name == "news-rag" else "python -m rag",
         description="Question answering over news articles, with a citation for every sentence.",
         epilog="Configuration comes from RAG_* environment variables (see README).",
     )

@@ -30,7 +30,8 @@ import sys
 from collections import Counter
 from typing import Any
 
-from rag.ingestion.raw import LoadError, RawText
+from rag.errors import UnreadableArticle
+from rag.ingestion.raw import RawText
 
 MEMORY_BYTES = 2 * 1024**3  # the child's address space
 CPU_SECONDS = 120
@@ -44,7 +45,7 @@ def read_document(data: bytes, suffix: str, *, max_pages: int) -> RawText:
     """The text of a ``.pdf`` or ``.docx`` file's bytes, parsed in a capped child process.
 
     Raises:
-        LoadError: The file is encrypted, broken, too long, has no text, or is not what its name says.
+        UnreadableArticle: The file is encrypted, broken, too long, has no text, or is not what its name says.
     """
     try:
         done = subprocess.run(
@@ -52,12 +53,12 @@ def read_document(data: bytes, suffix: str, *, max_pages: int) -> RawText:
             input=data, capture_output=True, timeout=CPU_SECONDS * 2,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
-        raise LoadError(f"the {suffix} file took too long to read; check it opens, or split it") from None
+        raise UnreadableArticle(f"the {suffix} file took too long to read; check it opens, or split it") from None
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()
-        if reason and reason[-1].startswith("LoadError: "):
-            raise LoadError(reason[-1].removeprefix("LoadError: "))
-        raise LoadError(
+        if reason and reason[-1].startswith("UnreadableArticle: "):
+            raise UnreadableArticle(reason[-1].removeprefix("UnreadableArticle: "))
+        raise UnreadableArticle(
             f"the {suffix} file could not be read within {MEMORY_BYTES // 1024**3} GB and {CPU_SECONDS} s "
             "(damaged, or a compression bomb); re-export it"
         )
@@ -84,35 +85,37 @@ def pdf_text(data: bytes, *, max_pages: int) -> dict[str, Any]:
     from pdfminer.psparser import PSException
 
     if not data.lstrip().startswith(b"%PDF"):
-        raise LoadError("not a PDF (it does not start with %PDF); check the file")
+        raise UnreadableArticle("not a PDF (it does not start with %PDF); check the file")
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
         count = sum(1 for _ in PDFPage.create_pages(document))
         info = document.info[0] if document.info else {}
     except PDFPasswordIncorrect:
-        raise LoadError("encrypted PDF that needs a password; save an unlocked copy and add that") from None
+        raise UnreadableArticle("encrypted PDF that needs a password; save an unlocked copy and add that") from None
     except PDFEncryptionError as exc:
-        raise LoadError(f"encrypted PDF this reader cannot open ({exc}); save an unlocked copy") from None
+        raise UnreadableArticle(f"encrypted PDF this reader cannot open ({exc}); save an unlocked copy") from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise LoadError(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
+        raise UnreadableArticle(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
     if count == 0:
-        raise LoadError("PDF with no pages; check the file")
+        raise UnreadableArticle("PDF with no pages; check the file")
     if count > max_pages:
-        raise LoadError(f"PDF of {count} pages > {max_pages}; split it or raise RAG_MAX_PAGES")
+        raise UnreadableArticle(f"PDF of {count} pages > {max_pages}; split it or raise RAG_MAX_PAGES")
     pages: list[list[str]] = []
     try:
         for layout in extract_pages(io.BytesIO(data), laparams=LAParams()):
             boxes = [_joined(el.get_text()) for el in layout if isinstance(el, LTTextContainer)]
             pages.append(_rejoined([b for b in boxes if b]))
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise LoadError(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
+        raise UnreadableArticle(f"damaged PDF ({type(exc).__name__}); re-export it or check it opens") from None
     scanned = [i for i, p in enumerate(pages) if not p]
     ocr = _ocr(data, scanned) if scanned and shutil.which("tesseract") else {}
     pages = _without_running_lines([ocr.get(i, p) for i, p in enumerate(pages)])
     if not any(pages):
         if ocr:
-            raise LoadError("PDF with no text layer, and OCR read no words on its pages (drawings, or blank scans)")
-        raise LoadError(f"PDF with no text layer (scanned pages?); {OCR_HINT}")
+            raise UnreadableArticle(
+                "PDF with no text layer, and OCR read no words on its pages (drawings, or blank scans)"
+            )
+        raise UnreadableArticle(f"PDF with no text layer (scanned pages?); {OCR_HINT}")
     return {
         "ocr_pages": sorted(i + 1 for i in ocr if ocr[i]),
         "text": f"\n{PAGE_BREAK}\n".join("\n".join(p) for p in pages),
@@ -199,7 +202,7 @@ def docx_text(data: bytes) -> dict[str, Any]:
     try:
         doc = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise LoadError(f"not a Word .docx file ({type(exc).__name__}); save it as .docx again") from None
+        raise UnreadableArticle(f"not a Word .docx file ({type(exc).__name__}); save it as .docx again") from None
     blocks: list[str] = []
     body = doc.element.body
     for child in body.iterchildren():
@@ -216,7 +219,7 @@ def docx_text(data: bytes) -> dict[str, Any]:
                     if any(cells):
                         blocks.append(" | ".join(cells))
     if not blocks:
-        raise LoadError("Word file with no text; check the file")
+        raise UnreadableArticle("Word file with no text; check the file")
     props = doc.core_properties
     return {
         "text": "\n".join(blocks),
@@ -227,14 +230,14 @@ def docx_text(data: bytes) -> dict[str, Any]:
 
 
 def main() -> int:
-    """The child process: bytes on stdin, JSON on stdout, a ``LoadError:`` line on stderr."""
+    """The child process: bytes on stdin, JSON on stdout, a ``UnreadableArticle:`` line on stderr."""
     _limits()
     suffix, max_pages = sys.argv[1], int(sys.argv[2])
     data = sys.stdin.buffer.read()
     try:
         out = pdf_text(data, max_pages=max_pages) if suffix == ".pdf" else docx_text(data)
-    except LoadError as exc:
-        print(f"LoadError: {exc}", file=sys.stderr)
+    except UnreadableArticle as exc:
+        print(f"UnreadableArticle: {exc}", file=sys.stderr)
         return 1
     sys.stdout.write(json.dumps(out))
     return 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from rag.ingestion.load import LoadError
+from rag.errors import UnreadableArticle
 from rag.ingestion.web import HTML_TYPES, check_url, get
 from vectorstore.history import Feed
 
@@ -43,7 +43,7 @@ def read_feed(http: httpx.Client, feed: Feed, *, max_bytes: int) -> FeedRead:
     """Fetch ``feed`` (conditionally, with the ETag and Last-Modified of its last fetch) and list its items.
 
     Raises:
-        LoadError: The feed cannot be fetched, or it is not RSS or Atom.
+        UnreadableArticle: The feed cannot be fetched, or it is not RSS or Atom.
     """
     response = get(http, feed.url, max_bytes=max_bytes, etag=feed.etag, last_modified=feed.last_modified)
     now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -76,7 +76,7 @@ def parse_feed(data: bytes, *, kind: str = "") -> Any:
     """``data`` parsed by feedparser.
 
     Raises:
-        LoadError: It is not an RSS or Atom feed (an HTML page, another format, broken XML with no items).
+        UnreadableArticle: It is not an RSS or Atom feed (an HTML page, another format, broken XML with no items).
     """
     import feedparser
 
@@ -84,9 +84,11 @@ def parse_feed(data: bytes, *, kind: str = "") -> Any:
     if parsed.get("version") or parsed.entries:
         return parsed
     if kind in HTML_TYPES:
-        raise LoadError("this is a web page, not a feed; add it with `python -m rag ingest URL`, or give its RSS link")
+        raise UnreadableArticle(
+            "this is a web page, not a feed; add it with `python -m rag ingest URL`, or give its RSS link"
+        )
     shown = kind or "no content type"
-    raise LoadError(f"not an RSS or Atom feed ({shown}); check the feed's address")
+    raise UnreadableArticle(f"not an RSS or Atom feed ({shown}); check the feed's address")
 
 
 def changed(feed: Feed, items: tuple[Item, ...]) -> list[Item]:

@@ -16,7 +16,7 @@ from rag.ingestion.vectors import Layout, chunk_vectors, layout, provisional_vec
 from rag.ingestion.web import is_url
 from rag.settings import Settings
 from rag.types import Article, Chunk, IngestReport, Skipped
-from vectorstore.embeddings import Embedder
+from vectorstore.embedders.factory import Embedder
 from vectorstore.history import save_version
 from vectorstore.store import ChromaStore, DocumentWrite, Record
 from vectorstore.where import date_num

@@ -7,14 +7,14 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rag.ingestion.raw import LoadError, RawText
+from rag.errors import UnreadableArticle
+from rag.ingestion.raw import RawText
 
 DOCUMENTS = (".pdf", ".docx")  # read by rag/ingestion/documents.py
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", *DOCUMENTS)
 __all__ = [
     "DOCUMENTS",
     "SUFFIXES",
-    "LoadError",
     "RawText",
     "decode",
     "find_files",
@@ -49,17 +49,17 @@ def read_file(path: Path, *, max_bytes: int, max_pages: int = 1000) -> RawText:
     """Read one article file as text (a PDF or Word file page by page: rag/ingestion/documents.py).
 
     Raises:
-        LoadError: The file is empty, binary, too large or undecodable; a document is broken or too long.
+        UnreadableArticle: The file is empty, binary, too large or undecodable; a document is broken or too long.
     """
     size = path.stat().st_size
     if size > max_bytes:
-        raise LoadError(
+        raise UnreadableArticle(
             f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB); split it or raise RAG_MAX_FILE_MB"
         )
     data = path.read_bytes()
     if path.suffix.lower() in DOCUMENTS:
         if not data.strip():
-            raise LoadError("empty file")
+            raise UnreadableArticle("empty file")
         from rag.ingestion.documents import read_document
 
         return read_document(data, path.suffix.lower(), max_pages=max_pages)
@@ -69,7 +69,7 @@ def read_file(path: Path, *, max_bytes: int, max_pages: int = 1000) -> RawText:
 def parse_bytes(data: bytes, suffix: str) -> RawText:
     """Decode ``data`` and extract its text according to ``suffix``."""
     if not data.strip():
-        raise LoadError("empty file")
+        raise UnreadableArticle("empty file")
     text = decode(data)
     if suffix in (".html", ".htm"):
         return _from_html(text)
@@ -86,12 +86,12 @@ def decode(data: bytes) -> str:
     Central European ones for Italian text, so we do not guess.
 
     Raises:
-        LoadError: The bytes look binary.
+        UnreadableArticle: The bytes look binary.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
     elif b"\x00" in data[:8192]:
-        raise LoadError("binary file (contains NUL bytes), not text")
+        raise UnreadableArticle("binary file (contains NUL bytes), not text")
     else:
         text = ""
         for encoding in ("utf-8-sig", "cp1252", "latin-1"):
@@ -103,7 +103,7 @@ def decode(data: bytes) -> str:
     sample = text[:8192]
     controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd")
     if controls > max(2, len(sample) * 0.01):
-        raise LoadError("binary file (control characters), not text")
+        raise UnreadableArticle("binary file (control characters), not text")
     return text
 
 

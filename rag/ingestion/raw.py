@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-class LoadError(Exception):
-    """A file that cannot become an article; the message is the reason."""
-
-
 @dataclass(frozen=True)
 class RawText:
     """Text read from a file, before cleaning; ``title`` comes from markup."""

@@ -8,8 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.errors import UnreadableArticle
 from rag.ingestion.clean import clean
-from rag.ingestion.load import LoadError, find_files, read_file
+from rag.ingestion.load import find_files, read_file
 from rag.ingestion.web import client, doc_id_for, fetch_page, is_url
 from rag.settings import Settings
 from rag.types import Article
@@ -37,7 +38,7 @@ def read_sources(paths: Sequence[str | Path], *, settings: Settings, timings: di
         try:
             raw = read_file(path, max_bytes=int(settings.max_file_mb * 1e6), max_pages=settings.max_pages)
             yield str(path), _checked(clean(raw, doc_id=path.stem, source=str(path.resolve()))), None
-        except LoadError as exc:
+        except UnreadableArticle as exc:
             yield str(path), None, str(exc)
         except OSError as exc:
             yield str(path), None, f"cannot read: {exc.strerror or exc}"
@@ -64,7 +65,7 @@ def read_links(links: Sequence[str], *, settings: Settings, timings: dict[str, f
                 page = fetch_page(http, link, max_bytes=int(settings.max_file_mb * 1e6), max_pages=settings.max_pages)
                 article = clean(page.raw, doc_id=doc_id_for(page.canonical), source=page.canonical)
                 yield link, _checked(replace(article, updated=page.updated)), None
-            except LoadError as exc:
+            except UnreadableArticle as exc:
                 yield link, None, str(exc)
             finally:
                 timings["load"] += time.perf_counter() - t
@@ -72,7 +73,7 @@ def read_links(links: Sequence[str], *, settings: Settings, timings: dict[str, f
 
 def _checked(article: Article) -> Article:
     if not article.text.strip():
-        raise LoadError("no article text left after cleaning")
+        raise UnreadableArticle("no article text left after cleaning")
     if not any(ch.isalpha() for ch in article.text):
-        raise LoadError("no letters, only punctuation, digits or symbols; not an article")
+        raise UnreadableArticle("no letters, only punctuation, digits or symbols; not an article")
     return article

@@ -27,7 +27,7 @@ from rag.ingestion.chunk import sentence_id
 from rag.search.retrieval import to_passage
 from rag.types import Sentence
 from vectorstore import claims
-from vectorstore.embeddings import Embedder
+from vectorstore.embedders.factory import Embedder
 from vectorstore.store import ChromaStore, Record
 
 Progress = Callable[[int, int, str], None]

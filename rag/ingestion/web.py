@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
-from rag.ingestion.load import LoadError, RawText, decode
+from rag.errors import UnreadableArticle
+from rag.ingestion.load import RawText, decode
 
 if TYPE_CHECKING:
     import httpx
@@ -60,11 +61,11 @@ def web_link(text: str) -> str:
     """``text`` stripped, if it is an ``http(s)`` link: what a visitor of the app may hand in (never a path).
 
     Raises:
-        LoadError: Anything else, with where a folder on the server is indexed instead.
+        UnreadableArticle: Anything else, with where a folder on the server is indexed instead.
     """
     link = text.strip()
     if not re.match(r"(?i)^https?://[^\s/]", link):
-        raise LoadError(
+        raise UnreadableArticle(
             "links must start with http:// or https://; to index a folder on the server use `python -m rag ingest PATH`"
         )
     return link
@@ -74,17 +75,17 @@ def check_url(url: str) -> str:
     """``url`` without its fragment, if it can be fetched.
 
     Raises:
-        LoadError: Not http(s), or no host.
+        UnreadableArticle: Not http(s), or no host.
     """
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (parses the port: "http://host:x/" raises here)
     except ValueError:
-        raise LoadError("the link is not a valid URL; check it") from None
+        raise UnreadableArticle("the link is not a valid URL; check it") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise LoadError(f"only http and https links are fetched, not {parts.scheme}:")
+        raise UnreadableArticle(f"only http and https links are fetched, not {parts.scheme}:")
     if not parts.hostname:
-        raise LoadError("the link has no host name; check the URL")
+        raise UnreadableArticle("the link has no host name; check the URL")
     url = urldefrag(url)[0]
     if re.fullmatch(r"[0-9.]+", parts.hostname) and not _dotted_quad(parts.hostname):
         # "0177.0.0.1", "127.1": an IP in a spelling httpx rejects but the system reads; written as the
@@ -92,7 +93,7 @@ def check_url(url: str) -> str:
         try:
             address = socket.inet_ntoa(socket.inet_aton(parts.hostname))
         except OSError:
-            raise LoadError(f"{parts.hostname} is not a valid address; check the URL") from None
+            raise UnreadableArticle(f"{parts.hostname} is not a valid address; check the URL") from None
         url = url.replace(parts.hostname, address, 1)
     return url
 
@@ -139,7 +140,7 @@ def get(
     The cap counts decompressed bytes, so a small gzip bomb stops at the cap too.
 
     Raises:
-        LoadError: Unreachable, timed out, an HTTP error, a redirect loop, or over the cap.
+        UnreadableArticle: Unreachable, timed out, an HTTP error, a redirect loop, or over the cap.
     """
     import httpx
 
@@ -154,52 +155,58 @@ def get(
             if r.status_code == 304:
                 return Response(final, 304, b"", "", etag, last_modified)
             if r.status_code >= 400:
-                raise LoadError(f"the server answered {r.status_code} {r.reason_phrase}; check the link")
+                raise UnreadableArticle(f"the server answered {r.status_code} {r.reason_phrase}; check the link")
             declared = r.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise LoadError(_too_large(int(declared), max_bytes))
+                raise UnreadableArticle(_too_large(int(declared), max_bytes))
             body = bytearray()
             for piece in r.iter_bytes():
                 body += piece
                 if len(body) > max_bytes:
-                    raise LoadError(_too_large(len(body), max_bytes))
+                    raise UnreadableArticle(_too_large(len(body), max_bytes))
             kind = r.headers.get("content-type", "").split(";")[0].strip().lower()
             etag, modified = r.headers.get("etag"), r.headers.get("last-modified")
             return Response(final, r.status_code, bytes(body), kind, etag, modified)
     except httpx.TooManyRedirects:
-        raise LoadError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?); check the link") from None
+        raise UnreadableArticle(f"more than {MAX_REDIRECTS} redirects (a redirect loop?); check the link") from None
     except httpx.TimeoutException:
         waited = http.timeout.read or 0
-        raise LoadError(f"no answer within {waited:g} s; try again later or raise RAG_FETCH_TIMEOUT") from None
+        raise UnreadableArticle(f"no answer within {waited:g} s; try again later or raise RAG_FETCH_TIMEOUT") from None
     except httpx.UnsupportedProtocol:
-        raise LoadError("a redirect led off the web: only http and https links are fetched; check the link") from None
+        raise UnreadableArticle(
+            "a redirect led off the web: only http and https links are fetched; check the link"
+        ) from None
     except httpx.DecodingError:
-        raise LoadError("the server sent a body that does not decompress; check the link") from None
+        raise UnreadableArticle("the server sent a body that does not decompress; check the link") from None
     except (httpx.InvalidURL, ValueError):  # e.g. a host httpx's parser rejects ("1.2.3.4.5")
-        raise LoadError("the link is not a valid URL; check it") from None
+        raise UnreadableArticle("the link is not a valid URL; check it") from None
     except httpx.ConnectError as exc:
         if isinstance(exc.__cause__, PrivateAddress):
-            raise LoadError(str(exc.__cause__)) from None
-        raise LoadError(f"cannot reach the server ({type(exc).__name__}); check the link and the network") from None
+            raise UnreadableArticle(str(exc.__cause__)) from None
+        raise UnreadableArticle(
+            f"cannot reach the server ({type(exc).__name__}); check the link and the network"
+        ) from None
     except httpx.HTTPError as exc:
-        raise LoadError(f"cannot reach the server ({type(exc).__name__}); check the link and the network") from None
+        raise UnreadableArticle(
+            f"cannot reach the server ({type(exc).__name__}); check the link and the network"
+        ) from None
 
 
 def fetch_page(http: httpx.Client, url: str, *, max_bytes: int, max_pages: int = 1000) -> Page:
     """Fetch a news page (or a PDF: a press release, an e-edition) and extract its article.
 
     Raises:
-        LoadError: The fetch failed, or the answer is neither an HTML page nor a readable PDF.
+        UnreadableArticle: The fetch failed, or the answer is neither an HTML page nor a readable PDF.
     """
     response = get(http, url, max_bytes=max_bytes)
     if response.content_type == "application/pdf" or response.body.lstrip().startswith(b"%PDF"):
         from rag.ingestion.documents import read_document
 
         if not response.body.strip():
-            raise LoadError("empty PDF")
+            raise UnreadableArticle("empty PDF")
         return Page(url=url, canonical=url, raw=read_document(response.body, ".pdf", max_pages=max_pages))
     if response.content_type and response.content_type not in HTML_TYPES:
-        raise LoadError(f"not a web page ({response.content_type}); link to the article's HTML page")
+        raise UnreadableArticle(f"not a web page ({response.content_type}); link to the article's HTML page")
     return parse_page(response.body, response.url)
 
 
@@ -212,13 +219,13 @@ def parse_page(data: bytes, url: str) -> Page:
     import trafilatura
 
     if not data.strip():
-        raise LoadError("empty page")
+        raise UnreadableArticle("empty page")
     html = decode(data)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=False)
     text = getattr(doc, "text", None) if doc is not None else None
     # A menu or a cookie notice ("Home | Esteri") is what a page without an article leaves: no article.
     if not text or len(re.findall(r"\w+", text)) < MIN_WORDS:
-        raise LoadError("no article text found on the page; link to the article itself")
+        raise UnreadableArticle("no article text found on the page; link to the article itself")
     canonical = check_url(getattr(doc, "url", None) or url) if _fetchable(getattr(doc, "url", None)) else url
     date = getattr(doc, "date", None)
     modified = htmldate.find_date(html, original_date=False, outputformat="%Y-%m-%dT%H:%M:%S%z", url=url)
@@ -245,7 +252,7 @@ def doc_id_for(url: str) -> str:
 def _fetchable(url: str | None) -> bool:
     try:
         return bool(url) and bool(check_url(str(url)))
-    except LoadError:
+    except UnreadableArticle:
         return False
 
 

@@ -113,16 +113,11 @@ class Articles:
         machine's own user, from the CLI and the Python API).
 
         Raises:
-            ConfigError: Not an http(s) link.
+            UnreadableArticle: Not an http(s) link.
         """
-        from rag.ingestion.load import LoadError
         from rag.ingestion.web import web_link
 
-        try:
-            link = web_link(link)
-        except LoadError as exc:
-            raise ConfigError(str(exc)) from None
-        return self.ingest([link], embed=embed)
+        return self.ingest([web_link(link)], embed=embed)
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated ones last)."""

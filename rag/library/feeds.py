@@ -23,19 +23,15 @@ class Feeds:
         """Follow an RSS or Atom feed (fetched once to check it; :meth:`refresh_feeds` ingests its items).
 
         Raises:
-            ConfigError: The link is not http(s), cannot be fetched, or is not a feed.
+            UnreadableArticle: The link is not http(s), cannot be fetched, or is not a feed.
         """
         from rag.ingestion.feeds import read_feed
-        from rag.ingestion.load import LoadError
         from rag.ingestion.sources import fetch_client
         from rag.ingestion.web import check_url, web_link
 
-        try:
-            url = check_url(web_link(url))
-            with fetch_client(self.index.settings) as http:
-                read = read_feed(http, history.Feed(url), max_bytes=int(self.index.settings.max_file_mb * 1e6))
-        except LoadError as exc:
-            raise ConfigError(f"{url}: {exc}") from None
+        url = check_url(web_link(url))
+        with fetch_client(self.index.settings) as http:
+            read = read_feed(http, history.Feed(url), max_bytes=int(self.index.settings.max_file_mb * 1e6))
         with self.index.writing():
             self.index.store.open(create=True, dimension=self.index.embedder.dimension)
             # Not yet refreshed: its items are ingested by the first refresh.
@@ -62,8 +58,8 @@ class Feeds:
 
     def refresh_feeds(self, *, progress: Progress | None = None) -> list[FeedReport]:
         """Fetch every followed feed and ingest its new and changed items; a feed that fails does not stop the rest."""
+        from rag.errors import UnreadableArticle
         from rag.ingestion.feeds import changed, read_feed
-        from rag.ingestion.load import LoadError
         from rag.ingestion.sources import fetch_client
 
         reports = []
@@ -73,7 +69,7 @@ class Feeds:
             for i, feed in enumerate(followed, 1):
                 try:
                     read = read_feed(http, feed, max_bytes=int(self.index.settings.max_file_mb * 1e6))
-                except LoadError as exc:
+                except UnreadableArticle as exc:
                     reports.append(FeedReport(feed.url, feed.title, problem=str(exc)))
                     continue
                 todo = changed(feed, read.items)

@@ -16,8 +16,8 @@ from typing import Any
 
 from rag import fitted
 from rag.answering.answer_types import asks_for
-from rag.answering.display import say
 from rag.answering.extractive import ABSTAIN, Candidate
+from rag.display import say
 from rag.news.quotebook import QuoteBook
 from rag.news.quoting import is_speech
 from rag.news.speakers import name_runs, words

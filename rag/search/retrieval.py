@@ -15,7 +15,7 @@ from rag.search.lexical import LexicalIndex, fuse
 from rag.text.language import known
 from rag.text.question import language
 from rag.types import Filters, Passage
-from vectorstore.embeddings import Embedder
+from vectorstore.embedders.factory import Embedder
 from vectorstore.store import ChromaStore, Record
 
 # Candidates per side before fusion: the z-scores are taken over these lists,

@@ -18,7 +18,7 @@ import numpy as np
 from rag.text.names import name_pattern
 from rag.text.question import words
 from rag.text.words import fold
-from vectorstore.embeddings import Embedder
+from vectorstore.embedders.factory import Embedder
 
 # With the default embedder, translations of a name (Paris/Parigi, Kyiv/Kiev,
 # United Kingdom/Regno Unito) score >= 0.7, different people < 0.5, and

@@ -13,9 +13,9 @@ from rag.answering import followup
 from rag.answering.extractive import newest_first
 from rag.answering.focus import off_focus
 from rag.answering.followup import History
-from rag.answering.llm import describe_failure, is_llm
 from rag.errors import BadQuestion
 from rag.index import Index
+from rag.models.llm import describe_failure, is_llm
 from rag.news.digest import about_the_period, digest, overview
 from rag.search.dates import temporal
 from rag.steps.finishing import Finishing

@@ -8,6 +8,6 @@
 - ``speech``: verbs of saying, role nouns and the words around a speaker's name.
 
 Adding a language is an entry in :data:`rag.text.language.LANGUAGES` and the tables of this
-package, then its words for people (rag/answering/display.py) and its prompts; docs/ARCHITECTURE.md
+package, then its words for people (rag/display.py) and its prompts; docs/ARCHITECTURE.md
 lists the few stage-specific patterns that are worded per language too.
 """

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# A list enumerator at a line's start ("1.", "2)", "-", "•"): how a chat model numbers its reply's lines.
+ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+", re.MULTILINE)
+
 # Number words up to twenty: a closed class of each language, index = value.
 NUMBER_WORDS = {
     "it": "zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici "

@@ -12,7 +12,7 @@ import pytest
 from rag.api import Engine
 from rag.errors import StoreUnavailable
 from rag.settings import Settings
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 HOSTILE_HTML = """<html><head><title>Vertice a Roma</title>
 <style>body { background: url(javascript:alert(1)) } .x { color: red }</style>

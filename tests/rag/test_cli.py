@@ -101,7 +101,7 @@ def test_cli_names_reprints_sources_and_disagreements(outlets):
 
 
 def test_models_lists_the_bundled_models_and_refuses_an_unknown_one(tmp_path: Path):
-    from rag.answering.local_models import MODELS
+    from rag.models.local_models import MODELS
 
     listed = run("models", index=tmp_path / "index", RAG_MODEL_DIR=str(tmp_path / "models"))
     assert listed.returncode == 0, listed.stderr
@@ -111,3 +111,12 @@ def test_models_lists_the_bundled_models_and_refuses_an_unknown_one(tmp_path: Pa
     unknown = run("models", "--prepare", "gpt-9", index=tmp_path / "index")
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     assert unknown.stderr.strip() == f"error: 'gpt-9' is not a bundled model; use one of {', '.join(MODELS)}."
+
+
+def test_the_command_line_has_a_name_after_install():
+    from importlib.metadata import entry_points
+
+    from rag.cli.main import main
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "news-rag"]
+    assert script.load() is main

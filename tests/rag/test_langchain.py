@@ -16,7 +16,7 @@ from rag.api import Engine
 from rag.errors import ConfigError
 from rag.langchain import ExtractiveAnswerer, NewsEmbeddings, NewsRetriever, to_passage
 from tests.conftest import MELONI, TROOPS
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 QUESTION = "What did Meloni commit?"
 

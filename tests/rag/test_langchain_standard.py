@@ -8,7 +8,7 @@ from langchain_tests.unit_tests import EmbeddingsUnitTests
 
 from rag.api import Engine
 from rag.langchain import NewsEmbeddings, NewsRetriever
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 
 class TestNewsRetriever(RetrieversIntegrationTests):

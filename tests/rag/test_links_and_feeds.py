@@ -14,11 +14,11 @@ import pytest
 
 from rag.api import Engine
 from rag.cli import main
-from rag.errors import ConfigError
+from rag.errors import ConfigError, UnreadableArticle
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT
 from tests.news_site import FIRST, SECOND, Route, Site, atom, update_story
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 pytestmark = pytest.mark.slow
 
@@ -158,7 +158,7 @@ def test_a_feed_that_fails_does_not_stop_the_others(news_site: Site, engine: Eng
 )
 def test_a_link_that_is_not_a_feed_is_refused_with_the_fix(news_site: Site, engine: Engine, route: Route, reason):
     news_site.pages["/not-a-feed"] = route
-    with pytest.raises(ConfigError, match=re.escape(reason)):
+    with pytest.raises(UnreadableArticle, match=re.escape(reason)):
         engine.add_feed(f"{news_site.url}/not-a-feed")
     assert engine.feeds() == []
 

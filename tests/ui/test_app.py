@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("app_on_loopback")  # a test may bind it el
 @pytest.fixture
 def app(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
-    from app.common import get_engine
+    from app.engine import get_engine
 
     get_engine.clear()  # type: ignore[attr-defined]
     at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60)
@@ -96,7 +96,7 @@ def test_llm_answer_is_streamed_verified_and_flags_unsupported(
 def test_reprints_are_named_on_the_card_and_differing_figures_warned(outlets, monkeypatch: pytest.MonkeyPatch):
     engine, corpus = outlets
     monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
-    from app.common import get_engine
+    from app.engine import get_engine
 
     get_engine.clear()  # type: ignore[attr-defined]
     at = AppTest.from_file(str(ROOT / "ui.py"), default_timeout=60).run()
@@ -194,7 +194,7 @@ def test_a_refused_upload_leaves_no_file_behind(engine: Engine):
 
 
 def test_article_markup_is_shown_as_text_not_run():
-    from app.common import highlight
+    from app.answer_html import highlight
 
     page = highlight("<script>alert(1)</script> Il vertice <b>di Roma</b>.", 26, 45)
     assert "<script>" not in page and "&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;" in page
@@ -205,7 +205,7 @@ def test_article_markup_is_shown_as_text_not_run():
 def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, monkeypatch: pytest.MonkeyPatch):
     import time
 
-    from app.common import get_engine
+    from app.engine import get_engine
     from rag.settings import Settings
     from tests.conftest import ARTICLES
 
@@ -229,7 +229,7 @@ def test_keyword_only_articles_answer_while_the_app_embeds_them(engine: Engine, 
 
 @pytest.mark.slow
 def test_library_lists_opens_and_deletes_articles(engine: Engine, articles: Path, monkeypatch: pytest.MonkeyPatch):
-    from app.common import get_engine
+    from app.engine import get_engine
     from tests.conftest import MELONI
 
     engine.ingest([articles])
@@ -271,7 +271,7 @@ def test_who_said_what_lists_a_persons_quotes_with_sources(app: AppTest):
 
 
 def test_who_said_what_reads_in_english_with_the_italian_words_beneath(app: AppTest):
-    from rag.answering.apertium import Apertium
+    from rag.translation.apertium import Apertium
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`)")
@@ -291,7 +291,7 @@ def test_who_said_what_reads_in_english_with_the_italian_words_beneath(app: AppT
 def test_links_and_feeds_from_the_app_say_what_went_wrong_and_what_was_added(
     engine: Engine, news_site, monkeypatch: pytest.MonkeyPatch
 ):
-    from app.common import get_engine
+    from app.engine import get_engine
 
     engine.ingest([ROOT / "data" / "articles" / f"{MELONI}.txt"])
     monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))

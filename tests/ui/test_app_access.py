@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("app_on_loopback")  # a test may bind it el
 
 
 def open_app(engine: Engine, monkeypatch: pytest.MonkeyPatch, **env: str) -> AppTest:
-    from app.common import get_engine
+    from app.engine import get_engine
 
     monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
     for key, value in env.items():

@@ -21,7 +21,7 @@ ONE_LINE = re.compile(r"Something went wrong \(error [0-9a-f]{4}\); the server's
 def open_app(engine: Engine, monkeypatch: pytest.MonkeyPatch, *, address: str, **env: str) -> AppTest:
     from streamlit import config
 
-    from app.common import get_engine
+    from app.engine import get_engine
 
     monkeypatch.setenv("RAG_PERSIST_DIR", str(engine.settings.persist_dir))
     for key, value in env.items():
@@ -138,7 +138,7 @@ def test_a_visitor_picks_among_the_owners_answerers(sample_engine: Engine, monke
 
 
 def cost(name: str) -> str:
-    from rag.answering.llm import cost as what_it_costs
+    from rag.models.llm import cost as what_it_costs
 
     return what_it_costs(name)
 
@@ -158,8 +158,8 @@ def test_an_editor_may_not_point_the_app_at_a_file(sample_engine: Engine, monkey
 
 
 def test_typed_models_stay_in_the_model_folder(tmp_path: Path):
-    from rag.answering.llm import typed_answerer
     from rag.errors import ConfigError
+    from rag.models.llm import typed_answerer
     from rag.settings import Settings
 
     folder = tmp_path / "models"

@@ -106,7 +106,7 @@ def test_meloni_question_in_a_real_browser(app_url: str, tmp_path: Path):
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_english_question_is_answered_in_english_with_the_italian_words_beneath(app_url: str, tmp_path: Path):
-    from rag.answering.apertium import Apertium
+    from rag.translation.apertium import Apertium
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`)")
@@ -131,7 +131,7 @@ def test_english_question_is_answered_in_english_with_the_italian_words_beneath(
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_who_said_what_in_english_shows_each_quote_in_its_own_words(sample_engine: Engine, tmp_path: Path):
-    from rag.answering.apertium import Apertium
+    from rag.translation.apertium import Apertium
 
     if not Apertium.available():
         pytest.skip("Apertium is not installed (`make translator`)")
@@ -167,7 +167,7 @@ def test_italian_question_over_italian_articles_is_answered_verbatim(app_url: st
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 def test_italian_question_shows_an_italian_rendering_of_an_english_source(engine: Engine, tmp_path: Path):
-    from rag.answering.apertium import Apertium
+    from rag.translation.apertium import Apertium
     from tests.conftest import GRAIN_QUESTION_IT, mixed_corpus
 
     if not Apertium.available():

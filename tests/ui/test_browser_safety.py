@@ -11,7 +11,7 @@ from rag.api import Engine
 from rag.settings import Settings
 from tests.news_site import Route, Site
 from tests.ui.test_browser import CHROMIUM, FLAGS, app_page, keep, start_app
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 pytestmark = [
     pytest.mark.browser,

@@ -4,7 +4,7 @@ from rag.api import Engine
 from rag.errors import EmbedderMismatch, IndexNotFound, StoreUnavailable
 from rag.settings import Settings
 from tests.conftest import ARTICLES, MELONI, free_port
-from vectorstore.embeddings import SentenceTransformerEmbedder, make_embedder
+from vectorstore.embedders.factory import SentenceTransformerEmbedder, make_embedder
 
 
 @pytest.mark.slow

@@ -245,7 +245,7 @@ def test_live_model_answers_meloni_with_verified_citations(sample_engine: Engine
 @pytest.mark.parametrize("key", ["x", "the", "sk-secret-123"])
 def test_notices_stay_readable_whatever_the_key(key: str):
     """A one-letter key or an ordinary word must not eat letters of the message."""
-    from rag.answering.llm import describe_failure
+    from rag.models.llm import describe_failure
 
     port = free_port()
     settings = Settings(persist_dir=Path("x"), openai_base_url=f"http://127.0.0.1:{port}/v1", openai_api_key=key)

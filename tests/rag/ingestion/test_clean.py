@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from rag.errors import UnreadableArticle
 from rag.ingestion.clean import clean
-from rag.ingestion.load import LoadError, RawText, parse_bytes, read_file
+from rag.ingestion.load import RawText, parse_bytes, read_file
 from tests.conftest import ARTICLES
 
 
@@ -51,9 +52,9 @@ def test_latin1_is_decoded():
 
 
 def test_empty_and_binary_are_refused():
-    with pytest.raises(LoadError, match="empty"):
+    with pytest.raises(UnreadableArticle, match="empty"):
         parse_bytes(b"  \n\t ", ".txt")
-    with pytest.raises(LoadError, match="binary"):
+    with pytest.raises(UnreadableArticle, match="binary"):
         parse_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, ".txt")
 
 

@@ -16,7 +16,7 @@ from evaluation.reprints import build
 from rag.api import Engine
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT, snapshot
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 pytestmark = pytest.mark.slow
 

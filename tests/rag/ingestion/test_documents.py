@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from rag.api import Engine
+from rag.errors import UnreadableArticle
 from rag.ingestion.clean import clean
-from rag.ingestion.load import LoadError, read_file
+from rag.ingestion.load import read_file
 
 RELEASE_PAGES = (
     "La Regione annuncia un piano per le scuole. Il piano prevede nuove aule in dieci comuni.",
@@ -247,7 +248,7 @@ def test_bad_documents_each_get_one_clear_line_and_nothing_indexed_is_lost(engin
 
 def test_a_file_that_is_not_what_its_name_says_is_refused_without_a_child_process(tmp_path: Path):
     path = write(tmp_path, "x.pdf", b"hello")
-    with pytest.raises(LoadError, match="not a PDF"):
+    with pytest.raises(UnreadableArticle, match="not a PDF"):
         read_file(path, max_bytes=10**7)
 
 
@@ -286,5 +287,5 @@ def test_a_scanned_page_is_read_by_ocr_and_cited_as_ocr_text(engine: Engine, tmp
 def test_a_scanned_page_without_ocr_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the child's path
     path = write(tmp_path, "ordinanza.pdf", scanned(SCAN))
-    with pytest.raises(LoadError, match=r"no text layer.*make ocr"):
+    with pytest.raises(UnreadableArticle, match=r"no text layer.*make ocr"):
         read_file(path, max_bytes=10**7)

@@ -16,7 +16,7 @@ from rag.api import Engine
 from rag.errors import IngestLocked
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 pytestmark = pytest.mark.slow
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from rag.api import Engine
-from rag.ingestion.load import LoadError
+from rag.errors import UnreadableArticle
 from rag.ingestion.netguard import Guard, why_private
 from rag.ingestion.web import client, get
 from rag.settings import Settings
 from tests.news_site import Route, Site, atom
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 REFUSED = "address of the server's own network"
 
@@ -51,7 +51,7 @@ SPELLINGS = [
 def test_every_spelling_of_the_servers_own_network_is_refused(spelling: str, news_site: Site):
     port = news_site.url.rsplit(":", 1)[1]
     before = len(news_site.requests)
-    with client(timeout=2, guard=Guard()) as http, pytest.raises(LoadError, match=REFUSED) as refused:
+    with client(timeout=2, guard=Guard()) as http, pytest.raises(UnreadableArticle, match=REFUSED) as refused:
         get(http, spelling.format(port=port), max_bytes=10_000)
     assert "RAG_FETCH_ALLOW_PRIVATE=1" in str(refused.value)
     assert len(news_site.requests) == before  # refused before connecting: the site saw nothing
@@ -62,9 +62,9 @@ def test_a_public_name_that_resolves_to_a_private_address_is_refused():
         return {"news.example": ["10.1.2.3"], "mixed.example": ["93.184.216.34", "127.0.0.1"]}[host]
 
     with client(timeout=2, guard=Guard(), resolve=resolve) as http:
-        with pytest.raises(LoadError, match=r"news\.example \(10\.1\.2\.3\) is a private address"):
+        with pytest.raises(UnreadableArticle, match=r"news\.example \(10\.1\.2\.3\) is a private address"):
             get(http, "http://news.example/article", max_bytes=10_000)
-        with pytest.raises(LoadError, match=r"mixed\.example \(127\.0\.0\.1\) is a loopback address"):
+        with pytest.raises(UnreadableArticle, match=r"mixed\.example \(127\.0\.0\.1\) is a loopback address"):
             get(http, "https://mixed.example/article", max_bytes=10_000)  # one bad address refuses the name
 
 
@@ -92,7 +92,10 @@ def test_a_redirect_from_an_allowed_page_to_a_private_one_is_refused(news_site: 
         "/to-self": f"http://localhost:{port}/x",
     }.items():
         news_site.pages[path] = Route(b"", status=302, headers={"Location": target}, etag=False)
-        with client(timeout=2, guard=Guard(allow=("127.0.0.1",))) as http, pytest.raises(LoadError, match=REFUSED):
+        with (
+            client(timeout=2, guard=Guard(allow=("127.0.0.1",))) as http,
+            pytest.raises(UnreadableArticle, match=REFUSED),
+        ):
             get(http, f"{news_site.url}{path}", max_bytes=10_000)
     assert not news_site.hits("/x")
 

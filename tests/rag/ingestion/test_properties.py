@@ -25,7 +25,7 @@ from rag.ingestion.load import read_file
 from rag.settings import Settings
 from rag.types import Article
 from tests.conftest import ARTICLES, snapshot
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 POOL = [s.text for p in sorted(ARTICLES.glob("*.txt")) for s in split_sentences(p.read_text("utf-8"))]
 POOL = [s for s in POOL if len(s) > 40][:120]

@@ -13,7 +13,7 @@ import pytest
 from rag.api import Engine
 from rag.ingestion.vectors import provisional_vectors
 from tests.conftest import ARTICLES, MELONI, ROOT, snapshot
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 
 @pytest.mark.slow

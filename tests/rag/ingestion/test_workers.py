@@ -16,8 +16,8 @@ from rag.errors import ConfigError
 from rag.settings import Settings
 from tests.conftest import ARTICLES, ROOT, snapshot
 from vectorstore import claims
-from vectorstore.e5_torch import has_bf16
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.e5_torch import has_bf16
+from vectorstore.embedders.factory import E5Small
 
 
 def worker(settings: Settings, lease: float, precision: str = "auto") -> subprocess.Popen[str]:

@@ -9,12 +9,12 @@ import pytest
 
 from evaluation.reprints import COPY, Corpus, build, true_pairs
 from rag.answering.agreement import differing_figures
-from rag.answering.display import reported_by
 from rag.api import Engine
+from rag.display import reported_by
 from rag.settings import Settings
 from rag.types import Claim
 from tests.conftest import ARTICLES, MELONI
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 
 def chunk_table(engine: Engine) -> list[tuple[str, str, str, list[tuple[int, int]]]]:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering.apertium import APERTIUM_ROUTES, Apertium
 from rag.api import Engine
 from rag.errors import LLMUnavailable
 from rag.search.crosslingual import QuestionRenderings
 from rag.settings import Settings
+from rag.translation.apertium import APERTIUM_ROUTES, Apertium
 from tests.conftest import GRAIN_QUESTION_IT, mixed_corpus
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 
 class Scripted:

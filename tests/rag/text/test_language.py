@@ -13,7 +13,7 @@ from rag.settings import Settings
 from rag.text.language import detect, stemmer, stopwords
 from rag.text.question import content_words, entities
 from tests.conftest import ARTICLES, MELONI
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.factory import E5Small
 
 # An English news article written for this test (not taken from any outlet).
 HARBOUR = """Oslo harbour fund approved

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from rag.answering.apertium_stream import END, Segment, stream
+from rag.translation.apertium_stream import END, Segment, stream
 
 DATA = Path("/usr/share/apertium")
 # Each language's analyser, and each direction's bilingual dictionaries, through the Spanish pivot.

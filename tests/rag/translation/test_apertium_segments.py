@@ -1,4 +1,4 @@
-"""Every segment is rendered as if alone: no word slides from one quote into the next (rag/answering/apertium.py)."""
+"""Every segment is rendered as if alone: no word slides from one quote into the next (rag/translation/apertium.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.answering.apertium import Apertium
 from rag.ingestion.chunk import split_sentences
 from rag.ingestion.clean import clean
 from rag.ingestion.load import read_file
+from rag.translation.apertium import Apertium
 from tests.conftest import ARTICLES
 
 pytestmark = pytest.mark.skipif(not Apertium.available(), reason="Apertium is not installed (`make translator`)")
@@ -78,7 +78,7 @@ def test_any_two_sentences_render_as_each_alone(
 
 
 def test_who_said_what_renders_each_of_zelenskys_quotes_as_if_alone(sample_engine, monkeypatch):
-    from rag.answering.rendering import RenderingCache
+    from rag.translation.rendering import RenderingCache
 
     def rendered(quotes: list) -> list[str | None]:
         monkeypatch.setattr(sample_engine.renderings, "cache", RenderingCache())  # each call renders afresh

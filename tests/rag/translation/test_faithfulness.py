@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.faithfulness import fact_changes, missing_names, negated, numbers, withheld_because
 from rag.text.names import names
+from rag.translation.faithfulness import fact_changes, missing_names, negated, numbers, withheld_because
 
 SOURCE = "Il 6 gennaio 2026 i leader dei Volenterosi hanno firmato 3 accordi a Parigi con gli Stati Uniti."
 

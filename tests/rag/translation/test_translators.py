@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering.apertium import Apertium, protect, restore
-from rag.answering.translators import make_translators
 from rag.errors import ConfigError
 from rag.settings import Settings
+from rag.translation.apertium import Apertium, protect, restore
+from rag.translation.translators import make_translators
 
 needs_apertium = pytest.mark.skipif(not Apertium.available(), reason="Apertium is not installed (`make translator`)")
 
@@ -24,7 +24,7 @@ def test_apertium_renders_each_line_both_ways_and_keeps_names():
     )
     assert len(out) == 3 and out[0] == "The cat is not on the table."
     # Through the Spanish pivot "Mosca" would be "Fly"; a name is kept, even at a sentence start, in
-    # its English form when CLDR has one (rag/answering/gazetteer.py).
+    # its English form when CLDR has one (rag/translation/gazetteer.py).
     assert "Moscow" in out[1] and out[2].startswith("Moscow") and "Fly" not in out[2]
     back = apertium.translate(["We sent 200 soldiers on 5 March 2025."], source="en", target="it")
     assert "200" in back[0] and "2025" in back[0]

@@ -8,8 +8,8 @@ import pytest
 from rag.errors import ConfigError
 from rag.ingestion.chunk import split_sentences
 from tests.conftest import ARTICLES
-from vectorstore.e5_torch import TorchE5, dequantize, has_bf16, model_file, read_model
-from vectorstore.embeddings import E5Small
+from vectorstore.embedders.e5_torch import TorchE5, dequantize, has_bf16, model_file, read_model
+from vectorstore.embedders.factory import E5Small
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,7 @@
 Runs after the answer is shown, on its few cited sentences only, and caches
 each rendering by sentence (article, span, target language, translator). A
 rendering is attached to its citation only after the faithfulness check
-(rag/answering/faithfulness.py) has had its say; a withheld one carries why.
+(rag/translation/faithfulness.py) has had its say; a withheld one carries why.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answering.display import say
-from rag.answering.faithfulness import missing_names, withheld_because
-from rag.answering.translators import INSTALL_HINT, Translator
+from rag.display import say
 from rag.errors import RagError
 from rag.text.language import LANGUAGE_NAMES
+from rag.translation.faithfulness import missing_names, withheld_because
+from rag.translation.translators import INSTALL_HINT, Translator
 from rag.types import Answer, Citation, Rendering
-from vectorstore.embeddings import Embedder
+from vectorstore.embedders.factory import Embedder
 
 Key = tuple[str, int, int, str, str]
 
@@ -247,7 +247,7 @@ def _alone(names: list[str], *, source: str, target: str, translator: Translator
 
 def _strays(quotes: list[str], texts: list[str], *, source: str, target: str) -> list[list[str]]:
     """Each rendering's words from another quote (none looked for without Apertium's dictionaries)."""
-    from rag.answering.lexicon import Lexicon, shared_lexicon, strays
+    from rag.translation.lexicon import Lexicon, shared_lexicon, strays
 
     if len(quotes) < 2 or not Lexicon.available():
         return [[] for _ in quotes]

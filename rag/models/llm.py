@@ -32,7 +32,7 @@ def ready_answerers(settings: Settings) -> list[tuple[str, str]]:
     and each bundled local model whose parts ``make local-model`` installed (with llama.cpp)."""
     from importlib.util import find_spec
 
-    from rag.answering.local_models import MODELS, installed
+    from rag.models.local_models import MODELS, installed
 
     names = [settings.answerer.strip(), "extractive"]  # the configured one first: the default choice
     if find_spec("llama_cpp") is not None:
@@ -67,7 +67,7 @@ def typed_answerer(typed: str, *, settings: Settings) -> str:
     Raises:
         ConfigError: Not an answerer, or a ``llamacpp:`` model outside the model folder.
     """
-    from rag.answering.local_models import MODELS
+    from rag.models.local_models import MODELS
 
     name = typed.strip()
     kind, _, model = name.partition(":")
@@ -114,7 +114,7 @@ def make_chat_model(answerer: str, *, settings: Settings) -> Any:
     match kind:
         case "llamacpp":
             try:
-                from rag.answering.llamacpp import local_chat_model
+                from rag.models.llamacpp import local_chat_model
             except ImportError:
                 raise _missing("llamacpp") from None
             return local_chat_model(model, settings=settings)

@@ -1,6 +1,6 @@
 """The words Apertium's route leaves: glossed, told from names, and numbers in the target's separators.
 
-Apertium marks a word its dictionaries lack (rag/answering/apertium_stream.UNKNOWN). A lower-case
+Apertium marks a word its dictionaries lack (rag/translation/apertium_stream.UNKNOWN). A lower-case
 word neither leg knew is glossed alone from the other pivot's dictionaries; a word the second leg
 left in the pivot's language is traced back to the source word that gave it, which is glossed
 instead. English capitalises its nationality adjectives and a headline's every word: those are
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answering.apertium_stream import FAILED, UNKNOWN
+from rag.translation.apertium_stream import FAILED, UNKNOWN
 
 # A word left in the source language: unknown to both legs of the route (two marks), in lower case
 # (a capitalised one is a name, kept as written).
@@ -36,7 +36,7 @@ def common_words(texts: Sequence[str], language: str) -> list[frozenset[str]]:
     title-case headline; there a word is common when no reading of it is a noun (a noun may be a
     name: "Trump"), so "Meets" and "In" are rendered and "Trump" and "Paris" kept.
     """
-    from rag.answering.lexicon import Lexicon, shared_lexicon
+    from rag.translation.lexicon import Lexicon, shared_lexicon
 
     if language != "en" or not Lexicon.available():
         return [frozenset() for _ in texts]
@@ -62,7 +62,7 @@ def traced_words(
     texts: Sequence[str], out: Sequence[str], *, source: str, target: str, pivot: str
 ) -> list[dict[str, str]]:
     """For each text with words left in the pivot's language, ``{pivot word: the source word that gave it}``."""
-    from rag.answering.lexicon import Lexicon, shared_lexicon
+    from rag.translation.lexicon import Lexicon, shared_lexicon
 
     if pivot != "spa" or not Lexicon.available() or not any(PIVOT_LEFT.search(o) for o in out):
         return [{} for _ in texts]
@@ -84,13 +84,13 @@ _GLOSSES: dict[tuple[str, str, str], str | None] = {}
 
 
 def glosses(words: Sequence[str], *, source: str, target: str, pivot: str, timeout: float) -> dict[str, str]:
-    """Each word alone through ``pivot``'s dictionaries (rag/answering/lexicon.Lexicon.gloss); cached per process.
+    """Each word alone through ``pivot``'s dictionaries (rag/translation/lexicon.Lexicon.gloss); cached per process.
 
     A negation or a number word is never glossed: a wrong gloss there would change a fact
     (the Catalan route renders "nessun" as "cape").
     """
-    from rag.answering.lexicon import Lexicon, shared_lexicon
     from rag.text.words import NEGATIONS, fold, number_value
+    from rag.translation.lexicon import Lexicon, shared_lexicon
 
     todo = [w for w in words if (w, source, target) not in _GLOSSES]
     if todo and Lexicon.available():

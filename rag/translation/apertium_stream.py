@@ -1,6 +1,6 @@
 """Apertium's programs as processes: a stream in, a stream out, without reloading dictionaries each call.
 
-Two kinds of process serve a pipeline (rag/answering/apertium.py):
+Two kinds of process serve a pipeline (rag/translation/apertium.py):
 
 * :class:`Segment`: stateless programs kept running in null-flush mode
   (``-z``: each flushes its output at a ``\\0``), a batch of texts at a time;

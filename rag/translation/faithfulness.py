@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from rag.answering.display import say
+from rag.display import say
 from rag.text.calendar import month_names, weekday_names
 from rag.text.names import names
 from rag.text.words import NEGATIONS, fold, number_value
@@ -118,7 +118,7 @@ def withheld_because(
             the other language ("Parigi" -> "Paris").
         strays: Words of the rendering that translate a word of another
             sentence rendered with it and none of its own
-            (rag/answering/lexicon.strays).
+            (rag/translation/lexicon.strays).
     """
     if not rendering.strip():
         return say("why_empty", target_language)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vectorstore.embeddings import UseMultilingual
+from vectorstore.embedders.factory import UseMultilingual
 
 TEXTS = [
     "Cosa ha promesso Meloni?",
@@ -33,7 +33,7 @@ def test_cached_tokenizer_embeds_identically(tmp_path: Path):
 
 
 def test_e5_has_a_query_side_and_a_document_side():
-    from vectorstore.embeddings import E5Small, make_embedder
+    from vectorstore.embedders.factory import E5Small, make_embedder
 
     e5 = make_embedder("e5-small")
     assert isinstance(e5, E5Small) and e5.dimension == 384

@@ -6,8 +6,8 @@ import html
 import re
 
 from app.answer_html import answer_html, rendering_html
-from rag.answering.display import WORDS, answer_lines, file_summary, rendering_label, say, translation_note
 from rag.cli.answer import render_claims, rendering_line
+from rag.display import WORDS, answer_lines, file_summary, rendering_label, say, translation_note
 from rag.types import Answer, Citation, Claim, Rendering
 
 QUOTE = "Meloni ha sottolineato il ruolo italiano, senza invio di truppe."

@@ -1,8 +1,8 @@
-"""The in-process model's guard against a reply that loops (rag/answering/llamacpp.py)."""
+"""The in-process model's guard against a reply that loops (rag/models/llamacpp.py)."""
 
 from __future__ import annotations
 
-from rag.answering.llamacpp import RepeatedLine
+from rag.models.llamacpp import RepeatedLine
 
 
 def feed(pieces: list[str]) -> int | None:

@@ -2,8 +2,8 @@
 
 ``apertium`` is Debian's rule-based translator (Italian <-> English through
 Spanish: deterministic, gist quality, milliseconds a call once its pipeline
-runs: rag/answering/apertium.py); ``llamacpp:<model>``
-prompts a local model (rag/answering/local_models.py). ``auto`` picks the
+runs: rag/translation/apertium.py); ``llamacpp:<model>``
+prompts a local model (rag/models/local_models.py). ``auto`` picks the
 first one installed in :data:`AUTO_ORDER`, the order measured in
 docs/BENCHMARKS.md; ``none`` turns renderings off.
 """
@@ -14,10 +14,10 @@ import importlib.util
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from rag.answering.apertium import Apertium
 from rag.errors import ConfigError
 from rag.settings import Settings
 from rag.text.language import LANGUAGE_NAMES
+from rag.translation.apertium import Apertium
 
 KINDS = ("auto", "none", "apertium", "llamacpp:<model>", "a comma-separated order of those two")
 INSTALL_HINT = "`make translator` (Apertium) or `make local-model` (a local model)"
@@ -60,7 +60,7 @@ def make_translators(spec: str, *, settings: Settings, chat_model: Any = None) -
     """The translators ``spec`` names, in fallback order; empty for ``none`` (or ``auto`` with none installed).
 
     A rendering withheld by the faithfulness check is tried again with the
-    next translator (rag/answering/rendering.py).
+    next translator (rag/translation/rendering.py).
 
     Args:
         spec: ``auto``, ``none``, or a comma-separated order of ``apertium`` and
@@ -92,7 +92,7 @@ def make_translator(spec: str, *, settings: Settings, chat_model: Any = None) ->
             return Apertium(timeout=settings.llm_timeout)
         case "llamacpp" if name:
             if chat_model is None:
-                from rag.answering.llm import make_chat_model
+                from rag.models.llm import make_chat_model
 
                 return ModelTranslator(model=make_chat_model(spec, settings=settings), name=spec.strip())
             return ModelTranslator(model=chat_model(spec.strip()), name=spec.strip())
@@ -106,7 +106,7 @@ AUTO_ORDER = ("apertium",)  # the local models render more fluently but invert f
 def _installed(spec: str, *, settings: Settings) -> bool:
     if spec == "apertium":
         return Apertium.available()
-    from rag.answering.local_models import installed
+    from rag.models.local_models import installed
 
     if importlib.util.find_spec("llama_cpp") is None:
         return False

@@ -1,4 +1,4 @@
-"""A rendering holding a word of its neighbour is caught (rag/answering/lexicon.py, the faithfulness check)."""
+"""A rendering holding a word of its neighbour is caught (rag/translation/lexicon.py, the faithfulness check)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from rag.answering.apertium import Apertium
-from rag.answering.lexicon import Lexicon, shared_lexicon, strays
-from rag.answering.rendering import checked
-from tests.rag.answering.test_apertium_segments import SLID, sample_sentences
+from rag.translation.apertium import Apertium
+from rag.translation.lexicon import Lexicon, shared_lexicon, strays
+from rag.translation.rendering import checked
+from tests.rag.translation.test_apertium_segments import SLID, sample_sentences
 
 needs_apertium = pytest.mark.skipif(
     not (Apertium.available() and Lexicon.available()), reason="Apertium is not installed (`make translator`)"
@@ -70,6 +70,6 @@ def test_no_sample_sentence_rendered_three_at_a_time_is_said_to_hold_a_neighbour
 
 
 def _embedder():
-    from vectorstore.embeddings import E5Small
+    from vectorstore.embedders.factory import E5Small
 
     return E5Small()

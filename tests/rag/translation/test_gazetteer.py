@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.apertium import Apertium
-from rag.answering.gazetteer import place_names
+from rag.translation.apertium import Apertium
+from rag.translation.gazetteer import place_names
 
 
 def test_countries_and_cities_have_their_form_in_the_other_language_both_ways():

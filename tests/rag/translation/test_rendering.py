@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering.apertium import Apertium
-from rag.answering.rendering import RenderingCache, render
 from rag.api import Engine
 from rag.errors import LLMUnavailable
 from rag.settings import Settings
+from rag.translation.apertium import Apertium
+from rag.translation.rendering import RenderingCache, render
 from tests.conftest import GRAIN_QUESTION_IT, MELONI, mixed_corpus
 from tests.rag.test_cli import run
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from rag.answering.local_models import installed
 from rag.api import Engine
+from rag.models.local_models import installed
 from rag.settings import Settings
 from rag.types import Answer
 from tests.conftest import MELONI, ROOT, free_port, serve
@@ -37,7 +37,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def qwen() -> Any:
     """The real model, loaded once for the module."""
-    from rag.answering.llm import make_chat_model
+    from rag.models.llm import make_chat_model
 
     return make_chat_model(MODE, settings=Settings.from_env(llm_timeout=300))
 
@@ -109,8 +109,8 @@ def test_a_model_past_its_deadline_falls_back_with_a_notice(sample_engine: Engin
 
 
 def test_the_local_model_renders_a_sentence_keeping_its_facts(qwen: Any):
-    from rag.answering.faithfulness import fact_changes
-    from rag.answering.translators import ModelTranslator
+    from rag.translation.faithfulness import fact_changes
+    from rag.translation.translators import ModelTranslator
 
     source = "Il 6 gennaio 2026 a Parigi i leader hanno firmato 3 accordi."
     (out,) = ModelTranslator(model=qwen, name=MODE).translate([source], source="it", target="en")
@@ -120,7 +120,7 @@ def test_the_local_model_renders_a_sentence_keeping_its_facts(qwen: Any):
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama.cpp's OpenAI-compatible server on 127.0.0.1 with the same model; yields its /v1 URL."""
-    from rag.answering.local_models import gguf_path
+    from rag.models.local_models import gguf_path
 
     port = free_port()
     proc = subprocess.Popen(
@@ -151,7 +151,7 @@ def test_the_app_shows_the_local_models_answer_with_its_sources(sample_engine: E
     """`RAG_ANSWERER=llamacpp:qwen2.5-0.5b make run`: the app answers with the model, every sentence checked."""
     from streamlit.testing.v1 import AppTest
 
-    from app.common import get_engine
+    from app.engine import get_engine
 
     monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
     monkeypatch.setenv("RAG_ANSWERER", MODE)
@@ -169,7 +169,7 @@ def test_the_app_shows_the_local_models_answer_with_its_sources(sample_engine: E
 def test_the_apps_mode_list_offers_the_installed_model(sample_engine: Engine, monkeypatch: pytest.MonkeyPatch):
     from streamlit.testing.v1 import AppTest
 
-    from app.common import get_engine
+    from app.engine import get_engine
 
     monkeypatch.setenv("RAG_PERSIST_DIR", str(sample_engine.settings.persist_dir))
     get_engine.clear()  # type: ignore[attr-defined]

@@ -18,9 +18,9 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from pydantic import PrivateAttr
 
-from rag.answering.local_models import gguf_path
-from rag.answering.verify import ENUMERATOR
+from rag.models.local_models import gguf_path
 from rag.settings import Settings
+from rag.text.words import ENUMERATOR
 
 CONTEXT_TOKENS = 4096  # five passages of ~600 characters, the prompts and the reply fit with room
 MAX_REPLY_TOKENS = 384  # a short cited answer; a run-on reply is cut here

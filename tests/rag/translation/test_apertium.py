@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.apertium import Apertium, Pipeline, pipeline
-from rag.answering.apertium_stream import UNKNOWN, unformat
-from rag.answering.apertium_words import separators, strip_marks
+from rag.translation.apertium import Apertium, Pipeline, pipeline
+from rag.translation.apertium_stream import UNKNOWN, unformat
+from rag.translation.apertium_words import separators, strip_marks
 
 needs_apertium = pytest.mark.skipif(not Apertium.available(), reason="Apertium is not installed (`make translator`)")
 

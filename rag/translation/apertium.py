@@ -20,8 +20,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from rag.answering.apertium_stream import FAILED, UNKNOWN, Segment, Spares, stream, unformat
-from rag.answering.apertium_words import (
+from rag.errors import ConfigError, LLMUnavailable
+from rag.translation.apertium_stream import FAILED, UNKNOWN, Segment, Spares, stream, unformat
+from rag.translation.apertium_words import (
     LEFT,
     OTHER_PIVOT,
     PIVOT_LEFT,
@@ -32,7 +33,6 @@ from rag.answering.apertium_words import (
     strip_marks,
     traced_words,
 )
-from rag.errors import ConfigError, LLMUnavailable
 
 # Apertium has no direct Italian-English pair in Debian; Spanish is the pivot (Catalan measured worse,
 # docs/BENCHMARKS.md "Renderings").
@@ -52,7 +52,7 @@ REINSTALL = "reinstall it with `make translator`"
 _SENTENCE_END = re.compile(r"[.!?…]$")
 _ADDED_STOP = re.compile(r"\s*\.$")
 # Programs that carry state from one batch to the next (a sentence comes out differently after another):
-# a fresh one for each text (rag/answering/apertium_stream.Spares).
+# a fresh one for each text (rag/translation/apertium_stream.Spares).
 STATEFUL = ("apertium-tagger ", "cg-proc ")
 
 
@@ -71,7 +71,7 @@ class Apertium:
         self.timeout = timeout
         self.pivot = pivot
         self.routes = routes(pivot)
-        # Place names in the target language's form (Parigi -> Paris), from CLDR: rag/answering/gazetteer.py.
+        # Place names in the target language's form (Parigi -> Paris), from CLDR: rag/translation/gazetteer.py.
         self.places = places
         self.glosses = glosses
         if pivot != "spa":
@@ -95,7 +95,7 @@ class Apertium:
         """
         if not self.places:
             return {n: n for n in names}
-        from rag.answering.gazetteer import place_names
+        from rag.translation.gazetteer import place_names
 
         places = place_names(source, target)
         return {n: places.get(n, n) for n in names}
@@ -125,7 +125,7 @@ class Apertium:
             return []
         places: dict[str, str] = {}
         if self.places:
-            from rag.answering.gazetteer import place_names
+            from rag.translation.gazetteer import place_names
 
             places = place_names(source, target)
         # Each text ends a sentence: the transfer stages join words across a blank but never across a
