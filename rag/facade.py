@@ -1,17 +1,17 @@
 """Engine: one index composed with the steps of a question (rag/steps/) and its write side (rag/library/).
 
 Each public method is the method of the part that does the work, bound to this engine's part by
-:func:`handed_to`: its signature and docstring are written once, where the work is, so the engine,
+:func:`rag.composition.handed_to`: its signature and docstring are written once, where the work is, so the engine,
 its parts and rag/api.py cannot drift apart. rag/api.py exports the engine with the public functions.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+from rag.composition import handed_to
 from rag.errors import RagError
 from rag.index import Index
 from rag.library.articles import Articles
@@ -31,19 +31,6 @@ if TYPE_CHECKING:
     from rag.search.crosslingual import QuestionRenderings
     from rag.search.retrieval import Retriever
     from rag.translation.translators import Translator
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def handed_to(part: str, method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], R]:
-    """``method`` of the engine's attribute ``part``, as an engine method: same parameters, same docstring."""
-
-    @functools.wraps(method)
-    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return method(getattr(self, part), *args, **kwargs)
-
-    return call
 
 
 class Engine:

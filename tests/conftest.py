@@ -137,7 +137,7 @@ def snapshot(engine: Engine) -> dict[str, object]:
     """
     store = engine.store
     engine.sync()
-    stored = {part: store._cols[part].get(include=["embeddings"]) for part in ("sentences", "chunks")}
+    stored = {part: store.client.cols[part].get(include=["embeddings"]) for part in ("sentences", "chunks")}
     return {
         "docs": {d: m.get("content_hash") for d, m in store.documents().items()},
         "chunks": sorted(store.chunk_ids()),

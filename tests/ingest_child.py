@@ -19,7 +19,7 @@ from typing import Any
 from rag.api import Engine, ingest_summary
 from rag.errors import RagError
 from rag.settings import Settings
-from vectorstore.store import ChromaStore
+from vectorstore.core import StoreClient
 
 WRITES = ("upsert", "add", "delete", "update")
 
@@ -27,9 +27,9 @@ WRITES = ("upsert", "add", "delete", "update")
 def arm(kill_at: int) -> None:
     """Make the N-th write call to Chroma kill this process."""
     count = 0
-    original = ChromaStore._call
+    original = StoreClient.call
 
-    def counted(self: ChromaStore, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def counted(self: StoreClient, fn: Any, *args: Any, **kwargs: Any) -> Any:
         nonlocal count
         if getattr(fn, "__name__", "") in WRITES:
             count += 1
@@ -37,7 +37,7 @@ def arm(kill_at: int) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
         return original(self, fn, *args, **kwargs)
 
-    ChromaStore._call = counted  # type: ignore[method-assign]
+    StoreClient.call = counted  # type: ignore[method-assign]
 
 
 def main() -> int:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vectorstore.core import Record, StoreCore
+from vectorstore.core import Record, StoreClient
 from vectorstore.where import clean_meta
 
 
-class Bookkeeping(StoreCore):
+class Bookkeeping:
     """Counters (generation, vectors), pending marks and notes (versions, feeds, claims)."""
+
+    def __init__(self, client: StoreClient) -> None:
+        self.client = client
 
     def generation(self) -> int:
         """A number every finished ingest that changed something increases."""
@@ -26,29 +29,29 @@ class Bookkeeping(StoreCore):
 
     def counters(self) -> dict[str, int]:
         """Every change counter, read in one round-trip (the app checks them before each question)."""
-        col = self._meta()
+        col = self.client.meta()
         if col is None:
             return {}
-        got = self._call(col.get, ids=["generation", "vectors"], include=["metadatas"])
+        got = self.client.call(col.get, ids=["generation", "vectors"], include=["metadatas"])
         return {i: int((m or {}).get("n", 0)) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def bump_counter(self, name: str) -> int:
         """Increase a change counter (under the writer lock); returns the new value."""
         n = self.counter(name) + 1
-        self._upsert_meta([name], [{"n": n}])
+        self.client.upsert_meta([name], [{"n": n}])
         return n
 
     def mark_pending(self, doc_id: str) -> None:
         """Record that ``doc_id`` is about to change (see :meth:`pending`)."""
-        self._upsert_meta([f"pending:{doc_id}"], [{"kind": "pending", "doc_id": doc_id}])
+        self.client.upsert_meta([f"pending:{doc_id}"], [{"kind": "pending", "doc_id": doc_id}])
 
     def clear_pending(self, doc_id: str) -> None:
         """Record that ``doc_id``'s change is complete."""
-        self._call(self._cols["meta"].delete, ids=[f"pending:{doc_id}"])
+        self.client.call(self.client.cols["meta"].delete, ids=[f"pending:{doc_id}"])
 
     def pending(self) -> list[str]:
         """Documents whose last change did not finish (the writer died)."""
-        got = self._call(self._cols["meta"].get, where={"kind": "pending"}, include=["metadatas"])
+        got = self.client.call(self.client.cols["meta"].get, where={"kind": "pending"}, include=["metadatas"])
         return sorted(str(m["doc_id"]) for m in got["metadatas"] if m)
 
     def put_notes(self, records: Sequence[Record], *, replace: bool = True) -> None:
@@ -59,8 +62,8 @@ class Bookkeeping(StoreCore):
         (``vectorstore/claims.py``).
         """
         if records:
-            self._call(
-                self._cols["meta"].upsert if replace else self._cols["meta"].add,
+            self.client.call(
+                self.client.cols["meta"].upsert if replace else self.client.cols["meta"].add,
                 ids=[r.id for r in records],
                 documents=[r.text for r in records],
                 metadatas=[clean_meta(r.meta) for r in records],
@@ -69,11 +72,11 @@ class Bookkeeping(StoreCore):
 
     def notes(self, kind: str, **where: Any) -> list[Record]:
         """The records :meth:`put_notes` stored whose ``kind`` (and every ``where`` field) matches."""
-        col = self._meta()
+        col = self.client.meta()
         if col is None:
             return []
         clauses = [{"kind": kind}] + [{k: v} for k, v in where.items()]
-        got = self._call(col.get, where=clauses[0] if len(clauses) == 1 else {"$and": clauses},
+        got = self.client.call(col.get, where=clauses[0] if len(clauses) == 1 else {"$and": clauses},
                          include=["documents", "metadatas"])  # fmt: skip
         return [
             Record(i, t or "", dict(m or {}))
@@ -82,10 +85,10 @@ class Bookkeeping(StoreCore):
 
     def note(self, note_id: str) -> Record | None:
         """One record stored by :meth:`put_notes`, by id."""
-        col = self._meta()
+        col = self.client.meta()
         if col is None:
             return None
-        got = self._call(col.get, ids=[note_id], include=["documents", "metadatas"])
+        got = self.client.call(col.get, ids=[note_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
         return Record(got["ids"][0], got["documents"][0] or "", dict(got["metadatas"][0] or {}))
@@ -93,11 +96,11 @@ class Bookkeeping(StoreCore):
     def drop_notes(self, ids: Sequence[str], *, where: dict[str, Any] | None = None) -> None:
         """Delete records stored by :meth:`put_notes` (only those matching ``where``, if given, in one call)."""
         if ids:
-            self._call(self._cols["meta"].delete, ids=list(ids), where=where)
+            self.client.call(self.client.cols["meta"].delete, ids=list(ids), where=where)
 
     def purge_document(self, doc_id: str) -> None:
         """Remove every trace of ``doc_id`` (record, chunks, sentences) and its pending mark."""
-        self._delete("docs", [doc_id])
-        self._delete("chunks", self._ids("chunks", doc_id))
-        self._delete("sentences", self._ids("sentences", doc_id))
+        self.client.delete("docs", [doc_id])
+        self.client.delete("chunks", self.client.ids("chunks", doc_id))
+        self.client.delete("sentences", self.client.ids("sentences", doc_id))
         self.clear_pending(doc_id)

@@ -39,8 +39,8 @@ class Record:
     score: float = 0.0
 
 
-class StoreCore:
-    """The client and collections of one index, and the calls every section of the store makes."""
+class StoreClient:
+    """The client and collections of one index, and the calls every part of the store makes (retried)."""
 
     def __init__(
         self,
@@ -52,37 +52,41 @@ class StoreCore:
         timeout: float = 5.0,
     ) -> None:
         self.location = chroma_url or persist_dir
-        self._embedder_name = embedder_name
-        self._timeout = timeout
-        self._client = connect(persist_dir, chroma_url, timeout)
-        self._names = {part: f"{collection}-{part}" for part in ("docs", "chunks", "sentences", "meta")}
-        self._persist_dir = persist_dir
-        self._server = bool(chroma_url)
-        self._cols: dict[str, Any] = {}
+        self.embedder_name = embedder_name
+        self.timeout = timeout
+        self.chroma = connect(persist_dir, chroma_url, timeout)
+        self.names = {part: f"{collection}-{part}" for part in ("docs", "chunks", "sentences", "meta")}
+        self.persist_dir = persist_dir
+        self.server = bool(chroma_url)
+        self.cols: dict[str, Any] = {}
 
-    def _meta(self) -> Any:
-        if "meta" not in self._cols and self._has(self._names["meta"]):
-            self._cols["meta"] = self._call(self._client.get_collection, self._names["meta"], embedding_function=None)
-        return self._cols.get("meta")
+    def meta(self) -> Any:
+        """The ``meta`` collection, or None before an index has one."""
+        if "meta" not in self.cols and self.has(self.names["meta"]):
+            self.cols["meta"] = self.call(self.chroma.get_collection, self.names["meta"], embedding_function=None)
+        return self.cols.get("meta")
 
-    def _has(self, name: str) -> bool:
+    def has(self, name: str) -> bool:
+        """Whether a collection of this name exists."""
         try:
-            self._client.get_collection(name)
+            self.chroma.get_collection(name)
             return True
         except Exception:  # chroma raises NotFoundError or ValueError by version
             return False
 
-    def _ids(self, part: str, doc_id: str) -> list[str]:
-        got = self._call(self._cols[part].get, where={"doc_id": doc_id}, include=[])
+    def ids(self, part: str, doc_id: str) -> list[str]:
+        """The ids of one document's records in ``part``."""
+        got = self.call(self.cols[part].get, where={"doc_id": doc_id}, include=[])
         return list(got["ids"])
 
-    def _upsert(self, part: str, records: Sequence[Record], vectors: np.ndarray) -> None:
+    def upsert(self, part: str, records: Sequence[Record], vectors: np.ndarray) -> None:
+        """Write ``records`` with their vectors into ``part``, in batches Chroma accepts."""
         # Chroma rejects batches above its max size; stay well below it.
-        size = max(1, min(1000, int(self._client.get_max_batch_size())))
-        col = self._cols[part]
+        size = max(1, min(1000, int(self.chroma.get_max_batch_size())))
+        col = self.cols[part]
         for i in range(0, len(records), size):
             batch = records[i : i + size]
-            self._call(
+            self.call(
                 col.upsert,
                 ids=[r.id for r in batch],
                 documents=[r.text for r in batch] if any(r.text for r in batch) else None,
@@ -90,11 +94,13 @@ class StoreCore:
                 embeddings=vectors[i : i + size].tolist(),
             )
 
-    def _delete(self, part: str, ids: Sequence[str]) -> None:
+    def delete(self, part: str, ids: Sequence[str]) -> None:
+        """Delete records of ``part`` by id, in batches."""
         for i in range(0, len(ids), 1000):
-            self._call(self._cols[part].delete, ids=list(ids[i : i + 1000]))
+            self.call(self.cols[part].delete, ids=list(ids[i : i + 1000]))
 
-    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)``, tried again while another process's writes get in its way."""
         for attempt in range(RETRIES + 1):
             try:
                 return fn(*args, **kwargs)
@@ -116,8 +122,9 @@ class StoreCore:
                 time.sleep(0.25 * 2**attempt)
         raise AssertionError("unreachable")
 
-    def _upsert_meta(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
-        self._call(self._cols["meta"].upsert, ids=ids, metadatas=metadatas, embeddings=[[1.0]] * len(ids))
+    def upsert_meta(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        """Write small records (counters, marks) into the ``meta`` collection."""
+        self.call(self.cols["meta"].upsert, ids=ids, metadatas=metadatas, embeddings=[[1.0]] * len(ids))
 
 
 def _contended(exc: Exception) -> bool:

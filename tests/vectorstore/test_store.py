@@ -75,12 +75,12 @@ def test_a_rebuild_keeps_every_record_and_a_cut_swap_is_finished_on_open(engine:
     store.rebuild()  # what the writer after a killed one does (rag/index.py)
     assert snapshot(engine) == before  # records, vectors, copies and the same top 5 in order
     # Killed between dropping "chunks" and renaming its copy: the next open renames it.
-    name = store._names["chunks"]
-    spare = store._client.create_collection(
-        f"{name}-rebuild", metadata=store._cols["chunks"].metadata, configuration={"hnsw": {"space": "cosine"}}
+    name = store.client.names["chunks"]
+    spare = store.client.chroma.create_collection(
+        f"{name}-rebuild", metadata=store.client.cols["chunks"].metadata, configuration={"hnsw": {"space": "cosine"}}
     )
-    for batch in store._all_records(store._cols["chunks"]):
+    for batch in store.repairs._all_records(store.client.cols["chunks"]):
         spare.add(**batch)
-    store._client.delete_collection(name)
+    store.client.chroma.delete_collection(name)
     reopened = Engine(engine.settings, embedder=engine.embedder)
     assert snapshot(reopened) == before

@@ -121,7 +121,7 @@ class IngestMachine(RuleBasedStateMachine):
         store = self.engine.store
         assert {d: m.get("content_hash") for d, m in store.documents().items()} == docs
         assert store.chunk_ids() == chunk_ids
-        assert set(store._cols["sentences"].get(include=[])["ids"]) == sentence_ids
+        assert set(store.client.cols["sentences"].get(include=[])["ids"]) == sentence_ids
         assert store.pending() == []
         if state is not None:
             assert set(self.engine.retriever._lexical_index().ids) == chunk_ids  # BM25 in step
