@@ -32,6 +32,20 @@ def test_a_sentence_renders_the_same_after_others_as_in_a_fresh_pipeline():
     kept.close()
 
 
+@pytest.mark.slow
+@needs_apertium
+def test_a_batch_larger_than_the_pipes_hold_is_rendered_whole_and_in_order():
+    """Written whole before it was read, 700 sentences at once (~175 KB) hung in the write: more than the
+    pipes between the programs hold. Now the lines go in batches."""
+    shared = Pipeline(("ita-spa", "spa-eng"))
+    lines = [f"{SENTENCES[i % 2]} ({i})" for i in range(700)]
+    assert sum(len(line) for line in lines) > 160_000
+    out = shared.run(lines, timeout=300)
+    assert len(out) == 700 and all(f"({i})" in line for i, line in enumerate(out))
+    assert out[:2] == shared.run(lines[:2], timeout=60)
+    shared.close()
+
+
 @needs_apertium
 def test_a_killed_pipeline_starts_again_and_reserved_characters_survive():
     apertium = Apertium(timeout=60)
