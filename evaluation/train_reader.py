@@ -1,22 +1,32 @@
-"""Train the answer reader (evaluation/reader_model.py) on the tune halves, 2-fold or on all of them.
+"""Train the answer reader (evaluation/reader_model.py): a first stage on SelQA, then the tune halves, 2-fold.
 
-    python -m evaluation.reader_candidates                    # the candidates, once (~5 min)
-    python -m evaluation.train_reader --fold 0                # train on fold 1, score fold 0 (~24 min here)
-    python -m evaluation.train_reader --fold 1                # and the other way round
-    python -m evaluation.train_reader --fold 0 --score negatives   # the refusal bar's unanswerable questions
-    python -m evaluation.reader_report                        # the go/no-go table
-    python -m evaluation.train_reader --fold all              # weights from every tune question
+    python -m evaluation.reader_candidates                              # the candidates, once (~5 min)
+    python -m evaluation.reader_candidates --only selqa                 # SelQA's (../shared/train/selqa)
+    python -m evaluation.reader_candidates --only rendered              # Apertium's English of the questions
+    python -m evaluation.train_reader --fold selqa --negatives 3        # the shared first stage (~45 min: run twice)
+    python -m evaluation.train_reader --fold 0 --init selqa --negatives 3   # train on fold 1, score fold 0
+    python -m evaluation.train_reader --fold 1 --init selqa --negatives 3   # and the other way round
+    python -m evaluation.train_reader --fold 0 --init selqa --negatives 3 --rendered --name -rendered
+    python -m evaluation.train_reader --fold 0 --score int8            # int8 against fp32: time and picks
+    python -m evaluation.reader_report                                  # the go/no-go table
+    python -m evaluation.reader_report --compare -rendered              # with the rendered copies, fold 0
+    python -m evaluation.train_reader --fold all --init selqa --negatives 3   # weights from every tune question
 
-Training data: the candidate sentences of evaluation/reader_candidates.py (SQuAD-it tune articles
-with the English slice, golden tune questions), each question its gold sentence against
-``--negatives`` wrong ones (half the hardest by today's answer model, half at random), a softmax
-over them (listwise). Folds: SQuAD-it by article (every other tune article), golden by question.
-RealTime QA is only scored, never trained on (CNN's texts are evaluation-only).
+Every run stops after ``--minutes`` (25) and saves a checkpoint every ``--checkpoint`` steps: run the
+same command again and it goes on where it was (the questions come in the same seeded order, and the
+schedule, a tenth of the steps warming up then a straight fall, is saved with it).
+
+Training data: SelQA's English questions against the other sentences of their Wikipedia section
+(the first stage, shared by both folds: no fold's article is in it); then the candidate sentences
+of evaluation/reader_candidates.py (SQuAD-it tune articles with the English slice and XQuAD's English
+questions, golden tune questions; with ``--rendered``, Apertium's English of the Italian questions),
+each question its gold sentence against ``--negatives`` wrong ones (half the hardest by today's
+answer model, half at random), a softmax over them (listwise). Folds: SQuAD-it by article (every
+other tune article), golden by question. RealTime QA is only scored, never trained on (CNN's texts
+are evaluation-only).
 
 ``--layers`` top layers and the head learn (all 12 by default: the top four alone learnt too little,
-docs/DECISIONS.md); fp32 on every CPU (no bf16 rounding) and seeded. A checkpoint every ``--checkpoint``
-steps lets a stopped run resume where it was (run the same command again): the questions come in the
-same seeded order either way.
+docs/DECISIONS.md); fp32 on every CPU (no bf16 rounding) and seeded.
 """
 
 from __future__ import annotations

@@ -62,9 +62,13 @@ class Segment:
         process.stdin.flush()
         out = b""
         deadline = time.monotonic() + timeout
+        # poll, not select: select refuses a descriptor above 1023, which a long-lived server (or a long
+        # test run) reaches; the call then failed with "filedescriptor out of range".
+        ready = select.poll()
+        ready.register(process.stdout, select.POLLIN)
         while not out.endswith(b"\0"):
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([process.stdout], [], [], left)[0]:
+            if left <= 0 or not ready.poll(left * 1000):
                 raise TimeoutError
             chunk = os.read(process.stdout.fileno(), 1 << 16)
             if not chunk:

@@ -47,6 +47,21 @@ def test_a_batch_larger_than_the_pipes_hold_is_rendered_whole_and_in_order():
 
 
 @needs_apertium
+def test_a_pipeline_works_when_the_process_holds_over_a_thousand_descriptors():
+    """A long-lived server holds many files; select() refused a descriptor above 1023."""
+    import os
+
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        fresh = Pipeline(("ita-spa", "spa-eng"))
+        assert strip_marks(fresh.run(["Il gatto è sul tavolo."], timeout=60)[0]) == "The cat is on the table."
+        fresh.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+@needs_apertium
 def test_a_killed_pipeline_starts_again_and_reserved_characters_survive():
     apertium = Apertium(timeout=60)
     first = apertium.translate(["Il gatto è sul tavolo."], source="it", target="en")
