@@ -57,6 +57,9 @@ def test_the_steps_show_at_once_and_the_chat_outlives_a_reload(sample_engine: En
 
         page.get_by_role("button", name="New chat").click()
         page.get_by_role("button", name="Cosa ha promesso Meloni?").wait_for(timeout=30_000)
+        # Streamlit shows the earlier run's elements until the new run has drawn the page: the examples can
+        # be back while the old cards still fade out, so wait for the rerun to finish removing them.
+        page.wait_for_function("() => document.querySelectorAll('.source-card').length === 0", timeout=30_000)
         emptied = page.locator(".source-card").count()
         new_address = page.url
     keep(tmp_path / "chat-steps.png")
