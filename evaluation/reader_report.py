@@ -1,7 +1,7 @@
 """The reader's go/no-go table: top-1 sentence right, 2-fold on the tune halves.
 
     python -m evaluation.reader_report                       # the main runs (fold-0, fold-1)
-    python -m evaluation.reader_report --compare -plain      # reader alone on fold 0: main against a variant
+    python -m evaluation.reader_report --compare=-rendered  # reader alone on fold 0: main against a variant
 
 Reads the candidates (evaluation/reader_candidates.py) and the held-out scores each fold's reader
 wrote (evaluation/train_reader.py: the reader trained on one fold scores the other). Three
@@ -12,6 +12,8 @@ choosers of the answer sentence, on the same candidates:
 - the two combined: a logistic model over (today's score, the reader's, each relative to the best of
   the question), fitted on one fold's held-out scores and measured on the other fold.
 
+- "gated": the combination only for a question in another language than its articles (English over
+  Italian), today's model elsewhere;
 - "distilled": the reader's score predicted from the answer model's own feature row (a ridge
   regression fitted on the other fold), in the same combination: what the reader would add at no
   cost per question if the answer model's features could carry it.
@@ -34,6 +36,8 @@ from bench.fit.answer import logistic
 from evaluation.reader_candidates import OUTSIDE, load
 from evaluation.train_reader import RUNS, fold_of
 
+# The language of each suite's articles: the gate reads only questions asked across languages.
+ARTICLES = {"golden": "it", "squad": "it", "realtimeqa": "en"}
 SUITES = {
     "golden": lambda r: r["suite"] == "golden",
     "SQuAD-it IT": lambda r: r["suite"] == "squad" and r["lang"] == "it",
@@ -122,13 +126,13 @@ def main() -> None:
     rtqa_records = load("realtimeqa") if (OUTSIDE / "reader-candidates.jsonl").exists() else []
     rtqa_scores = scores_of(OUTSIDE / f"reader-scores-0{args.name}.jsonl")
 
-    print("| suite | questions | today's model | reader alone | combined | distilled | gold in shortlist |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| suite | questions | today's model | reader alone | combined | gated | distilled | gold in shortlist |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, wanted in SUITES.items():
         pool = rtqa_records if name == "RealTime QA" else records
         picked = [r for r in pool if wanted(r)]
         scored_map = rtqa_scores if name == "RealTime QA" else held
-        today, alone, mixed, distil, reach = [], [], [], [], []
+        today, alone, mixed, gated, distil, reach = [], [], [], [], [], []
         for r in picked:
             # A question whose candidates miss the answer counts against every chooser, as in the 0.676 baseline.
             gold = [c["gold"] for c in r["candidates"]]
@@ -142,6 +146,7 @@ def main() -> None:
             k = 0 if name == "RealTime QA" else fold_of(r, docs)
             w, b = both if name == "RealTime QA" else fitted_on[k]
             mixed.append(gold[idx[int(np.argmax(combined(x, w, b)))]])
+            gated.append(mixed[-1] if r["lang"] != ARTICLES[r["suite"]] else today[-1])
             _, xd = features(r, distilled(r, s, ridge_on[k]))
             wd, bd = distil_on[k]
             distil.append(gold[idx[int(np.argmax(combined(xd, wd, bd)))]])
@@ -149,7 +154,7 @@ def main() -> None:
         def cell(v: list[bool]) -> str:
             return f"{np.mean(v):.3f} {interval(float(np.mean(v)), len(v))}" if v else "—"
 
-        cells = " | ".join(cell(v) for v in (today, alone, mixed, distil, reach))
+        cells = " | ".join(cell(v) for v in (today, alone, mixed, gated, distil, reach))
         print(f"| {name} | {len(today)} | {cells} |")
     w, b = both
     print("combined weights (old, reader, old - best, reader - best), bias:", np.round(w, 3).tolist(), round(b, 3))

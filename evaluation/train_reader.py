@@ -6,10 +6,10 @@
     python -m evaluation.train_reader --fold selqa --negatives 3        # the shared first stage (~45 min: run twice)
     python -m evaluation.train_reader --fold 0 --init selqa --negatives 3   # train on fold 1, score fold 0
     python -m evaluation.train_reader --fold 1 --init selqa --negatives 3   # and the other way round
-    python -m evaluation.train_reader --fold 0 --init selqa --negatives 3 --rendered --name -rendered
+    python -m evaluation.train_reader --fold 0 --init selqa --negatives 3 --rendered --name=-rendered
     python -m evaluation.train_reader --fold 0 --score int8            # int8 against fp32: time and picks
     python -m evaluation.reader_report                                  # the go/no-go table
-    python -m evaluation.reader_report --compare -rendered              # with the rendered copies, fold 0
+    python -m evaluation.reader_report --compare=-rendered             # with the rendered copies, fold 0
     python -m evaluation.train_reader --fold all --init selqa --negatives 3   # weights from every tune question
 
 Every run stops after ``--minutes`` (25) and saves a checkpoint every ``--checkpoint`` steps: run the
