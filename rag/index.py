@@ -22,7 +22,7 @@ from rag.search.retrieval import passes
 from rag.settings import Settings
 from rag.types import IndexStats, Quote, Where, to_filters
 from vectorstore.embedders.factory import Embedder, make_embedder
-from vectorstore.store import ChromaStore
+from vectorstore.store import ChromaStore, StoreClient
 
 if TYPE_CHECKING:  # imported on first use at run time: a process that only asks extractively never loads them
     from rag.answering.extractive import ExtractiveAnswerer
@@ -76,11 +76,13 @@ class Index:
     def store(self) -> ChromaStore:
         """The Chroma store the settings point at."""
         return ChromaStore(
-            persist_dir=str(self.settings.persist_dir),
-            chroma_url=self.settings.chroma_url,
-            collection=self.settings.collection,
-            embedder_name=self.embedder.name,
-            timeout=self.settings.chroma_timeout,
+            StoreClient(
+                persist_dir=str(self.settings.persist_dir),
+                chroma_url=self.settings.chroma_url,
+                collection=self.settings.collection,
+                embedder_name=self.embedder.name,
+                timeout=self.settings.chroma_timeout,
+            )
         )
 
     @cached_property

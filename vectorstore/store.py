@@ -26,7 +26,7 @@ from vectorstore.core import RETRIES, SCHEMA, DocumentWrite, Record, StoreClient
 from vectorstore.repair import Repair
 from vectorstore.where import Filters, clean_meta, where_clause
 
-__all__ = ["SCHEMA", "ChromaStore", "DocumentWrite", "Record"]
+__all__ = ["SCHEMA", "ChromaStore", "DocumentWrite", "Record", "StoreClient"]
 
 
 class ChromaStore:
@@ -37,22 +37,8 @@ class ChromaStore:
     repair after a killed writer (``repairs``, repair.py); opening, writing and reading are here.
     """
 
-    def __init__(
-        self,
-        *,
-        persist_dir: str,
-        chroma_url: str | None,
-        collection: str,
-        embedder_name: str,
-        timeout: float = 5.0,
-    ) -> None:
-        self.client = StoreClient(
-            persist_dir=persist_dir,
-            chroma_url=chroma_url,
-            collection=collection,
-            embedder_name=embedder_name,
-            timeout=timeout,
-        )
+    def __init__(self, client: StoreClient) -> None:
+        self.client = client
         self.location = self.client.location
         self.books = Bookkeeping(self.client)
         self.repairs = Repair(self.client)
@@ -134,11 +120,13 @@ class ChromaStore:
 
             SharedSystemClient._identifier_to_system.pop(self.client.persist_dir, None)
         return ChromaStore(
-            persist_dir=self.client.persist_dir,
-            chroma_url=self.location if self.client.server else None,
-            collection=self.client.names["docs"].removesuffix("-docs"),
-            embedder_name=self.client.embedder_name,
-            timeout=self.client.timeout,
+            StoreClient(
+                persist_dir=self.client.persist_dir,
+                chroma_url=self.location if self.client.server else None,
+                collection=self.client.names["docs"].removesuffix("-docs"),
+                embedder_name=self.client.embedder_name,
+                timeout=self.client.timeout,
+            )
         )
 
     # ----- writing -----
