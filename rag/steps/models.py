@@ -39,7 +39,7 @@ class Models:
 
         return typed_answerer(typed, settings=self.settings)
 
-    def streams(self, mode: str | None) -> bool:
+    def streams(self, mode: str | None = None) -> bool:
         """Whether ``mode`` (the configured answerer when None) writes with a language model, worth streaming."""
         from rag.models.llm import is_llm
 

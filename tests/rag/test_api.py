@@ -33,6 +33,13 @@ def test_each_engine_method_has_the_parameters_of_the_step_that_does_the_work():
         assert method.__doc__, name
 
 
+def test_the_engine_keeps_the_defaults_its_callers_rely_on():
+    """Bound to the steps, the engine's methods take the steps' defaults: they must be the ones it had."""
+    assert inspect.signature(Engine.streams).parameters["mode"].default is None  # streams(): the configured one
+    assert inspect.signature(Engine.timeline).parameters["k"].default == 20
+    assert inspect.signature(Engine.ask).parameters["render"].default is True
+
+
 def test_the_langchain_retriever_takes_retrieve_s_parameters_with_its_defaults():
     retrieve = inspect.signature(api.retrieve).parameters
     hints = typing.get_type_hints(inspect.unwrap(api.retrieve))
