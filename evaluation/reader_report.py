@@ -2,6 +2,8 @@
 
     python -m evaluation.reader_report                       # the main runs (fold-0, fold-1)
     python -m evaluation.reader_report --compare=-rendered  # reader alone on fold 0: main against a variant
+    python -m evaluation.reader_report --write              # and the combination into rag/fitted.json
+    python -m evaluation.reader_report --read 12            # the reader reading 12 candidates, not the product's 4
 
 Reads the candidates (evaluation/reader_candidates.py) and the held-out scores each fold's reader
 wrote (evaluation/train_reader.py: the reader trained on one fold scores the other). Three
@@ -13,7 +15,7 @@ choosers of the answer sentence, on the same candidates:
   the question), fitted on one fold's held-out scores and measured on the other fold.
 
 - "gated": the combination only for a question in another language than its articles (English over
-  Italian), today's model elsewhere;
+  Italian: rag/answering/reader.READ_PAIRS), today's model elsewhere, as the product does;
 - "distilled": the reader's score predicted from the answer model's own feature row (a ridge
   regression fitted on the other fold), in the same combination: what the reader would add at no
   cost per question if the answer model's features could carry it.
@@ -32,9 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.fit import write
 from bench.fit.answer import logistic
 from evaluation.reader_candidates import OUTSIDE, load
 from evaluation.train_reader import RUNS, fold_of
+from rag.answering.reader import READ, READ_PAIRS
 
 # The language of each suite's articles: the gate reads only questions asked across languages.
 ARTICLES = {"golden": "it", "squad": "it", "realtimeqa": "en"}
@@ -46,6 +50,11 @@ SUITES = {
     "… XQuAD's": lambda r: r["suite"] == "squad" and r["id"].endswith("-xq"),
     "RealTime QA": lambda r: r["suite"] == "realtimeqa",
 }
+
+
+def cut(scored: dict[str, dict], read: int) -> dict[str, dict]:
+    """Each question's scores as if the reader had read only today's best ``read`` candidates."""
+    return {k: {**s, "idx": s["idx"][:read], "scores": s["scores"][:read]} for k, s in scored.items()}
 
 
 def scores_of(path: Path) -> dict[str, dict]:
@@ -107,10 +116,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--name", default="", help="the runs' variant suffix")
     ap.add_argument("--compare", help="a variant trained on fold 0 only: reader alone, main against it")
+    ap.add_argument("--read", type=int, default=READ, help="candidates the reader reads (the product: %(default)s)")
+    ap.add_argument("--write", action="store_true", help="write the combination to rag/fitted.json")
     args = ap.parse_args()
     records = load("squad") + load("golden")
     docs = sorted({r["doc"] for r in records if r["suite"] == "squad"})
-    held = held_out(args.name)
+    held = cut(held_out(args.name), args.read)
     if args.compare:
         compare(records, docs, held, held_out(args.compare), args.compare)
         return
@@ -124,7 +135,7 @@ def main() -> None:
     }
     both = fit(rows)
     rtqa_records = load("realtimeqa") if (OUTSIDE / "reader-candidates.jsonl").exists() else []
-    rtqa_scores = scores_of(OUTSIDE / f"reader-scores-0{args.name}.jsonl")
+    rtqa_scores = cut(scores_of(OUTSIDE / f"reader-scores-0{args.name}.jsonl"), args.read)
 
     print("| suite | questions | today's model | reader alone | combined | gated | distilled | gold in shortlist |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -146,7 +157,7 @@ def main() -> None:
             k = 0 if name == "RealTime QA" else fold_of(r, docs)
             w, b = both if name == "RealTime QA" else fitted_on[k]
             mixed.append(gold[idx[int(np.argmax(combined(x, w, b)))]])
-            gated.append(mixed[-1] if r["lang"] != ARTICLES[r["suite"]] else today[-1])
+            gated.append(mixed[-1] if (r["lang"], ARTICLES[r["suite"]]) in READ_PAIRS else today[-1])
             _, xd = features(r, distilled(r, s, ridge_on[k]))
             wd, bd = distil_on[k]
             distil.append(gold[idx[int(np.argmax(combined(xd, wd, bd)))]])
@@ -158,7 +169,10 @@ def main() -> None:
         print(f"| {name} | {len(today)} | {cells} |")
     w, b = both
     print("combined weights (old, reader, old - best, reader - best), bias:", np.round(w, 3).tolist(), round(b, 3))
-    shortlists(rows, fitted_on, docs)
+    if args.write:
+        write({"READER_COMBINATION": [*np.round(w, 4).tolist(), round(b, 4)]}, by="evaluation/reader_report.py")
+    if args.read >= 12:  # shorter lists are cut from the twelve read
+        shortlists(rows, fitted_on, docs)
     refusal_bar(rows, both, args.name)
 
 

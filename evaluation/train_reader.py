@@ -249,9 +249,9 @@ def score_fold(weights: Path, records: list[dict], path: Path) -> None:
 def compare_int8(weights: Path, records: list[dict]) -> None:
     """int8 dynamic quantisation against fp32, on the same questions one after the other: the time per
     question reading 12 and 4 candidates (medians), how often the two pick the same sentence, and top-1."""
-    from evaluation.reader_model import Reader
+    from evaluation.reader_model import Int8Reader, Reader
 
-    readers = {"fp32": Reader(path=weights, threads=2, bf16=False), "int8": Reader(path=weights, threads=2, int8=True)}
+    readers = {"fp32": Reader(path=weights, threads=2, bf16=False), "int8": Int8Reader(path=weights, threads=2)}
     ms: dict[tuple[str, int], list[float]] = {}
     picks: dict[tuple[str, int], list[int]] = {}
     right: dict[tuple[str, int], list[bool]] = {}

@@ -50,6 +50,9 @@ ANSWERABLE_WEIGHTS = _numbers("ANSWERABLE_WEIGHTS")
 ANSWERABLE_BIAS = _number("ANSWERABLE_BIAS")
 # The second-stage reranker's weights (rag/answering/rerank.py); empty: off.
 RERANK_WEIGHTS = _numbers("RERANK_WEIGHTS")
+# The answer reader's combination with the answer model (rag/answering/reader.py): weights of (the answer
+# model's score, the reader's, each minus the question's best), then the bias.
+READER_COMBINATION = _numbers("READER_COMBINATION")
 # The least cross-lingual E5 cosine between a cited sentence and its rendering for the rendering to show.
 RENDERING_BAR = _number("RENDERING_BAR")
 

@@ -89,8 +89,13 @@ class Index:
     def answerer(self) -> ExtractiveAnswerer:
         """The extractive answerer."""
         from rag.answering.extractive import ExtractiveAnswerer
+        from rag.answering.reader import Reader
 
-        return ExtractiveAnswerer(store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold)
+        # The reader's weights load on the first question it reads (rag/answering/reader.py).
+        reader = Reader(threads=self.settings.embed_threads) if self.settings.reader else None
+        return ExtractiveAnswerer(
+            store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold, reader=reader
+        )
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -71,6 +71,9 @@ class Settings:
     speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/news/attribution.py)
     group_copies: bool = True  # one passage per group of reprinted copies (rag/search/copies.py)
     rerank: bool = True  # the second-stage reranker over the top fused passages (rag/answering/rerank.py)
+    # The trained answer reader for English questions over Italian articles (rag/answering/reader.py); off: the
+    # answer model alone, and its weights never load.
+    reader: bool = True
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None
     openai_base_url: str | None = None

