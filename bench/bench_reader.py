@@ -1,9 +1,9 @@
 """What the answer reader costs an ask: p50 with it and without, by the question's language, by sentences read.
 
-    python -m bench.bench_reader --sizes 0 10000 --read 4 6 8
+    python -m bench.bench_reader --sizes 0 10000 --read 4 6 --weights bench/.cache/reader/runs/fold-all/reader.npz
 
 Every golden question (tune and test halves: only their wording and language matter here) is
-asked of an engine with the reader (``RAG_READER=1``, reading the answer model's best ``--read``
+asked of an engine with the reader (``RAG_READER`` set to ``--weights``, reading the answer model's best ``--read``
 sentences) and of one without, one after the other, question by question, so both see the same
 machine load; ``--rounds`` times over. Answers only (no renderings): the reader runs inside
 ``ask``. Size 0 is the five sample articles with real e5-small vectors; 10000 is the synthetic
@@ -42,13 +42,15 @@ def timed(engine: Engine, question: str) -> tuple[float, bool]:
     return ms, reader is not None and reader.calls > before
 
 
-def run(size: int, *, embedder: Any, questions: dict[str, list[str]], reads: list[int], rounds: int) -> dict[str, Any]:
+def run(
+    size: int, *, embedder: Any, questions: dict[str, list[str]], reads: list[int], rounds: int, weights: Path
+) -> dict[str, Any]:
     """One size: the reader's load time, then p50 by language with and without it for each read count."""
     with tempfile.TemporaryDirectory(prefix="bench-reader-") as tmp:
         store = Path(tmp) / "index"
         Engine(Settings(persist_dir=store), embedder=embedder).ingest([ARTICLES if size == 0 else build(size)])
-        on = Engine(Settings(persist_dir=store, reader=True), embedder=embedder)
-        off = Engine(Settings(persist_dir=store, reader=False), embedder=embedder)
+        on = Engine(Settings(persist_dir=store, reader=weights), embedder=embedder)
+        off = Engine(Settings(persist_dir=store), embedder=embedder)
         assert on.answerer.reader is not None
         began = time.perf_counter()
         on.answerer.reader.score("warm-up", [reader_module.Pair("warm-up")])
@@ -81,13 +83,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 10000])
     parser.add_argument("--read", type=int, nargs="+", default=[reader_module.READ])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--weights", type=Path, default=Path("bench/.cache/reader/runs/fold-all/reader.npz"))
     args = parser.parse_args()
     golden = load_golden()
     questions = {lang: [g.question for g in golden if g.lang == lang] for lang in ("it", "en")}
     rows = []
     for size in args.sizes:
         embedder = E5Small() if size == 0 else PooledE5()
-        row = run(size, embedder=embedder, questions=questions, reads=args.read, rounds=args.rounds)
+        row = run(
+            size, embedder=embedder, questions=questions, reads=args.read, rounds=args.rounds, weights=args.weights
+        )
         print(json.dumps(row), flush=True)
         rows.append(row)
     RESULTS.mkdir(exist_ok=True)

@@ -1,20 +1,17 @@
-"""The answer reader's measuring tools: the weights files the trainer writes, and int8 dynamic quantisation
-(measured against fp32 and not kept, docs/DECISIONS.md).
+"""The answer reader's measuring tools: how many candidates a measurement reads, and int8 dynamic
+quantisation (measured against fp32 and not kept, docs/DECISIONS.md).
 
-The reader itself (its input, its scores, reading its weights) is the product's: rag/answering/reader.py.
+The reader itself (its input, its scores, its weights files) is in rag/answering/reader.py, where
+``RAG_READER`` can point the product at a trained file; it is re-exported here for the trainer.
 evaluation/train_reader.py trains it and evaluation/reader_report.py weighs it against the answer model.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from rag.answering.reader import Pair, Reader, logits, pair_ids, read_weights, sentence_before
+from rag.answering.reader import Pair, Reader, logits, pair_ids, read_weights, sentence_before, write_weights
 
 __all__ = ["SHORTLIST", "Int8Reader", "Pair", "Reader", "int8_linear", "logits", "pair_ids", "read_weights",
            "sentence_before", "write_weights"]  # fmt: skip
@@ -44,22 +41,6 @@ def int8_linear(weights: Mapping[str, Any]) -> Any:
         return F.linear(x, w, b) if p is None else torch.ops.quantized.linear_dynamic(x, p, True)
 
     return linear
-
-
-def write_weights(
-    path: Path, tensors: Mapping[str, np.ndarray], meta: Mapping[str, Any], *, int8: bool = False
-) -> None:
-    """Store ``tensors`` as fp16 (with ``int8``, matrices as int8 with one fp16 scale per row) beside ``meta``."""
-    arrays: dict[str, np.ndarray] = {}
-    for k, v in tensors.items():
-        v = np.asarray(v, dtype=np.float32)
-        if int8 and v.ndim == 2:
-            scale = np.maximum(np.abs(v).max(axis=1), 1e-12) / 127.0
-            arrays[k] = np.round(v / scale[:, None]).astype(np.int8)
-            arrays[k + ".scale"] = scale.astype(np.float16)
-        else:
-            arrays[k] = v.astype(np.float16)
-    np.savez_compressed(path, meta=np.asarray(json.dumps(dict(meta))), **arrays)  # type: ignore[arg-type]
 
 
 class Int8Reader(Reader):

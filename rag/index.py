@@ -92,7 +92,9 @@ class Index:
         from rag.answering.reader import Reader
 
         # The reader's weights load on the first question it reads (rag/answering/reader.py).
-        reader = Reader(threads=self.settings.embed_threads) if self.settings.reader else None
+        reader = (
+            Reader(path=self.settings.reader, threads=self.settings.embed_threads) if self.settings.reader else None
+        )
         return ExtractiveAnswerer(
             store=self.store, embedder=self.embedder, threshold=self.settings.abstain_threshold, reader=reader
         )

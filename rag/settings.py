@@ -71,9 +71,9 @@ class Settings:
     speaker_answers: bool = True  # "what did X say" answers with X's own quotes (rag/news/attribution.py)
     group_copies: bool = True  # one passage per group of reprinted copies (rag/search/copies.py)
     rerank: bool = True  # the second-stage reranker over the top fused passages (rag/answering/rerank.py)
-    # The trained answer reader for English questions over Italian articles (rag/answering/reader.py); off: the
-    # answer model alone, and its weights never load.
-    reader: bool = True
+    # Weights of the answer reader (rag/answering/reader.py), trained by evaluation/train_reader.py; none ship
+    # (docs/DECISIONS.md). Set, it reorders the best sentences of English questions over Italian articles.
+    reader: Path | None = None
     # Read from the variables these tools document, not RAG_*.
     ollama_host: str | None = None
     openai_base_url: str | None = None
@@ -83,6 +83,8 @@ class Settings:
         # Accept a str from Python callers; everything downstream wants a Path.
         object.__setattr__(self, "persist_dir", Path(self.persist_dir).expanduser())
         object.__setattr__(self, "model_dir", Path(self.model_dir).expanduser())
+        if self.reader is not None:
+            object.__setattr__(self, "reader", Path(self.reader).expanduser())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -137,6 +139,11 @@ class Settings:
             raise ConfigError("RAG_EMBED_THREADS must be 1 or more and RAG_EMBED_LEASE a positive number of seconds.")
         if self.llm_threads < 1:
             raise ConfigError("RAG_LLM_THREADS must be 1 or more.")
+        if self.reader is not None and not self.reader.is_file():
+            raise ConfigError(
+                f"RAG_READER={str(self.reader)!r} is not a file; point it at the reader.npz that "
+                "evaluation/train_reader.py writes, or unset it."
+            )
         if self.max_pages < 1:
             raise ConfigError("RAG_MAX_PAGES must be 1 or more pages.")
         for name in self.app_answerer_names:

