@@ -105,7 +105,7 @@ def fit_on_product(engines: dict[str, tuple[Engine, list[EvalItem], str]], *, sa
     print("combination on the product's candidates, both folds:", np.round(both[0], 3).tolist(), round(both[1], 3))
     if save:
         w, b = both
-        write({"READER_COMBINATION": [*np.round(w, 4).tolist(), round(b, 4)]}, by="evaluation/reader_ask.py --fit")
+        write({"READER_COMBINATION": [*np.round(w, 4).tolist(), round(b, 4)]}, by="evaluation/reader_ask.py")
 
 
 def right_and_refused(engine: Engine, items: list[EvalItem], reader: Reader | None) -> tuple[float, float, int]:

@@ -2,7 +2,6 @@
 
     python -m evaluation.reader_report                       # the main runs (fold-0, fold-1)
     python -m evaluation.reader_report --compare=-rendered  # reader alone on fold 0: main against a variant
-    python -m evaluation.reader_report --write              # and the combination into rag/fitted.json
     python -m evaluation.reader_report --read 12            # the reader reading 12 candidates, not the product's 4
 
 Reads the candidates (evaluation/reader_candidates.py) and the held-out scores each fold's reader
@@ -34,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fit import write
 from bench.fit.answer import logistic
 from evaluation.reader_candidates import OUTSIDE, load
 from evaluation.train_reader import RUNS, fold_of
@@ -117,7 +115,6 @@ def main() -> None:
     ap.add_argument("--name", default="", help="the runs' variant suffix")
     ap.add_argument("--compare", help="a variant trained on fold 0 only: reader alone, main against it")
     ap.add_argument("--read", type=int, default=READ, help="candidates the reader reads (the product: %(default)s)")
-    ap.add_argument("--write", action="store_true", help="write the combination to rag/fitted.json")
     args = ap.parse_args()
     records = load("squad") + load("golden")
     docs = sorted({r["doc"] for r in records if r["suite"] == "squad"})
@@ -169,8 +166,6 @@ def main() -> None:
         print(f"| {name} | {len(today)} | {cells} |")
     w, b = both
     print("combined weights (old, reader, old - best, reader - best), bias:", np.round(w, 3).tolist(), round(b, 3))
-    if args.write:
-        write({"READER_COMBINATION": [*np.round(w, 4).tolist(), round(b, 4)]}, by="evaluation/reader_report.py")
     if args.read >= 12:  # shorter lists are cut from the twelve read
         shortlists(rows, fitted_on, docs)
     refusal_bar(rows, both, args.name)

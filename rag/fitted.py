@@ -1,7 +1,7 @@
 """Weights and thresholds fitted on the tune halves only, loaded from rag/fitted.json.
 
 The fit scripts write that file themselves (``python -m bench.fit.answer --write``,
-``bench.fit.fusion``, ``bench.fit.rerank``, ``bench.bench_renderings``): each value
+``bench.fit.fusion``, ``bench.fit.rerank``, ``bench.bench_renderings``, ``evaluation.reader_ask --fit``): each value
 says which script fitted it and why it is what it is, so no number is copied by
 hand. docs/BENCHMARKS.md reports the test halves they were not fitted on.
 

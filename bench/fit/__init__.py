@@ -4,6 +4,7 @@ python -m bench.fit.answer --write    # the answer model, its margin, the name a
 python -m bench.fit.fusion --write    # BM25's weight and the keyword-only stand-in lines
 python -m bench.fit.rerank --write    # the second-stage reranker
 python -m bench.bench_renderings --write    # the bar a rendering must clear
+python -m evaluation.reader_ask --fit --write   # the answer reader's combination (used only with RAG_READER)
 """
 
 from __future__ import annotations
