@@ -37,7 +37,7 @@ class ExtractiveAnswerer:
     def __init__(
         self, *, store: ChromaStore, embedder: Embedder, threshold: float, reader: Reader | None = None
     ) -> None:
-        """``reader``: the trained answer reader (rag/answering/reader.py), or None (``RAG_READER=off``)."""
+        """``reader``: the trained answer reader (rag/answering/reader.py), or None (``RAG_READER`` unset)."""
         self.store = store
         self.embedder = embedder
         self.threshold = threshold

