@@ -35,7 +35,7 @@ from bench.fit import write
 from bench.fit.answer import built, label
 from evaluation.evaluate import EvalItem, evaluate_engine, half, load_golden
 from evaluation.reader_candidates import load
-from evaluation.reader_report import combined, fit
+from evaluation.reader_report import combined, cut_one, features, fit
 from evaluation.squad import load_squad, squad_articles
 from evaluation.train_reader import RUNS, fold_of
 from rag.answering.candidates import Candidate
@@ -87,21 +87,15 @@ def fit_on_product(engines: dict[str, tuple[Engine, list[EvalItem], str]], *, sa
     for read in (3, 4, 5, 6, 8, 12):
         today, mixed, reach = [], [], []
         for k in (0, 1):
-            other = [(r, s) for r, s in rows[1 - k]]
-            w, b = fit([(r, {**s, "idx": s["idx"][:read], "scores": s["scores"][:read]}) for r, s in other])
+            w, b = fit([(r, cut_one(s, read)) for r, s in rows[1 - k]])
             for r, s in rows[k]:
                 gold = [c["gold"] for c in r["candidates"]]
-                x_old = np.array([c["old"] for c in r["candidates"]])
-                today.append(gold[int(np.argmax(x_old))])
-                scored = {"idx": s["idx"][:read], "scores": s["scores"][:read]}
-                new = np.array(scored["scores"])
-                old = x_old[:read]
-                x = np.stack([old, new, old - old.max(), new - new.max()], axis=1)
-                mixed.append(gold[scored["idx"][int(np.argmax(combined(x, w, b)))]])
+                today.append(gold[0])  # the answer model's order
+                idx, x = features(r, cut_one(s, read))
+                mixed.append(gold[idx[int(np.argmax(combined(x, w, b)))]])
                 reach.append(any(gold[:read]))
         print(f"| {read} | {len(today)} | {np.mean(today):.3f} | {np.mean(mixed):.3f} | {np.mean(reach):.3f} |")
-    both = fit([(r, {**s, "idx": s["idx"][: reader_module.READ], "scores": s["scores"][: reader_module.READ]})
-                for k in (0, 1) for r, s in rows[k]])  # fmt: skip
+    both = fit([(r, cut_one(s, reader_module.READ)) for k in (0, 1) for r, s in rows[k]])
     print("combination on the product's candidates, both folds:", np.round(both[0], 3).tolist(), round(both[1], 3))
     if save:
         w, b = both

@@ -50,9 +50,14 @@ SUITES = {
 }
 
 
+def cut_one(scored: dict, read: int) -> dict:
+    """A question's reader scores as if it had read only today's best ``read`` candidates."""
+    return {**scored, "idx": scored["idx"][:read], "scores": scored["scores"][:read]}
+
+
 def cut(scored: dict[str, dict], read: int) -> dict[str, dict]:
     """Each question's scores as if the reader had read only today's best ``read`` candidates."""
-    return {k: {**s, "idx": s["idx"][:read], "scores": s["scores"][:read]} for k, s in scored.items()}
+    return {k: cut_one(s, read) for k, s in scored.items()}
 
 
 def scores_of(path: Path) -> dict[str, dict]:
