@@ -125,7 +125,7 @@ def main() -> None:
     docs = sorted({r["doc"] for r in records if r["suite"] == "squad"})
     held = cut(held_out(args.name), args.read)
     if args.compare:
-        compare(records, docs, held, held_out(args.compare), args.compare)
+        compare(records, docs, held, cut(held_out(args.compare), args.read), args.compare)
         return
     rows = [(r, held[r["id"]]) for r in records if r["id"] in held]
     by_fold = {k: [(r, s) for r, s in rows if fold_of(r, docs) == k] for k in (0, 1)}

@@ -10,6 +10,7 @@
     python -m evaluation.train_reader --fold 0 --score int8            # int8 against fp32: time and picks
     python -m evaluation.reader_report                                  # the go/no-go table
     python -m evaluation.reader_report --compare=-rendered             # with the rendered copies, fold 0
+    python -m evaluation.train_reader --fold 0 --init selqa --negatives 3 --passes 2 --name=-passes2   # two passes
     python -m evaluation.train_reader --fold all --init selqa --negatives 3   # weights from every tune question
 
 Every run stops after ``--minutes`` (25) and saves a checkpoint every ``--checkpoint`` steps: run the
