@@ -39,7 +39,7 @@ from evaluation.reader_report import combined, cut_one, features, fit
 from evaluation.squad import load_squad, squad_articles
 from evaluation.train_reader import RUNS, fold_of
 from rag.answering.candidates import Candidate
-from rag.answering.reader import Pair, Reader, sentence_before
+from rag.answering.reader import Reader, pair_of
 from rag.api import Engine
 from rag.ingestion.load import find_files
 
@@ -64,9 +64,7 @@ class Recording(Reader):
     def reorder(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
         assert self.item is not None
         top = candidates[:12]
-        new = self.score(
-            question, [Pair(c.text, c.passage.title or "", sentence_before(c.passage, c.start)) for c in top]
-        )
+        new = self.score(question, [pair_of(c) for c in top])
         record = {"candidates": [{"old": c.score, "gold": label(self.item, c.passage.doc_id, c.text)} for c in top]}
         self.rows.append((record, {"idx": list(range(len(top))), "scores": new.tolist()}))
         return candidates
@@ -75,9 +73,11 @@ class Recording(Reader):
 def fit_on_product(engines: dict[str, tuple[Engine, list[EvalItem], str]], *, save: bool) -> None:
     """Record the product's candidates with each fold's reader, then top-1 by sentences read and the fit."""
     rows: dict[int, list[tuple[dict, dict]]] = {0: [], 1: []}
+    # One reader per fold, its weights loaded once for every suite.
+    readers = {k: Recording(RUNS / f"fold-{k}" / "reader.npz", rows[k]) for k in (0, 1)}
     for engine, items, suite in engines.values():
         for k, fold in folds(items, suite).items():
-            reader = Recording(RUNS / f"fold-{k}" / "reader.npz", rows[k])
+            reader = readers[k]
             engine.answerer.reader = reader
             for item in fold:
                 reader.item = item

@@ -36,7 +36,7 @@ import numpy as np
 from bench.fit.answer import logistic
 from evaluation.reader_candidates import OUTSIDE, load
 from evaluation.train_reader import RUNS, fold_of
-from rag.answering.reader import READ, READ_PAIRS
+from rag.answering.reader import READ, READ_PAIRS, combination_rows
 
 # The language of each suite's articles: the gate reads only questions asked across languages.
 ARTICLES = {"golden": "it", "squad": "it", "realtimeqa": "en"}
@@ -70,8 +70,7 @@ def scores_of(path: Path) -> dict[str, dict]:
 def features(record: dict, scored: dict) -> tuple[list[int], np.ndarray]:
     """The shortlist's indices and its rows: today's score, the reader's, each minus the question's best."""
     old = np.array([record["candidates"][i]["old"] for i in scored["idx"]])
-    new = np.array(scored["scores"])
-    return scored["idx"], np.stack([old, new, old - old.max(), new - new.max()], axis=1)
+    return scored["idx"], combination_rows(old, np.array(scored["scores"]))
 
 
 def combined(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
@@ -200,8 +199,7 @@ def shortlists(rows: list[tuple[dict, dict]], fitted_on: dict, docs: list[str]) 
         right = []
         for r, s in rows:
             if r["suite"] == "squad" and r["lang"] == "it":
-                cut = {"idx": s["idx"][:k], "scores": s["scores"][:k]}
-                idx, x = features(r, cut)
+                idx, x = features(r, cut_one(s, k))
                 w, b = fitted_on[fold_of(r, docs)]
                 right.append(r["candidates"][idx[int(np.argmax(combined(x, w, b)))]]["gold"])
         print(f"shortlist {k}: SQuAD-it IT combined top-1 {np.mean(right):.3f} ({len(right)} questions)")

@@ -99,6 +99,17 @@ def reads(language: str, candidates: Sequence[Candidate]) -> bool:
     return (known(language), known(candidates[0].passage.language or language)) in READ_PAIRS
 
 
+def pair_of(candidate: Candidate) -> Pair:
+    """What the reader reads of a candidate sentence: it, its article's title and the sentence before it."""
+    return Pair(candidate.text, candidate.passage.title or "", sentence_before(candidate.passage, candidate.start))
+
+
+def combination_rows(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The combination's rows (``READER_COMBINATION``): the answer model's scores, the reader's, and each
+    minus the best of the question's sentences read."""
+    return np.stack([old, new, old - old.max(), new - new.max()], axis=1)
+
+
 def write_weights(
     path: Path, tensors: Mapping[str, np.ndarray], meta: Mapping[str, Any], *, int8: bool = False
 ) -> None:
@@ -191,11 +202,9 @@ class Reader:
         top = candidates[:READ]
         if len(top) < 2:
             return candidates
-        new = self.score(
-            question, [Pair(c.text, c.passage.title or "", sentence_before(c.passage, c.start)) for c in top]
-        )
+        new = self.score(question, [pair_of(c) for c in top])
         old = np.array([c.score for c in top])
-        x = np.stack([old, new, old - old.max(), new - new.max()], axis=1)
+        x = combination_rows(old, new)
         *w, b = fitted.READER_COMBINATION
         combined = x @ np.asarray(w) + b
         order = sorted(range(len(top)), key=lambda i: (-combined[i], i))

